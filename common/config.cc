@@ -1,0 +1,102 @@
+#include "common/config.h"
+
+#include <cstdlib>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+
+ABSL_FLAG(std::string, listen, "",
+          "host:port to serve gRPC on; empty = 0.0.0.0 and the service's default port");
+ABSL_FLAG(std::string, db, "",
+          "store location: a SQLite file path (default: ./var/<service>.db)");
+ABSL_FLAG(std::string, redis, "", "Redis host:port for the shared cache; empty = no Redis");
+ABSL_FLAG(std::string, tokens_file, "",
+          "file mapping SHA-256(token) to principal and roles; see README");
+ABSL_FLAG(bool, allow_unauthenticated, false,
+          "serve without a tokens file: every caller is 'anonymous' with every role (dev only)");
+ABSL_FLAG(int32_t, shutdown_grace_ms, 10000,
+          "on SIGTERM, how long in-flight calls may finish before they are cancelled; keep it "
+          "below Kubernetes' terminationGracePeriodSeconds");
+ABSL_FLAG(int32_t, max_connection_age_ms, 300000,
+          "close client connections after this age so load spreads after scale-out");
+ABSL_FLAG(int32_t, keepalive_time_ms, 60000,
+          "server keepalive ping interval on idle connections");
+ABSL_FLAG(int32_t, max_message_bytes, 8 << 20, "largest request or response message");
+ABSL_FLAG(int32_t, redis_timeout_ms, 200, "Redis connect and command timeout");
+ABSL_FLAG(int32_t, cache_ttl_s, 60, "time-to-live of cached summaries in Redis");
+ABSL_FLAG(bool, log_rpcs, true, "log one JSON line per RPC");
+
+namespace gaoxin {
+namespace {
+
+// Our flags are the ones defined in this repository's sources, not Abseil's or gRPC's own.
+bool IsOurFlag(const absl::CommandLineFlag& flag) {
+  const std::string file = flag.Filename();
+  return absl::StrContains(file, "common/") || absl::StrContains(file, "services/") ||
+         absl::StrContains(file, "tools/") || absl::StrContains(file, "tests/");
+}
+
+}  // namespace
+
+std::string EnvName(absl::string_view flag_name) {
+  return absl::StrCat("GAOXIN_", absl::AsciiStrToUpper(flag_name));
+}
+
+bool IsSecretFlag(absl::string_view flag_name) {
+  for (absl::string_view word : {"key", "secret", "password", "token"}) {
+    if (absl::StrContains(flag_name, word) && !absl::EndsWith(flag_name, "_file")) return true;
+  }
+  return false;
+}
+
+bool ApplyEnvironment(std::string* error) {
+  for (auto& [name, flag] : absl::GetAllFlags()) {
+    if (!IsOurFlag(*flag)) continue;
+    const char* value = std::getenv(EnvName(name).c_str());
+    if (value == nullptr) continue;
+    std::string parse_error;
+    if (!flag->ParseFrom(value, &parse_error)) {
+      *error = absl::StrCat(EnvName(name), ": ", parse_error);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::vector<char*> InitConfig(int argc, char** argv, absl::string_view program) {
+  absl::SetProgramUsageMessage(
+      absl::StrCat(program, ": a gaoxin gRPC service. Every flag has an environment twin "
+                            "GAOXIN_<FLAG>; the command line wins."));
+  std::string error;
+  if (!ApplyEnvironment(&error)) {
+    LogEvent("config_error", "error").Str("error", error).Emit();
+    FlushLogs();
+    std::exit(2);
+  }
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+
+  LogEvent event("config");
+  event.Str("program", program);
+  for (auto& [name, flag] : absl::GetAllFlags()) {
+    if (!IsOurFlag(*flag)) continue;
+    std::string value = flag->CurrentValue();
+    if (IsSecretFlag(name) && !value.empty()) value = "<redacted>";
+    event.Str(name, value);
+  }
+  event.Emit();
+  return positional;
+}
+
+std::string ListenAddress(int default_port) {
+  std::string listen = absl::GetFlag(FLAGS_listen);
+  if (!listen.empty()) return listen;
+  return absl::StrCat("0.0.0.0:", default_port);
+}
+
+}  // namespace gaoxin

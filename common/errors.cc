@@ -1,0 +1,92 @@
+#include "common/errors.h"
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace gaoxin {
+namespace {
+
+// Payload type URLs; the same as the Any type URLs so grpc_status.cc can copy them verbatim.
+constexpr absl::string_view kErrorInfoUrl = "type.googleapis.com/google.rpc.ErrorInfo";
+constexpr absl::string_view kBadRequestUrl = "type.googleapis.com/google.rpc.BadRequest";
+
+}  // namespace
+
+absl::Status MakeError(absl::StatusCode code, absl::string_view reason,
+                       absl::string_view message) {
+  absl::Status status(code, message);
+  google::rpc::ErrorInfo info;
+  info.set_reason(std::string(reason));
+  info.set_domain(std::string(kErrorDomain));
+  status.SetPayload(kErrorInfoUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message) {
+  return MakeError(absl::StatusCode::kFailedPrecondition, reason, message);
+}
+
+absl::Status EtagMismatch(absl::string_view resource) {
+  return MakeError(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                   absl::StrCat(resource,
+                                " was changed by someone else (etag mismatch); read it again "
+                                "and retry"));
+}
+
+absl::Status AlreadyExists(absl::string_view reason, absl::string_view message) {
+  return MakeError(absl::StatusCode::kAlreadyExists, reason, message);
+}
+
+std::string ErrorReason(const absl::Status& status) {
+  auto payload = status.GetPayload(kErrorInfoUrl);
+  if (!payload) return "";
+  google::rpc::ErrorInfo info;
+  if (!info.ParseFromString(std::string(*payload))) return "";
+  return info.reason();
+}
+
+void FieldViolations::Add(absl::string_view field, absl::string_view description) {
+  violations_.emplace_back(std::string(field), std::string(description));
+}
+
+void FieldViolations::Merge(absl::string_view prefix, const FieldViolations& other) {
+  for (const auto& [field, description] : other.violations_) {
+    Add(absl::StrCat(prefix, ".", field), description);
+  }
+}
+
+absl::Status FieldViolations::ToStatus() const {
+  if (violations_.empty()) return absl::OkStatus();
+  std::vector<std::string> parts;
+  google::rpc::BadRequest bad_request;
+  for (const auto& [field, description] : violations_) {
+    parts.push_back(absl::StrCat(field, ": ", description));
+    auto* v = bad_request.add_field_violations();
+    v->set_field(field);
+    v->set_description(description);
+  }
+  absl::Status status =
+      MakeError(absl::StatusCode::kInvalidArgument, "INVALID_FIELD", absl::StrJoin(parts, "; "));
+  status.SetPayload(kBadRequestUrl, absl::Cord(bad_request.SerializeAsString()));
+  return status;
+}
+
+absl::Status InvalidField(absl::string_view field, absl::string_view description) {
+  FieldViolations v;
+  v.Add(field, description);
+  return v.ToStatus();
+}
+
+std::vector<std::pair<std::string, std::string>> FieldViolationsOf(const absl::Status& status) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto payload = status.GetPayload(kBadRequestUrl);
+  if (!payload) return out;
+  google::rpc::BadRequest bad_request;
+  if (!bad_request.ParseFromString(std::string(*payload))) return out;
+  for (const auto& v : bad_request.field_violations()) out.emplace_back(v.field(), v.description());
+  return out;
+}
+
+}  // namespace gaoxin

@@ -1,0 +1,31 @@
+#include "common/errors.h"
+
+#include "gtest/gtest.h"
+
+namespace gaoxin {
+namespace {
+
+TEST(ErrorsTest, FieldViolationsNameEveryField) {
+  FieldViolations v;
+  v.Add("lead.name", "must not be empty");
+  v.Add("lead.planned_investment", "must not be negative");
+  absl::Status s = v.ToStatus();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("lead.name"), absl::string_view::npos);
+  EXPECT_NE(s.message().find("lead.planned_investment"), absl::string_view::npos);
+  EXPECT_EQ(ErrorReason(s), "INVALID_FIELD");
+  auto fields = FieldViolationsOf(s);
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[1].first, "lead.planned_investment");
+}
+
+TEST(ErrorsTest, EmptyViolationsAreOk) { EXPECT_TRUE(FieldViolations().ToStatus().ok()); }
+
+TEST(ErrorsTest, ReasonsSurvive) {
+  absl::Status s = FailedPrecondition("STAGE_SKIPPED", "cannot skip");
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(s), "STAGE_SKIPPED");
+}
+
+}  // namespace
+}  // namespace gaoxin
