@@ -1,0 +1,60 @@
+#include "common/db/database.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/status_macros.h"
+
+namespace gaoxin::db {
+
+absl::StatusOr<std::optional<Row>> Transaction::QueryOne(absl::string_view sql,
+                                                         absl::Span<const SqlValue> params) {
+  ASSIGN_OR_RETURN(std::vector<Row> rows, Query(sql, params));
+  if (rows.empty()) return std::optional<Row>();
+  return std::optional<Row>(std::move(rows.front()));
+}
+
+absl::Status Database::Write(WriteFn fn) {
+  absl::Notification done;
+  absl::Status result;
+  WriteAsync(std::move(fn), [&](absl::Status s) {
+    result = std::move(s);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return result;
+}
+
+absl::Status ApplyMigrations(Database& db, absl::string_view component,
+                             absl::Span<const Migration> migrations) {
+  RETURN_IF_ERROR(db.Write([](Transaction& tx) {
+    return tx.ExecuteScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "  component TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL,"
+        "  applied_at TEXT NOT NULL, PRIMARY KEY (component, version))");
+  }));
+  for (const Migration& m : migrations) {
+    std::string comp(component);
+    absl::Status s = db.Write([&](Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(auto row,
+                       tx.QueryOne("SELECT 1 FROM schema_migrations WHERE component = ? AND "
+                                   "version = ?",
+                                   {comp, m.version}));
+      if (row.has_value()) return absl::OkStatus();
+      RETURN_IF_ERROR(tx.ExecuteScript(m.sql));
+      return tx.Execute(
+          "INSERT INTO schema_migrations(component, version, description, applied_at) "
+          "VALUES(?, ?, ?, ?)",
+          {comp, m.version, m.description,
+           absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone())});
+    });
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("migration ", component, "/", m.version, " (",
+                                                 m.description, "): ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace gaoxin::db

@@ -1,0 +1,152 @@
+// The small database interface between services and their store. Services write SQL with `?`
+// placeholders against this interface; SQLite is the embedded default and PostgreSQL can be added
+// behind it without touching service code.
+//
+// Writes are asynchronous and share commits: WriteAsync queues a unit of work; a single writer
+// runs queued units back to back inside one transaction (each under its own savepoint, so one
+// failing unit rolls back alone) and calls every unit's `done` only after the commit is durable.
+// Many concurrent RPCs therefore pay for one fsync together ("group commit"), and an OK reply
+// always means the change is on disk.
+//
+//   db.WriteAsync(
+//       [lead](Transaction& tx) {
+//         return tx.Execute("INSERT INTO leads(id, data) VALUES(?, ?)",
+//                           {lead.id(), SqlValue::Blob(lead.SerializeAsString())});
+//       },
+//       [reactor](absl::Status s) { reactor->Finish(ToGrpcStatus(s)); });
+//
+//   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT data FROM leads WHERE id = ?", {id}));
+#ifndef GAOXIN_COMMON_DB_DATABASE_H_
+#define GAOXIN_COMMON_DB_DATABASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace gaoxin::db {
+
+// A bound parameter or a result column: NULL, a 64-bit integer, text or a blob.
+class SqlValue {
+ public:
+  enum class Type { kNull, kInt, kText, kBlob };
+
+  SqlValue() = default;
+  SqlValue(int64_t v) : type_(Type::kInt), int_(v) {}           // NOLINT: implicit by design
+  SqlValue(int v) : type_(Type::kInt), int_(v) {}               // NOLINT
+  SqlValue(bool v) : type_(Type::kInt), int_(v ? 1 : 0) {}      // NOLINT
+  SqlValue(const char* v) : type_(Type::kText), bytes_(v) {}    // NOLINT
+  SqlValue(std::string v) : type_(Type::kText), bytes_(std::move(v)) {}  // NOLINT
+  SqlValue(absl::string_view v) : type_(Type::kText), bytes_(v) {}      // NOLINT
+  static SqlValue Blob(std::string bytes) {
+    SqlValue v(std::move(bytes));
+    v.type_ = Type::kBlob;
+    return v;
+  }
+  static SqlValue Null() { return SqlValue(); }
+
+  Type type() const { return type_; }
+  bool is_null() const { return type_ == Type::kNull; }
+  int64_t int_value() const { return int_; }
+  // Text or blob bytes.
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  Type type_ = Type::kNull;
+  int64_t int_ = 0;
+  std::string bytes_;
+};
+
+class Row {
+ public:
+  explicit Row(std::vector<SqlValue> values) : values_(std::move(values)) {}
+  size_t size() const { return values_.size(); }
+  bool IsNull(size_t i) const { return values_.at(i).is_null(); }
+  int64_t Int(size_t i) const { return values_.at(i).int_value(); }
+  const std::string& Text(size_t i) const { return values_.at(i).bytes(); }
+  const std::string& Blob(size_t i) const { return values_.at(i).bytes(); }
+
+ private:
+  std::vector<SqlValue> values_;
+};
+
+// One transaction's view of the store. Not thread-safe; valid only inside the callback it was
+// handed to.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+  virtual absl::Status Execute(absl::string_view sql, absl::Span<const SqlValue> params = {}) = 0;
+  virtual absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                                 absl::Span<const SqlValue> params = {}) = 0;
+  // Rows changed by the last Execute.
+  virtual int64_t changes() = 0;
+  // Runs several ';'-separated statements without parameters (schema migrations).
+  virtual absl::Status ExecuteScript(absl::string_view sql) = 0;
+
+  // The single row of a query, or nullopt when it returned none.
+  absl::StatusOr<std::optional<Row>> QueryOne(absl::string_view sql,
+                                              absl::Span<const SqlValue> params = {});
+};
+
+class Database {
+ public:
+  using WriteFn = std::function<absl::Status(Transaction&)>;
+  using DoneFn = std::function<void(absl::Status)>;
+
+  virtual ~Database() = default;
+
+  // Runs `fn` on a consistent read snapshot, on the calling thread.
+  virtual absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) = 0;
+
+  // Queues `fn` to run in a write transaction on the writer thread; `done` runs there too, after
+  // the commit is durable, with fn's error, or the commit's. Neither may block for long: they
+  // hold up every other writer. Writes are applied in the order they were queued.
+  virtual void WriteAsync(WriteFn fn, DoneFn done) = 0;
+
+  // WriteAsync and wait for it. Never call from inside a WriteFn or DoneFn.
+  absl::Status Write(WriteFn fn);
+};
+
+// Runs `fn` as a write (see Database::WriteAsync) and hands its value to `done` once durable.
+// `done` gets fn's error, or the commit's.
+template <typename T>
+void WriteWithResult(Database& db, std::function<absl::StatusOr<T>(Transaction&)> fn,
+                     std::function<void(absl::StatusOr<T>)> done) {
+  auto result = std::make_shared<absl::StatusOr<T>>(absl::UnknownError("write did not run"));
+  db.WriteAsync(
+      [fn = std::move(fn), result](Transaction& tx) {
+        *result = fn(tx);
+        return result->status();
+      },
+      [result, done = std::move(done)](absl::Status s) {
+        if (!s.ok()) {
+          done(std::move(s));
+        } else {
+          done(std::move(*result));
+        }
+      });
+}
+
+// A numbered schema change. Versions of one component are applied once each, in order, at start-up.
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Applies the migrations of `component` not yet applied, each in its own transaction.
+absl::Status ApplyMigrations(Database& db, absl::string_view component,
+                             absl::Span<const Migration> migrations);
+
+}  // namespace gaoxin::db
+
+#endif  // GAOXIN_COMMON_DB_DATABASE_H_

@@ -1,0 +1,272 @@
+#include "common/db/sqlite_database.h"
+
+#include <sqlite3.h>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+
+namespace gaoxin::db {
+namespace {
+
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  const char* msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  std::string text = absl::StrCat(what, ": ", msg);
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT:
+      return absl::AlreadyExistsError(text);
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(text);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(text);
+    default:
+      return absl::InternalError(text);
+  }
+}
+
+}  // namespace
+
+// One sqlite3 handle and its prepared statements. Used by one thread at a time.
+class SqliteConnection final : public Transaction {
+ public:
+  static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
+                                                                int busy_timeout_ms) {
+    sqlite3* handle = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &handle,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    std::unique_ptr<SqliteConnection> conn(new SqliteConnection(handle));
+    if (rc != SQLITE_OK) return SqliteError(handle, rc, absl::StrCat("open ", path));
+    sqlite3_busy_timeout(handle, busy_timeout_ms);
+    RETURN_IF_ERROR(conn->ExecuteScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+    return conn;
+  }
+
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  absl::Status Execute(absl::string_view sql, absl::Span<const SqlValue> params) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "execute");
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                         absl::Span<const SqlValue> params) override {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    std::vector<Row> rows;
+    int rc;
+    const int columns = sqlite3_column_count(stmt);
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      std::vector<SqlValue> values;
+      values.reserve(columns);
+      for (int i = 0; i < columns; ++i) {
+        switch (sqlite3_column_type(stmt, i)) {
+          case SQLITE_NULL:
+            values.emplace_back();
+            break;
+          case SQLITE_INTEGER:
+            values.emplace_back(static_cast<int64_t>(sqlite3_column_int64(stmt, i)));
+            break;
+          case SQLITE_BLOB: {
+            const void* p = sqlite3_column_blob(stmt, i);
+            int n = sqlite3_column_bytes(stmt, i);
+            values.push_back(SqlValue::Blob(std::string(static_cast<const char*>(p), n)));
+            break;
+          }
+          default: {
+            const unsigned char* p = sqlite3_column_text(stmt, i);
+            int n = sqlite3_column_bytes(stmt, i);
+            values.emplace_back(std::string(reinterpret_cast<const char*>(p), n));
+          }
+        }
+      }
+      rows.emplace_back(std::move(values));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
+    return rows;
+  }
+
+  int64_t changes() override { return sqlite3_changes64(db_); }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    std::string text(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      return absl::InternalError(absl::StrCat("script: ", msg));
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+
+  absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql, absl::Span<const SqlValue> params) {
+    sqlite3_stmt* stmt;
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) {
+      stmt = it->second;
+    } else {
+      int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("prepare '", sql, "'"));
+      statements_.emplace(std::string(sql), stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
+      return absl::InternalError(absl::StrCat("statement wants ", sqlite3_bind_parameter_count(stmt),
+                                              " parameters, got ", params.size(), ": ", sql));
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      const SqlValue& v = params[i];
+      int idx = static_cast<int>(i) + 1;
+      int rc = SQLITE_OK;
+      switch (v.type()) {
+        case SqlValue::Type::kNull:
+          rc = sqlite3_bind_null(stmt, idx);
+          break;
+        case SqlValue::Type::kInt:
+          rc = sqlite3_bind_int64(stmt, idx, v.int_value());
+          break;
+        case SqlValue::Type::kText:
+          rc = sqlite3_bind_text(stmt, idx, v.bytes().data(), static_cast<int>(v.bytes().size()),
+                                 SQLITE_TRANSIENT);
+          break;
+        case SqlValue::Type::kBlob:
+          rc = sqlite3_bind_blob(stmt, idx, v.bytes().data(), static_cast<int>(v.bytes().size()),
+                                 SQLITE_TRANSIENT);
+          break;
+      }
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
+    }
+    return stmt;
+  }
+
+  sqlite3* db_;
+  absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+};
+
+SqliteDatabase::SqliteDatabase(std::string path, Options options)
+    : path_(std::move(path)), options_(options) {}
+
+absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
+                                                                     Options options) {
+  std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path, options));
+  ASSIGN_OR_RETURN(db->writer_, SqliteConnection::Open(path, options.busy_timeout_ms));
+  db->writer_thread_ = std::thread([raw = db.get()] { raw->WriterLoop(); });
+  return db;
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    stopping_ = true;
+  }
+  if (writer_thread_.joinable()) writer_thread_.join();
+}
+
+int64_t SqliteDatabase::commit_count() const {
+  absl::MutexLock lock(&queue_mu_);
+  return commits_;
+}
+
+void SqliteDatabase::WriteAsync(WriteFn fn, DoneFn done) {
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(Job{std::move(fn), std::move(done)});
+}
+
+void SqliteDatabase::WriterLoop() {
+  std::vector<Job> batch;
+  while (true) {
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_mu_.Await(absl::Condition(
+          +[](SqliteDatabase* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return self->stopping_ || !self->queue_.empty();
+          },
+          this));
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteDatabase::RunBatch(std::vector<Job>& batch) {
+  std::vector<absl::Status> results(batch.size());
+  absl::Status tx_status = writer_->Execute("BEGIN IMMEDIATE", {});
+  if (tx_status.ok()) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      absl::Status s = writer_->Execute("SAVEPOINT unit", {});
+      if (s.ok()) s = batch[i].fn(*writer_);
+      if (s.ok()) {
+        s = writer_->Execute("RELEASE unit", {});
+      } else {
+        // Undo only this unit; the others in the batch still commit.
+        (void)writer_->Execute("ROLLBACK TO unit", {});
+        (void)writer_->Execute("RELEASE unit", {});
+      }
+      results[i] = std::move(s);
+    }
+    tx_status = writer_->Execute("COMMIT", {});
+    if (!tx_status.ok()) (void)writer_->Execute("ROLLBACK", {});
+  }
+  if (!tx_status.ok()) {
+    LogEvent("db_commit_failed", "error").Str("error", tx_status.ToString()).Emit();
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    ++commits_;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!tx_status.ok() && results[i].ok()) results[i] = tx_status;
+    if (batch[i].done) batch[i].done(std::move(results[i]));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteDatabase::TakeReader() {
+  {
+    absl::MutexLock lock(&readers_mu_);
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+  }
+  return SqliteConnection::Open(path_, options_.busy_timeout_ms);
+}
+
+void SqliteDatabase::ReturnReader(std::unique_ptr<SqliteConnection> conn) {
+  absl::MutexLock lock(&readers_mu_);
+  if (static_cast<int>(idle_readers_.size()) < options_.max_idle_readers) {
+    idle_readers_.push_back(std::move(conn));
+  }
+}
+
+absl::Status SqliteDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn, TakeReader());
+  RETURN_IF_ERROR(conn->Execute("BEGIN", {}));
+  absl::Status s = fn(*conn);
+  absl::Status end = conn->Execute(s.ok() ? "COMMIT" : "ROLLBACK", {});
+  if (end.ok()) ReturnReader(std::move(conn));
+  return s.ok() ? end : s;
+}
+
+}  // namespace gaoxin::db

@@ -1,0 +1,66 @@
+// Small pieces every unary handler needs: finish with an absl::Status, authorize, and hand an
+// asynchronous store result to the reactor. Handlers stay a few lines long and never block a
+// gRPC library thread on a commit.
+//
+//   grpc::ServerUnaryReactor* GetLead(grpc::CallbackServerContext* ctx, const GetLeadRequest* req,
+//                                     Lead* resp) override {
+//     return RunUnary(ctx, [&]() -> absl::Status {
+//       RETURN_IF_ERROR(auth_.Authorize(ctx, kLeadsReader).status());
+//       ASSIGN_OR_RETURN(*resp, store_.GetLead(req->id()));
+//       return absl::OkStatus();
+//     });
+//   }
+#ifndef GAOXIN_COMMON_RPC_H_
+#define GAOXIN_COMMON_RPC_H_
+
+#include <functional>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "common/grpc_status.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace gaoxin {
+
+// Finishes a unary call with `status`.
+inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* ctx,
+                                             const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Runs a synchronous handler body (reads: short, non-blocking store lookups) and finishes.
+template <typename Fn>
+grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, Fn&& body) {
+  return FinishUnary(ctx, body());
+}
+
+// Starts an asynchronous handler: `body` either fails at once (validation, auth) or returns OK
+// after handing `FinishWith` to a store write, whose completion finishes the call.
+// Usage:
+//   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+//     ...checks...
+//     store_.CreateLead(..., finish(resp));
+//     return absl::OkStatus();
+//   });
+template <typename Fn>
+grpc::ServerUnaryReactor* RunAsyncUnary(grpc::CallbackServerContext* ctx, Fn&& body) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto finish = [reactor](auto* response) {
+    using T = std::remove_pointer_t<decltype(response)>;
+    return std::function<void(absl::StatusOr<T>)>([reactor, response](absl::StatusOr<T> result) {
+      if (result.ok()) *response = std::move(*result);
+      reactor->Finish(ToGrpcStatus(result.status()));
+    });
+  };
+  absl::Status started = body(finish);
+  if (!started.ok()) reactor->Finish(ToGrpcStatus(started));
+  return reactor;
+}
+
+}  // namespace gaoxin
+
+#endif  // GAOXIN_COMMON_RPC_H_

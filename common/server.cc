@@ -1,0 +1,216 @@
+#include "common/server.h"
+
+#include <signal.h>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "gaoxin/testing/v1/echo.grpc.pb.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/support/server_interceptor.h"
+
+namespace gaoxin {
+namespace {
+
+constexpr char kRequestIdKey[] = "x-request-id";
+
+absl::string_view ToView(grpc::string_ref s) { return absl::string_view(s.data(), s.size()); }
+
+// Writes one log line per RPC: method, code, latency, principal, request_id.
+class RpcLogInterceptor : public grpc::experimental::Interceptor {
+ public:
+  RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info, const Authenticator* auth)
+      : method_(info->method()), auth_(auth), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    using grpc::experimental::InterceptionHookPoints;
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* md = methods->GetRecvInitialMetadata();
+      auto it = md->find("authorization");
+      if (it != md->end() && auth_ != nullptr) principal_ = auth_->PrincipalName(ToView(it->second));
+      it = md->find(kRequestIdKey);
+      if (it != md->end()) request_id_ = std::string(ToView(it->second));
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      grpc::Status status = methods->GetSendStatus();
+      auto* trailing = methods->GetSendTrailingMetadata();
+      auto it = trailing->find(kRequestIdKey);
+      if (it != trailing->end()) request_id_ = it->second;
+      LogEvent event("rpc", status.ok() ? "info" : "warn");
+      event.Str("method", method_)
+          .Int("code", status.error_code())
+          .Double("latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start_))
+          .Str("principal", principal_)
+          .Str("request_id", request_id_);
+      if (!status.ok()) event.Str("message", status.error_message());
+      event.Emit();
+    }
+    methods->Proceed();
+  }
+
+ private:
+  std::string method_;
+  const Authenticator* auth_;
+  absl::Time start_;
+  std::string principal_;
+  std::string request_id_;
+};
+
+class RpcLogInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit RpcLogInterceptorFactory(const Authenticator* auth) : auth_(auth) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    // Health probes arrive every few seconds from Kubernetes; they would drown the log.
+    if (absl::StartsWith(info->method(), "/grpc.health.v1.")) return nullptr;
+    return new RpcLogInterceptor(info, auth_);
+  }
+
+ private:
+  const Authenticator* auth_;
+};
+
+class EchoServiceImpl final : public testing::v1::EchoService::CallbackService {
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
+                                 const testing::v1::EchoRequest* request,
+                                 testing::v1::EchoResponse* response) override {
+    response->set_message(request->message());
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+}  // namespace
+
+ServerSettings ServerSettings::FromFlags(std::string service_name, int default_port,
+                                         const Authenticator* auth) {
+  ServerSettings s;
+  s.service_name = std::move(service_name);
+  s.listen = ListenAddress(default_port);
+  s.shutdown_grace_ms = absl::GetFlag(FLAGS_shutdown_grace_ms);
+  s.max_connection_age_ms = absl::GetFlag(FLAGS_max_connection_age_ms);
+  s.keepalive_time_ms = absl::GetFlag(FLAGS_keepalive_time_ms);
+  s.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  s.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
+  s.serve_echo = absl::GetFlag(FLAGS_serve_echo);
+  s.auth = auth;
+  return s;
+}
+
+absl::StatusOr<std::unique_ptr<Authenticator>> AuthenticatorFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_tokens_file);
+  if (!path.empty()) return Authenticator::FromFile(path);
+  if (absl::GetFlag(FLAGS_allow_unauthenticated)) {
+    LogEvent("auth_disabled", "warn")
+        .Str("detail", "--allow_unauthenticated: every caller has every role; never in production")
+        .Emit();
+    return Authenticator::AllowAll();
+  }
+  return absl::FailedPreconditionError(
+      "no --tokens_file given; refusing to start without authentication (pass "
+      "--allow_unauthenticated to run open, for development only)");
+}
+
+GrpcServer::GrpcServer(ServerSettings settings) : settings_(std::move(settings)) {}
+
+GrpcServer::~GrpcServer() { Shutdown(); }
+
+void GrpcServer::AddService(grpc::Service* service) { services_.push_back(service); }
+
+void GrpcServer::OnShutdown(std::function<void()> hook) { hooks_.push_back(std::move(hook)); }
+
+absl::Status GrpcServer::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(settings_.listen, grpc::InsecureServerCredentials(), &port_);
+  for (grpc::Service* service : services_) builder.RegisterService(service);
+  if (settings_.serve_echo) {
+    echo_ = std::make_unique<EchoServiceImpl>();
+    builder.RegisterService(echo_.get());
+  }
+  builder.SetMaxReceiveMessageSize(settings_.max_message_bytes);
+  builder.SetMaxSendMessageSize(settings_.max_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, settings_.keepalive_time_ms);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  // Accept client keepalive pings down to every 10 s (gaoxinctl watch pings every 30 s), so
+  // well-behaved clients are never sent GOAWAY too_many_pings.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  if (settings_.max_connection_age_ms > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, settings_.max_connection_age_ms);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, settings_.shutdown_grace_ms);
+  }
+  if (settings_.log_rpcs) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(std::make_unique<RpcLogInterceptorFactory>(settings_.auth));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", settings_.listen));
+  }
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(settings_.service_name, true);
+  health->SetServingStatus("", true);
+  LogEvent("server_started")
+      .Str("service", settings_.service_name)
+      .Str("listen", settings_.listen)
+      .Int("port", port_)
+      .Emit();
+  return absl::OkStatus();
+}
+
+void GrpcServer::Shutdown() {
+  {
+    absl::MutexLock lock(&shutdown_mu_);
+    if (shut_down_ || server_ == nullptr) return;
+    shut_down_ = true;
+  }
+  LogEvent("server_draining")
+      .Str("service", settings_.service_name)
+      .Int("grace_ms", settings_.shutdown_grace_ms)
+      .Emit();
+  // Health first, so load balancers and probes stop sending new calls.
+  server_->GetHealthCheckService()->Shutdown();
+  for (auto& hook : hooks_) hook();
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    std::chrono::milliseconds(settings_.shutdown_grace_ms));
+  server_->Wait();
+  LogEvent("server_stopped").Str("service", settings_.service_name).Emit();
+  FlushLogs();
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int GrpcServer::RunUntilSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  sigwait(&set, &sig);
+  LogEvent("signal").Int("signal", sig).Emit();
+  Shutdown();
+  return 0;
+}
+
+void NoteRequestId(grpc::CallbackServerContext* ctx, const std::string& request_id) {
+  if (!request_id.empty()) ctx->AddTrailingMetadata(kRequestIdKey, request_id);
+}
+
+}  // namespace gaoxin

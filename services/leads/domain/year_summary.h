@@ -1,0 +1,28 @@
+// The committee's yearly investment figures, computed from leads, funds arrived and idle assets.
+// Pure: the store hands over the rows, this decides what counts. Every sum is exact.
+//
+//   v1::YearSummary s = ComputeYearSummary(2023, today, leads, fundings, idle_assets);
+//   s.signed_count();  // 10 for the demo data
+#ifndef GAOXIN_SERVICES_LEADS_DOMAIN_YEAR_SUMMARY_H_
+#define GAOXIN_SERVICES_LEADS_DOMAIN_YEAR_SUMMARY_H_
+
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "gaoxin/leads/v1/leads.pb.h"
+
+namespace gaoxin::leads {
+
+// 5000万元: the report counts new starts of at least this planned investment.
+inline constexpr int64_t kMajorNewStartYuan = 50000000;
+
+// `fundings` may hold any years (only `year` and `year - 1` count); `today` bounds the
+// reserve-batch snapshot for the current year.
+v1::YearSummary ComputeYearSummary(int year, absl::CivilDay today,
+                                   const std::vector<v1::Lead>& leads,
+                                   const std::vector<v1::Funding>& fundings,
+                                   const std::vector<v1::IdleAsset>& idle_assets);
+
+}  // namespace gaoxin::leads
+
+#endif  // GAOXIN_SERVICES_LEADS_DOMAIN_YEAR_SUMMARY_H_

@@ -1,0 +1,440 @@
+#include "services/leads/lead_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/date.h"
+#include "common/ids.h"
+#include "common/money.h"
+#include "common/pagination.h"
+#include "common/rpc.h"
+#include "common/server.h"
+#include "common/status_macros.h"
+#include "services/leads/domain/lead_rules.h"
+#include "services/leads/domain/year_summary.h"
+
+namespace gaoxin::leads {
+namespace {
+
+absl::Status CheckId(absl::string_view id, absl::string_view prefix, absl::string_view field) {
+  if (id.empty()) return InvalidField(field, "is required");
+  if (!IsValidId(id, prefix)) {
+    return InvalidField(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckOptionalId(absl::string_view id, absl::string_view prefix,
+                             absl::string_view field) {
+  return id.empty() ? absl::OkStatus() : CheckId(id, prefix, field);
+}
+
+absl::Status CheckYear(int year, absl::string_view field, bool required) {
+  if (year == 0 && !required) return absl::OkStatus();
+  if (year < 1900 || year > 2200) return InvalidField(field, "must be a year in 1900..2200");
+  return absl::OkStatus();
+}
+
+void CheckRequestId(const std::string& request_id, FieldViolations* v) {
+  if (request_id.size() > 100) v->Add("request_id", "must be at most 100 bytes");
+}
+
+void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
+               FieldViolations* v) {
+  if (required && text.empty()) {
+    v->Add(field, "is required");
+  } else if (text.size() > max) {
+    v->Add(field, absl::StrCat("must be at most ", max, " bytes"));
+  }
+}
+
+}  // namespace
+
+LeadServiceImpl::LeadServiceImpl(LeadStore* store, const Authenticator* auth, redis::Cache* cache,
+                                 LeadStore::Clock clock)
+    : store_(store), auth_(auth), cache_(cache), clock_(std::move(clock)) {}
+
+absl::CivilDay LeadServiceImpl::Today() const { return TodayInZone(clock_()); }
+
+grpc::ServerUnaryReactor* LeadServiceImpl::CreateLead(grpc::CallbackServerContext* ctx,
+                                                      const v1::CreateLeadRequest* request,
+                                                      v1::Lead* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kLeadsWriter));
+    NoteRequestId(ctx, request->request_id());
+    FieldViolations v = ValidateCreate(*request, Today());
+    if (!request->lead().agent_id().empty() &&
+        !IsValidId(request->lead().agent_id(), "agent")) {
+      v.Add("lead.agent_id", "is not an agent id");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->CreateLead(*request, who->name, finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetLead(grpc::CallbackServerContext* ctx,
+                                                   const v1::GetLeadRequest* request,
+                                                   v1::Lead* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    RETURN_IF_ERROR(CheckId(request->id(), "lead", "id"));
+    ASSIGN_OR_RETURN(*response, store_->GetLead(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListLeads(grpc::CallbackServerContext* ctx,
+                                                     const v1::ListLeadsRequest* request,
+                                                     v1::ListLeadsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    FieldViolations v;
+    if (!v1::Stage_IsValid(request->stage())) v.Add("stage", "is not a known stage");
+    if (!common::v1::IndustryChain_IsValid(request->industry_chain())) {
+      v.Add("industry_chain", "is not a known industry chain");
+    }
+    if (!v1::LeadSource_IsValid(request->source())) v.Add("source", "is not a known source");
+    if (!request->agent_id().empty() && !IsValidId(request->agent_id(), "agent")) {
+      v.Add("agent_id", "is not an agent id");
+    }
+    if (request->year() != 0 && (request->year() < 1900 || request->year() > 2200)) {
+      v.Add("year", "must be a year in 1900..2200");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    LeadFilter filter{request->stage(), request->industry_chain(), request->source(),
+                      request->agent_id(), request->year()};
+    const std::string fingerprint =
+        absl::StrCat("leads|", filter.stage, "|", filter.chain, "|", filter.source, "|",
+                     filter.agent_id, "|", filter.year);
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto result, store_->ListLeads(filter, page, &revision));
+    for (auto& lead : result.items) *response->add_leads() = std::move(lead);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    response->set_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::UpdateLead(grpc::CallbackServerContext* ctx,
+                                                      const v1::UpdateLeadRequest* request,
+                                                      v1::Lead* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsWriter).status());
+    RETURN_IF_ERROR(CheckId(request->lead().id(), "lead", "lead.id"));
+    RETURN_IF_ERROR(CheckOptionalId(request->lead().agent_id(), "agent", "lead.agent_id"));
+    store_->UpdateLead(*request, finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::TransitionLead(
+    grpc::CallbackServerContext* ctx, const v1::TransitionLeadRequest* request,
+    v1::Lead* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kLeadsWriter));
+    RETURN_IF_ERROR(CheckId(request->id(), "lead", "id"));
+    StageMove move;
+    move.to_stage = request->to_stage();
+    move.effective_date = request->effective_date();
+    move.actor = request->actor().empty() ? who->name : request->actor();
+    move.note = request->note();
+    move.reason = request->reason();
+    if (request->has_signed_amount()) move.signed_amount = request->signed_amount();
+    FieldViolations v = ValidateMove(move, Today());
+    CheckText(request->actor(), "actor", 200, false, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->TransitionLead(request->id(), std::move(move), request->etag(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::RecordFunding(grpc::CallbackServerContext* ctx,
+                                                         const v1::RecordFundingRequest* request,
+                                                         v1::Funding* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    const v1::Funding& f = request->funding();
+    FieldViolations v;
+    if (f.lead_id().empty()) {
+      v.Add("funding.lead_id", "is required");
+    } else if (!IsValidId(f.lead_id(), "lead")) {
+      v.Add("funding.lead_id", "is not a lead id");
+    }
+    if (!f.has_amount() || ToNanos(f.amount()) == 0) {
+      v.Add("funding.amount", "is required and must be greater than zero");
+    } else {
+      ValidateMoney(f.amount(), "funding.amount", false, &v);
+    }
+    ValidateDate(f.arrival_date(), "funding.arrival_date", &v);
+    if (v.empty() && ToCivilDay(f.arrival_date()) > Today()) {
+      v.Add("funding.arrival_date", "must not be in the future");
+    }
+    CheckText(f.note(), "funding.note", 4000, false, &v);
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->RecordFunding(f, request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListFundings(grpc::CallbackServerContext* ctx,
+                                                        const v1::ListFundingsRequest* request,
+                                                        v1::ListFundingsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    RETURN_IF_ERROR(CheckOptionalId(request->lead_id(), "lead", "lead_id"));
+    RETURN_IF_ERROR(CheckYear(request->year(), "year", false));
+    const std::string fingerprint =
+        absl::StrCat("fundings|", request->lead_id(), "|", request->year());
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListFundings(request->lead_id(), request->year(), page));
+    for (auto& f : result.items) *response->add_fundings() = std::move(f);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::CreateIdleAsset(
+    grpc::CallbackServerContext* ctx, const v1::CreateIdleAssetRequest* request,
+    v1::IdleAsset* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    const v1::IdleAsset& a = request->idle_asset();
+    FieldViolations v;
+    CheckText(a.name(), "idle_asset.name", 200, true, &v);
+    CheckText(a.location(), "idle_asset.location", 200, false, &v);
+    CheckText(a.former_owner(), "idle_asset.former_owner", 200, false, &v);
+    CheckText(a.note(), "idle_asset.note", 4000, false, &v);
+    if (a.land_area_m2() < 0) v.Add("idle_asset.land_area_m2", "must not be negative");
+    if (a.building_area_m2() < 0) v.Add("idle_asset.building_area_m2", "must not be negative");
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->CreateIdleAsset(a, request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetIdleAsset(grpc::CallbackServerContext* ctx,
+                                                        const v1::GetIdleAssetRequest* request,
+                                                        v1::IdleAsset* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    RETURN_IF_ERROR(CheckId(request->id(), "asset", "id"));
+    ASSIGN_OR_RETURN(*response, store_->GetIdleAsset(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::RevitalizeIdleAsset(
+    grpc::CallbackServerContext* ctx, const v1::RevitalizeIdleAssetRequest* request,
+    v1::IdleAsset* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsWriter).status());
+    FieldViolations v;
+    if (!IsValidId(request->id(), "asset")) v.Add("id", "is not an idle asset id");
+    if (request->method() == v1::REVITALIZATION_METHOD_UNSPECIFIED ||
+        !v1::RevitalizationMethod_IsValid(request->method())) {
+      v.Add("method", "is required: lease, acquisition, auction or legal recovery");
+    }
+    ValidateDate(request->date(), "date", &v);
+    if (IsSet(request->date()) && v.empty() && ToCivilDay(request->date()) > Today()) {
+      v.Add("date", "must not be in the future");
+    }
+    if (request->land_area_m2() < 0) v.Add("land_area_m2", "must not be negative");
+    if (request->building_area_m2() < 0) v.Add("building_area_m2", "must not be negative");
+    if (!request->lead_id().empty() && !IsValidId(request->lead_id(), "lead")) {
+      v.Add("lead_id", "is not a lead id");
+    }
+    CheckText(request->note(), "note", 4000, false, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->RevitalizeIdleAsset(*request, finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListIdleAssets(
+    grpc::CallbackServerContext* ctx, const v1::ListIdleAssetsRequest* request,
+    v1::ListIdleAssetsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    if (!v1::IdleAssetStatus_IsValid(request->status())) {
+      return InvalidField("status", "is not a known status");
+    }
+    RETURN_IF_ERROR(CheckYear(request->year(), "year", false));
+    const std::string fingerprint =
+        absl::StrCat("assets|", request->status(), "|", request->year());
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result,
+                     store_->ListIdleAssets(request->status(), request->year(), page));
+    for (auto& a : result.items) *response->add_idle_assets() = std::move(a);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::CreateAgent(grpc::CallbackServerContext* ctx,
+                                                       const v1::CreateAgentRequest* request,
+                                                       v1::Agent* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    FieldViolations v;
+    CheckText(request->agent().name(), "agent.name", 100, true, &v);
+    CheckText(request->agent().phone(), "agent.phone", 30, false, &v);
+    for (int i = 0; i < request->agent().enterprise_usccs_size(); ++i) {
+      if (request->agent().enterprise_usccs(i).size() != 18) {
+        v.Add(absl::StrCat("agent.enterprise_usccs[", i, "]"), "must be an 18-character USCC");
+      }
+    }
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->CreateAgent(request->agent(), request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetAgent(grpc::CallbackServerContext* ctx,
+                                                    const v1::GetAgentRequest* request,
+                                                    v1::Agent* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    RETURN_IF_ERROR(CheckId(request->id(), "agent", "id"));
+    ASSIGN_OR_RETURN(*response, store_->GetAgent(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListAgents(grpc::CallbackServerContext* ctx,
+                                                      const v1::ListAgentsRequest* request,
+                                                      v1::ListAgentsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), "agents"));
+    ASSIGN_OR_RETURN(auto result, store_->ListAgents(page));
+    for (auto& a : result.items) *response->add_agents() = std::move(a);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, "agents"));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::OpenTicket(grpc::CallbackServerContext* ctx,
+                                                      const v1::OpenTicketRequest* request,
+                                                      v1::Ticket* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    const v1::Ticket& t = request->ticket();
+    FieldViolations v;
+    if (!IsValidId(t.agent_id(), "agent")) v.Add("ticket.agent_id", "is required: an agent id");
+    switch (t.subject_case()) {
+      case v1::Ticket::kLeadId:
+        if (!IsValidId(t.lead_id(), "lead")) v.Add("ticket.lead_id", "is not a lead id");
+        break;
+      case v1::Ticket::kEnterpriseUscc:
+        if (t.enterprise_uscc().size() != 18) {
+          v.Add("ticket.enterprise_uscc", "must be an 18-character USCC");
+        }
+        break;
+      default:
+        v.Add("ticket.subject", "name the lead_id or the enterprise_uscc the problem concerns");
+    }
+    CheckText(t.problem(), "ticket.problem", 4000, true, &v);
+    ValidateDate(t.found_date(), "ticket.found_date", &v);
+    if (IsSet(t.found_date()) && v.empty() && ToCivilDay(t.found_date()) > Today()) {
+      v.Add("ticket.found_date", "must not be in the future");
+    }
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->OpenTicket(t, request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetTicket(grpc::CallbackServerContext* ctx,
+                                                     const v1::GetTicketRequest* request,
+                                                     v1::Ticket* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    RETURN_IF_ERROR(CheckId(request->id(), "ticket", "id"));
+    ASSIGN_OR_RETURN(*response, store_->GetTicket(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ResolveTicket(grpc::CallbackServerContext* ctx,
+                                                         const v1::ResolveTicketRequest* request,
+                                                         v1::Ticket* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsWriter).status());
+    FieldViolations v;
+    if (!IsValidId(request->id(), "ticket")) v.Add("id", "is not a ticket id");
+    CheckText(request->resolution(), "resolution", 4000, true, &v);
+    ValidateDate(request->resolved_date(), "resolved_date", &v);
+    if (IsSet(request->resolved_date()) && v.empty() &&
+        ToCivilDay(request->resolved_date()) > Today()) {
+      v.Add("resolved_date", "must not be in the future");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->ResolveTicket(*request, finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListTickets(grpc::CallbackServerContext* ctx,
+                                                       const v1::ListTicketsRequest* request,
+                                                       v1::ListTicketsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    RETURN_IF_ERROR(CheckOptionalId(request->agent_id(), "agent", "agent_id"));
+    if (!v1::TicketStatus_IsValid(request->status())) {
+      return InvalidField("status", "is not a known status");
+    }
+    const std::string fingerprint =
+        absl::StrCat("tickets|", request->agent_id(), "|", request->status());
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result,
+                     store_->ListTickets(request->agent_id(), request->status(), page));
+    for (auto& t : result.items) *response->add_tickets() = std::move(t);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::GetYearSummary(
+    grpc::CallbackServerContext* ctx, const v1::GetYearSummaryRequest* request,
+    v1::YearSummary* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
+    RETURN_IF_ERROR(CheckYear(request->year(), "year", true));
+    // The key carries the store revision (and today's date, which bounds the reserve batch), so a
+    // cached summary is never stale, even if an invalidation was lost while Redis was down.
+    ASSIGN_OR_RETURN(int64_t revision, store_->CurrentRevision());
+    const absl::CivilDay today = Today();
+    const std::string key = absl::StrCat("summary:", request->year(), ":", revision, ":",
+                                         absl::FormatCivilTime(today));
+    ASSIGN_OR_RETURN(std::string bytes,
+                     cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
+                       ASSIGN_OR_RETURN(SummaryInputs in, store_->LoadSummaryInputs(request->year()));
+                       v1::YearSummary s = ComputeYearSummary(request->year(), today, in.leads,
+                                                              in.fundings, in.idle_assets);
+                       s.set_revision(in.revision);
+                       return s.SerializeAsString();
+                     }));
+    if (!response->ParseFromString(bytes)) return absl::InternalError("corrupt cached summary");
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace gaoxin::leads

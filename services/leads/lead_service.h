@@ -1,0 +1,88 @@
+// gaoxin.leads.v1.LeadService over gRPC: authorization, request validation and paging around
+// LeadStore. Rules live in domain/, persistence in lead_store; this file only wires them.
+#ifndef GAOXIN_SERVICES_LEADS_LEAD_SERVICE_H_
+#define GAOXIN_SERVICES_LEADS_LEAD_SERVICE_H_
+
+#include "common/auth.h"
+#include "common/redis/cache.h"
+#include "gaoxin/leads/v1/leads.grpc.pb.h"
+#include "services/leads/lead_store.h"
+
+namespace gaoxin::leads {
+
+class LeadServiceImpl final : public v1::LeadService::CallbackService {
+ public:
+  // `cache` may be backed by no Redis at all.
+  LeadServiceImpl(LeadStore* store, const Authenticator* auth, redis::Cache* cache,
+                  LeadStore::Clock clock);
+
+  grpc::ServerUnaryReactor* CreateLead(grpc::CallbackServerContext* ctx,
+                                       const v1::CreateLeadRequest* request,
+                                       v1::Lead* response) override;
+  grpc::ServerUnaryReactor* GetLead(grpc::CallbackServerContext* ctx,
+                                    const v1::GetLeadRequest* request,
+                                    v1::Lead* response) override;
+  grpc::ServerUnaryReactor* ListLeads(grpc::CallbackServerContext* ctx,
+                                      const v1::ListLeadsRequest* request,
+                                      v1::ListLeadsResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateLead(grpc::CallbackServerContext* ctx,
+                                       const v1::UpdateLeadRequest* request,
+                                       v1::Lead* response) override;
+  grpc::ServerUnaryReactor* TransitionLead(grpc::CallbackServerContext* ctx,
+                                           const v1::TransitionLeadRequest* request,
+                                           v1::Lead* response) override;
+  grpc::ServerUnaryReactor* RecordFunding(grpc::CallbackServerContext* ctx,
+                                          const v1::RecordFundingRequest* request,
+                                          v1::Funding* response) override;
+  grpc::ServerUnaryReactor* ListFundings(grpc::CallbackServerContext* ctx,
+                                         const v1::ListFundingsRequest* request,
+                                         v1::ListFundingsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateIdleAsset(grpc::CallbackServerContext* ctx,
+                                            const v1::CreateIdleAssetRequest* request,
+                                            v1::IdleAsset* response) override;
+  grpc::ServerUnaryReactor* GetIdleAsset(grpc::CallbackServerContext* ctx,
+                                         const v1::GetIdleAssetRequest* request,
+                                         v1::IdleAsset* response) override;
+  grpc::ServerUnaryReactor* RevitalizeIdleAsset(grpc::CallbackServerContext* ctx,
+                                                const v1::RevitalizeIdleAssetRequest* request,
+                                                v1::IdleAsset* response) override;
+  grpc::ServerUnaryReactor* ListIdleAssets(grpc::CallbackServerContext* ctx,
+                                           const v1::ListIdleAssetsRequest* request,
+                                           v1::ListIdleAssetsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateAgent(grpc::CallbackServerContext* ctx,
+                                        const v1::CreateAgentRequest* request,
+                                        v1::Agent* response) override;
+  grpc::ServerUnaryReactor* GetAgent(grpc::CallbackServerContext* ctx,
+                                     const v1::GetAgentRequest* request,
+                                     v1::Agent* response) override;
+  grpc::ServerUnaryReactor* ListAgents(grpc::CallbackServerContext* ctx,
+                                       const v1::ListAgentsRequest* request,
+                                       v1::ListAgentsResponse* response) override;
+  grpc::ServerUnaryReactor* OpenTicket(grpc::CallbackServerContext* ctx,
+                                       const v1::OpenTicketRequest* request,
+                                       v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* GetTicket(grpc::CallbackServerContext* ctx,
+                                      const v1::GetTicketRequest* request,
+                                      v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ResolveTicket(grpc::CallbackServerContext* ctx,
+                                          const v1::ResolveTicketRequest* request,
+                                          v1::Ticket* response) override;
+  grpc::ServerUnaryReactor* ListTickets(grpc::CallbackServerContext* ctx,
+                                        const v1::ListTicketsRequest* request,
+                                        v1::ListTicketsResponse* response) override;
+  grpc::ServerUnaryReactor* GetYearSummary(grpc::CallbackServerContext* ctx,
+                                           const v1::GetYearSummaryRequest* request,
+                                           v1::YearSummary* response) override;
+
+ private:
+  absl::CivilDay Today() const;
+
+  LeadStore* store_;
+  const Authenticator* auth_;
+  redis::Cache* cache_;
+  LeadStore::Clock clock_;
+};
+
+}  // namespace gaoxin::leads
+
+#endif  // GAOXIN_SERVICES_LEADS_LEAD_SERVICE_H_

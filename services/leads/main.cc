@@ -1,0 +1,51 @@
+// leads_server: serves gaoxin.leads.v1.LeadService (default port 50051).
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/time/clock.h"
+#include "common/config.h"
+#include "common/db/sqlite_database.h"
+#include "common/log.h"
+#include "common/redis/cache.h"
+#include "common/redis/redis_client.h"
+#include "common/server.h"
+#include "services/leads/lead_service.h"
+#include "services/leads/lead_store.h"
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  gaoxin::LogEvent("startup_failed", "error").Str("error", status.ToString()).Emit();
+  gaoxin::FlushLogs();
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gaoxin::BlockTerminationSignals();
+  gaoxin::InitConfig(argc, argv, "leads_server");
+
+  auto auth = gaoxin::AuthenticatorFromFlags();
+  if (!auth.ok()) return Fail(auth.status());
+
+  std::string db_path = absl::GetFlag(FLAGS_db);
+  if (db_path.empty()) db_path = "var/leads.db";
+  auto db = gaoxin::db::SqliteDatabase::Open(db_path);
+  if (!db.ok()) return Fail(db.status());
+  if (auto s = gaoxin::leads::LeadStore::Migrate(**db); !s.ok()) return Fail(s);
+
+  gaoxin::redis::RedisClient redis(
+      {absl::GetFlag(FLAGS_redis), absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms))});
+  gaoxin::redis::Cache cache(&redis, "leads", absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_s)));
+
+  auto clock = [] { return absl::Now(); };
+  gaoxin::leads::LeadStore store(db->get(), clock);
+  gaoxin::leads::LeadServiceImpl service(&store, auth->get(), &cache, clock);
+
+  gaoxin::GrpcServer server(
+      gaoxin::ServerSettings::FromFlags("gaoxin.leads.v1.LeadService", 50051, auth->get()));
+  server.AddService(&service);
+  if (auto s = server.Start(); !s.ok()) return Fail(s);
+  return server.RunUntilSignal();
+}
