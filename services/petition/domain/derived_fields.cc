@@ -43,6 +43,7 @@ void RefreshDerivedFields(v1::Case* c, const DeadlinePolicy& policy, absl::Civil
   if (auto d = LastEntry(*c, v1::CASE_STATUS_RECHECKED)) {
     *review->mutable_recheck_decided_date() = FromCivilDay(*d);
   }
+  review->set_final(EverReached(*c, v1::CASE_STATUS_RECHECKED));
 }
 
 }  // namespace gaoxin::petition

@@ -1,0 +1,111 @@
+#include "services/petition/domain/case_input.h"
+
+#include "common/date.h"
+#include "common/errors.h"
+#include "gtest/gtest.h"
+#include "tests/unit/petition/test_cases.h"
+
+namespace gaoxin::petition {
+namespace {
+
+using testing::CaseThrough;
+using testing::D;
+using testing::NewCaseInput;
+using testing::Today;
+
+TEST(CaseInputTest, NewCaseStartsReceivedWithOneEvent) {
+  v1::Case input = NewCaseInput(D(2023, 12, 20));
+  input.set_id("client-chosen");
+  input.set_status(v1::CASE_STATUS_CLOSED);
+  input.set_leader("not settable here");
+  input.set_is_repeat(true);
+  absl::StatusOr<v1::Case> c = PrepareNewCase(input, "clerk", DeadlinePolicy(), D(2023, 12, 21));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->id(), "");
+  EXPECT_EQ(c->status(), v1::CASE_STATUS_RECEIVED);
+  EXPECT_EQ(c->leader(), "");
+  EXPECT_FALSE(c->is_repeat());
+  ASSERT_EQ(c->history_size(), 1);
+  EXPECT_EQ(c->history(0).to_status(), v1::CASE_STATUS_RECEIVED);
+  EXPECT_EQ(c->history(0).actor(), "clerk");
+  EXPECT_EQ(FormatDate(c->history(0).date()), "2023-12-20");
+  EXPECT_EQ(FormatDate(c->due_date()), "2024-01-04");
+  EXPECT_FALSE(c->overdue());
+  EXPECT_EQ(c->petitioner().name(), "张某某");  // masking is the service's job on output
+}
+
+TEST(CaseInputTest, NewCaseErrorsNameCaseFields) {
+  v1::Case input = NewCaseInput();
+  input.mutable_petitioner()->set_id_number("110105194912310021");
+  absl::StatusOr<v1::Case> c = PrepareNewCase(input, "clerk", DeadlinePolicy(), Today());
+  ASSERT_EQ(FieldViolationsOf(c.status()).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(c.status())[0].first, "case.petitioner.id_number");
+}
+
+TEST(CaseInputTest, UpdateByMask) {
+  const v1::Case stored = CaseThrough({{v1::CASE_STATUS_ACCEPTED, D(2023, 12, 21)}});
+  v1::Case patch;
+  patch.set_resolution_plan("分批办证");
+  patch.set_subject("ignored: not in the mask");
+  google::protobuf::FieldMask mask;
+  mask.add_paths("resolution_plan");
+  absl::StatusOr<v1::Case> r = ApplyCaseUpdate(stored, patch, mask, DeadlinePolicy(), Today());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->resolution_plan(), "分批办证");
+  EXPECT_EQ(r->subject(), stored.subject());
+  EXPECT_EQ(r->history_size(), stored.history_size());
+}
+
+TEST(CaseInputTest, OmittedMaskMeansPopulatedFields) {
+  const v1::Case stored = CaseThrough({});
+  v1::Case patch;
+  patch.mutable_petitioner()->set_phone("13900000002");
+  patch.set_department("社会事业局");
+  absl::StatusOr<v1::Case> r =
+      ApplyCaseUpdate(stored, patch, google::protobuf::FieldMask(), DeadlinePolicy(), Today());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->petitioner().phone(), "13900000002");
+  EXPECT_EQ(r->petitioner().name(), "张某某");  // untouched sibling
+  EXPECT_EQ(r->department(), "社会事业局");
+  EXPECT_EQ(r->received_date().year(), 2023);  // not cleared by its absence in the patch
+}
+
+TEST(CaseInputTest, OutputOnlyPathsAreRejected) {
+  google::protobuf::FieldMask mask;
+  mask.add_paths("status");
+  mask.add_paths("leader");
+  absl::StatusOr<v1::Case> r =
+      ApplyCaseUpdate(CaseThrough({}), v1::Case(), mask, DeadlinePolicy(), Today());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(r.status()).size(), 2u);
+  EXPECT_EQ(FieldViolationsOf(r.status())[0].first, "update_mask");
+}
+
+TEST(CaseInputTest, ReceivedDateLockedAfterAcceptance) {
+  v1::Case patch;
+  *patch.mutable_received_date() = MakeDate(2023, 12, 19);
+  google::protobuf::FieldMask mask;
+  mask.add_paths("received_date");
+  absl::StatusOr<v1::Case> received =
+      ApplyCaseUpdate(CaseThrough({}), patch, mask, DeadlinePolicy(), Today());
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(FormatDate(received->due_date()), "2024-01-03");
+  EXPECT_EQ(FormatDate(received->history(0).date()), "2023-12-19");
+  absl::StatusOr<v1::Case> accepted =
+      ApplyCaseUpdate(CaseThrough({{v1::CASE_STATUS_ACCEPTED, D(2023, 12, 21)}}), patch, mask,
+                      DeadlinePolicy(), Today());
+  EXPECT_EQ(ErrorReason(accepted.status()), "RECEIVED_DATE_LOCKED");
+}
+
+TEST(CaseInputTest, UpdatedCaseIsValidatedWhole) {
+  v1::Case patch;
+  google::protobuf::FieldMask mask;
+  mask.add_paths("subject");  // clears it
+  absl::StatusOr<v1::Case> r =
+      ApplyCaseUpdate(CaseThrough({}), patch, mask, DeadlinePolicy(), Today());
+  ASSERT_EQ(FieldViolationsOf(r.status()).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(r.status())[0].first, "case.subject");
+}
+
+}  // namespace
+}  // namespace gaoxin::petition
