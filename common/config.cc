@@ -1,5 +1,6 @@
 #include "common/config.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
@@ -93,6 +94,16 @@ std::vector<char*> InitConfig(int argc, char** argv, absl::string_view program) 
   }
   event.Emit();
   return positional;
+}
+
+std::vector<char*> InitCliConfig(int argc, char** argv, absl::string_view usage) {
+  absl::SetProgramUsageMessage(usage);
+  std::string error;
+  if (!ApplyEnvironment(&error)) {
+    fprintf(stderr, "%s\n", error.c_str());
+    std::exit(2);
+  }
+  return absl::ParseCommandLine(argc, argv);
 }
 
 std::string ListenAddress(int default_port) {

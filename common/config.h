@@ -39,6 +39,9 @@ namespace gaoxin {
 // Returns the positional arguments.
 std::vector<char*> InitConfig(int argc, char** argv, absl::string_view program);
 
+// The same for command-line tools: environment twins and parsing, but no configuration log line.
+std::vector<char*> InitCliConfig(int argc, char** argv, absl::string_view usage);
+
 // Applies GAOXIN_<FLAG> environment variables to flags not yet set. Exposed for tests.
 // Returns false and fills `error` when a variable holds a bad value.
 bool ApplyEnvironment(std::string* error);
