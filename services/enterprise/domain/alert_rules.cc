@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "common/money.h"
 #include "common/ratio.h"
+#include "services/enterprise/domain/industry_structure.h"
 #include "services/enterprise/domain/period.h"
 
 namespace gaoxin::enterprise {
@@ -44,7 +45,9 @@ absl::CivilMonth LatestDuePeriod(absl::CivilDay today, const AlertThresholds& t)
   return today > ReportDueDate(last_month, t) ? last_month : last_month - 1;
 }
 
-bool MustReport(const v1::Enterprise& e) { return e.key_enterprise() || e.above_scale(); }
+bool MustReport(const v1::Enterprise& e, absl::CivilMonth period) {
+  return e.key_enterprise() || AboveScaleIn(e, static_cast<int>(period.year()));
+}
 
 std::vector<v1::Alert> EvaluateAlerts(const v1::Enterprise& enterprise, const ReportSeries& series,
                                       absl::CivilMonth period, absl::CivilDay today,
@@ -53,7 +56,7 @@ std::vector<v1::Alert> EvaluateAlerts(const v1::Enterprise& enterprise, const Re
   auto now = series.find(period);
   if (now == series.end()) {
     const absl::CivilDay due = ReportDueDate(period, t);
-    if (MustReport(enterprise) && today > due) {
+    if (MustReport(enterprise, period) && today > due) {
       v1::Alert a = NewAlert(enterprise, v1::ALERT_RULE_NOT_REPORTED, period);
       *a.mutable_evidence()->mutable_report_due_date() = FromCivilDay(due);
       a.mutable_evidence()->set_days_overdue(static_cast<int>(today - due));

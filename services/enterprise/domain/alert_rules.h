@@ -6,7 +6,7 @@
 // (enterprise, rule, period) has no alert yet, and may resolve open NOT_REPORTED alerts whose
 // key is no longer produced (the report came in late).
 //
-//   AlertThresholds t{.output_drop_percent = 20, .report_due_day = 10};
+//   AlertThresholds t;  // 20% drop, due by day 10: set from configuration
 //   absl::CivilMonth p = LatestDuePeriod(today, t);  // 2024-01-11 → 2023-12
 //   for (v1::Alert& a : EvaluateAlerts(e, LatestByPeriod(reports), p, today, t)) ...
 //
@@ -46,8 +46,9 @@ absl::CivilDay ReportDueDate(absl::CivilMonth period, const AlertThresholds& thr
 // The latest period whose due date is before `today` (so a missing report is overdue today).
 absl::CivilMonth LatestDuePeriod(absl::CivilDay today, const AlertThresholds& thresholds);
 
-// Key and above-scale enterprises file monthly reports; others are not expected to.
-bool MustReport(const v1::Enterprise& enterprise);
+// Key enterprises file monthly reports, and so do above-scale ones from the statistical year in
+// which they are on the above-scale list (AboveScaleIn); others are not expected to.
+bool MustReport(const v1::Enterprise& enterprise, absl::CivilMonth period);
 
 // The alerts that should exist for `enterprise` and `period` on `today`: enterprise_id, rule,
 // period, state OPEN, detail and evidence set; id and times left to the service.
