@@ -85,7 +85,7 @@ for chain, n, amount, share, yi, grew in (
 ind = {(r["indicator"], int(r["year"])): int(r["value_yuan"]) for r in read("indicators.csv")}
 for name, value, change in (("GDP", 4_000_000_000, "0.00"),
                             ("GENERAL_BUDGET_REVENUE", 341_000_000, "20.97"),
-                            ("INVESTMENT_FUNDS_ARRIVED", 3_035_000_000, "12.90"),
+                            ("INVESTMENT_FUNDS_ARRIVED", 3_035_000_000, "12.91"),
                             ("IMPORTS_AND_EXPORTS", 515_000_000, "5.70"),
                             ("CONSTRUCTION_OUTPUT", 670_000_000, "22.10"),
                             ("RETAIL_SALES", 2_560_000_000, "0.00")):
