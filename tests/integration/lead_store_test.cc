@@ -1,0 +1,135 @@
+// LeadStore on a real SQLite file: idempotent creates, rules applied inside the write, etags,
+// filters and keyset pages.
+#include "services/leads/lead_store.h"
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/date.h"
+#include "common/db/sqlite_database.h"
+#include "common/money.h"
+#include "gtest/gtest.h"
+#include "tests/support/subprocess.h"
+
+namespace gaoxin::leads {
+namespace {
+
+template <typename T>
+absl::StatusOr<T> Await(std::function<void(Done<T>)> start) {
+  absl::Notification done;
+  absl::StatusOr<T> result = absl::UnknownError("unset");
+  start([&](absl::StatusOr<T> r) {
+    result = std::move(r);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return result;
+}
+
+class LeadStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = db::SqliteDatabase::Open(dir_.File("leads.db"));
+    ASSERT_TRUE(db.ok());
+    db_ = std::move(*db);
+    ASSERT_TRUE(LeadStore::Migrate(*db_).ok());
+    store_ = std::make_unique<LeadStore>(db_.get(), [] { return absl::Now(); });
+  }
+
+  absl::StatusOr<v1::Lead> Create(const std::string& name, const std::string& request_id,
+                                  common::v1::Date date = MakeDate(2023, 1, 1)) {
+    v1::CreateLeadRequest req;
+    req.mutable_lead()->set_name(name);
+    req.mutable_lead()->set_industry_chain(common::v1::INDUSTRY_CHAIN_GREEN_FOOD);
+    *req.mutable_effective_date() = date;
+    req.set_request_id(request_id);
+    return Await<v1::Lead>([&](Done<v1::Lead> done) { store_->CreateLead(req, "tester", done); });
+  }
+
+  absl::StatusOr<v1::Lead> Move(const std::string& id, v1::Stage to, common::v1::Date date,
+                                const std::string& etag = "") {
+    StageMove m;
+    m.to_stage = to;
+    m.effective_date = date;
+    m.actor = "tester";
+    if (to == v1::STAGE_SIGNED) m.signed_amount = Yuan(100);
+    return Await<v1::Lead>(
+        [&](Done<v1::Lead> done) { store_->TransitionLead(id, m, etag, done); });
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<db::SqliteDatabase> db_;
+  std::unique_ptr<LeadStore> store_;
+};
+
+TEST_F(LeadStoreTest, RetriedCreateReturnsTheOriginal) {
+  auto a = Create("中阜食品项目", "req-1");
+  auto b = Create("中阜食品项目", "req-1");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->id(), b->id());
+  int64_t revision = 0;
+  auto page = store_->ListLeads({}, Page{}, &revision);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->items.size(), 1u);
+  EXPECT_GT(revision, 0);
+}
+
+TEST_F(LeadStoreTest, TransitionsAreCheckedAgainstTheStoredLead) {
+  auto lead = Create("梓睿食品项目", "");
+  ASSERT_TRUE(lead.ok());
+  auto skipped = Move(lead->id(), v1::STAGE_SIGNED, MakeDate(2023, 2, 1));
+  EXPECT_EQ(skipped.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto moved = Move(lead->id(), v1::STAGE_NEGOTIATING, MakeDate(2023, 2, 1), lead->etag());
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_NE(moved->etag(), lead->etag());
+  // The etag read before the move is now stale.
+  auto stale = Move(lead->id(), v1::STAGE_SIGNED, MakeDate(2023, 3, 1), lead->etag());
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  auto got = store_->GetLead(lead->id());
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->stage(), v1::STAGE_NEGOTIATING);
+  EXPECT_EQ(got->history_size(), 2);
+}
+
+TEST_F(LeadStoreTest, FiltersByStageAndYearAndPages) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Create("L" + std::to_string(i), "").ok());
+  auto old = Create("old", "", MakeDate(2021, 6, 1));
+  ASSERT_TRUE(old.ok());
+  ASSERT_TRUE(Move(old->id(), v1::STAGE_NEGOTIATING, MakeDate(2022, 1, 1)).ok());
+  int64_t rev;
+  LeadFilter by_stage;
+  by_stage.stage = v1::STAGE_NEGOTIATING;
+  EXPECT_EQ(store_->ListLeads(by_stage, Page{}, &rev)->items.size(), 1u);
+  LeadFilter by_year;
+  by_year.year = 2022;
+  EXPECT_EQ(store_->ListLeads(by_year, Page{}, &rev)->items.size(), 1u);
+  by_year.year = 2023;
+  EXPECT_EQ(store_->ListLeads(by_year, Page{}, &rev)->items.size(), 5u);
+
+  std::set<std::string> seen;
+  Page page;
+  page.size = 2;
+  int pages = 0;
+  while (true) {
+    auto result = store_->ListLeads({}, page, &rev);
+    ASSERT_TRUE(result.ok());
+    for (const auto& l : result->items) EXPECT_TRUE(seen.insert(l.id()).second);
+    ++pages;
+    if (result->next_after_key.empty()) break;
+    page.after_key = result->next_after_key;
+  }
+  EXPECT_EQ(seen.size(), 6u);
+  EXPECT_EQ(pages, 3);
+}
+
+TEST_F(LeadStoreTest, FundingForAMissingLeadIsNotFound) {
+  v1::Funding f;
+  f.set_lead_id("lead-00000000000000ff");
+  *f.mutable_amount() = Yuan(5);
+  *f.mutable_arrival_date() = MakeDate(2023, 1, 1);
+  auto r = Await<v1::Funding>(
+      [&](Done<v1::Funding> done) { store_->RecordFunding(f, "", done); });
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace gaoxin::leads

@@ -1,0 +1,200 @@
+#include "tests/support/subprocess.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/grpcpp.h"
+
+namespace gaoxin::testing {
+
+Subprocess::Subprocess(std::vector<std::string> argv, const std::string& log_path) {
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_ = fork();
+  if (pid_ == 0) {
+    // The test runner blocks nothing, but a server started by a test must see SIGTERM normally.
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    if (!log_path.empty()) {
+      int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+        close(fd);
+      }
+    }
+    execv(args[0], args.data());
+    _exit(127);
+  }
+}
+
+Subprocess::~Subprocess() {
+  if (running()) Kill();
+}
+
+bool Subprocess::running() {
+  if (pid_ <= 0 || reaped_) return false;
+  pid_t r = waitpid(pid_, &status_, WNOHANG);
+  if (r == pid_) reaped_ = true;
+  return !reaped_;
+}
+
+static int ExitCode(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+int Subprocess::Wait(absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (running()) {
+    if (absl::Now() > deadline) return -2;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return ExitCode(status_);
+}
+
+int Subprocess::Terminate(absl::Duration timeout) {
+  if (!running()) return reaped_ ? ExitCode(status_) : -1;
+  kill(pid_, SIGTERM);
+  int code = Wait(timeout);
+  if (code == -2) {
+    Kill();
+    return -1;
+  }
+  return code;
+}
+
+void Subprocess::Kill() {
+  if (!running()) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status_, 0);
+  reaped_ = true;
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  close(fd);
+  return port;
+}
+
+bool WaitForServing(const std::string& address, const std::string& service,
+                    absl::Duration timeout) {
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  absl::Time deadline = absl::Now() + timeout;
+  // grpc.health.v1.HealthCheckRequest { string service = 1; } encoded by hand: the health
+  // proto is not installed by Debian's packages.
+  std::string request;
+  request.push_back(0x0a);
+  request.push_back(static_cast<char>(service.size()));
+  request += service;
+  while (absl::Now() < deadline) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    grpc::Slice slice(request);
+    grpc::ByteBuffer in(&slice, 1);
+    grpc::ByteBuffer out;
+    grpc::CompletionQueue cq;
+    auto call = stub.PrepareUnaryCall(&ctx, "/grpc.health.v1.Health/Check", in, &cq);
+    call->StartCall();
+    grpc::Status status;
+    call->Finish(&out, &status, reinterpret_cast<void*>(1));
+    void* tag;
+    bool ok;
+    cq.Next(&tag, &ok);
+    if (status.ok()) {
+      std::vector<grpc::Slice> slices;
+      out.Dump(&slices);
+      std::string bytes;
+      for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      // HealthCheckResponse { ServingStatus status = 1; } SERVING = 1 -> bytes 08 01.
+      if (bytes.size() == 2 && bytes[0] == 0x08 && bytes[1] == 0x01) return true;
+    }
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = absl::StrCat(base != nullptr ? base : "/tmp", "/gaoxin-test-XXXXXX");
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  path_ = mkdtemp(buf.data());
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+RedisServer::RedisServer() : port_(FreePort()) {}
+
+RedisServer::~RedisServer() { Stop(); }
+
+bool RedisServer::Start() {
+  process_ = std::make_unique<Subprocess>(
+      std::vector<std::string>{REDIS_SERVER_PATH, "--port", absl::StrCat(port_), "--bind",
+                               "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
+                               dir_.path()},
+      dir_.File("redis.log"));
+  // Wait until it accepts connections.
+  for (int i = 0; i < 200; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port_);
+    bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    if (ok) return true;
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  return false;
+}
+
+void RedisServer::Stop() {
+  if (process_) process_->Terminate(absl::Seconds(5));
+  process_.reset();
+}
+
+std::string RedisServer::address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& contents) {
+  std::ofstream out(path);
+  out << contents;
+}
+
+}  // namespace gaoxin::testing
