@@ -15,7 +15,7 @@
 #include "absl/time/civil_time.h"
 #include "gaoxin/enterprise/v1/enterprise.pb.h"
 #include "google/protobuf/field_mask.pb.h"
-#include "services/enterprise/domain/uscc.h"
+#include "common/uscc.h"
 
 namespace gaoxin::enterprise {
 

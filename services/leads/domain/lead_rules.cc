@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/money.h"
+#include "common/uscc.h"
 
 namespace gaoxin::leads {
 
@@ -33,6 +34,10 @@ FieldViolations ValidateLeadFields(const v1::Lead& lead, absl::string_view prefi
   if (lead.name().size() > 200) v.Add(field("name"), "must be at most 200 bytes");
   if (lead.investor().name().size() > 200) {
     v.Add(field("investor.name"), "must be at most 200 bytes");
+  }
+  if (!lead.investor().uscc().empty()) {
+    absl::Status uscc = ValidateUscc(lead.investor().uscc());
+    if (!uscc.ok()) v.Add(field("investor.uscc"), uscc.message());
   }
   if (!common::v1::IndustryChain_IsValid(lead.industry_chain())) {
     v.Add(field("industry_chain"), "is not a known industry chain");

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/time/civil_time.h"
+#include "common/uscc.h"
 
 namespace gaoxin::petition {
 namespace {
@@ -10,8 +11,6 @@ constexpr int kIdWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4
 // ISO 7064 MOD 11-2: check = (12 - (Σ mod 11)) mod 11, 10 written 'X'. Indexed by Σ mod 11.
 constexpr char kIdCheck[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
 
-constexpr absl::string_view kUsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-constexpr int kUsccWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 
 bool AllDigits(absl::string_view s) {
   for (char c : s) {
@@ -44,16 +43,6 @@ bool IsValidResidentId(absl::string_view id) {
   return birth.year() == year && birth.month() == month && birth.day() == day;
 }
 
-bool IsValidUscc(absl::string_view code) {
-  if (code.size() != 18) return false;
-  int sum = 0;
-  for (int i = 0; i < 18; ++i) {
-    const size_t value = kUsccAlphabet.find(code[i]);
-    if (value == absl::string_view::npos) return false;
-    if (i < 17) sum += static_cast<int>(value) * kUsccWeights[i];
-  }
-  const int check = (31 - sum % 31) % 31;
-  return code[17] == kUsccAlphabet[check];
-}
+bool IsValidUscc(absl::string_view code) { return ValidateUscc(code).ok(); }
 
 }  // namespace gaoxin::petition

@@ -1,7 +1,7 @@
 // Check-character validation of the two national identity codes a petition case carries:
 // the resident identity number (公民身份号码, GB 11643-1999: 17 digits + ISO 7064 MOD 11-2 check,
-// 'X' for 10) and the enterprise unified social credit code (USCC, GB 32100-2015). Both are
-// generic; USCC belongs in common/ once the enterprise service needs it too.
+// 'X' for 10) and the enterprise unified social credit code (USCC, GB 32100-2015; the check
+// itself lives in common/uscc.h, shared with the enterprise service).
 //
 //   IsValidResidentId("11010519491231002X")   // true
 //   IsValidUscc("91350100M000100Y43")         // true

@@ -1,4 +1,4 @@
-#include "services/enterprise/domain/uscc.h"
+#include "common/uscc.h"
 
 #include "common/errors.h"
 #include "gmock/gmock.h"

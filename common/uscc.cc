@@ -1,4 +1,4 @@
-#include "services/enterprise/domain/uscc.h"
+#include "common/uscc.h"
 
 #include <string>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/errors.h"
 
-namespace gaoxin::enterprise {
+namespace gaoxin {
 namespace {
 
 constexpr int kWeights[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
@@ -76,4 +76,4 @@ absl::Status ValidateUscc(absl::string_view uscc, UsccCheck check) {
   return absl::OkStatus();
 }
 
-}  // namespace gaoxin::enterprise
+}  // namespace gaoxin

@@ -10,14 +10,14 @@
 // Lower case is rejected, not upper-cased: the standard defines upper-case letters only, and the
 // suite treats the code as an exact key (GetEnterprise by USCC is an exact match), so one
 // enterprise has one spelling. The message tells the caller to upper-case it.
-#ifndef GAOXIN_SERVICES_ENTERPRISE_DOMAIN_USCC_H_
-#define GAOXIN_SERVICES_ENTERPRISE_DOMAIN_USCC_H_
+#ifndef GAOXIN_COMMON_USCC_H_
+#define GAOXIN_COMMON_USCC_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace gaoxin::enterprise {
+namespace gaoxin {
 
 // Index = character value.
 inline constexpr absl::string_view kUsccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
@@ -42,6 +42,6 @@ absl::Status ValidateUscc(absl::string_view uscc, UsccCheck check = UsccCheck::k
 // characters of the alphabet.
 absl::StatusOr<char> ComputeUsccCheckChar(absl::string_view first17);
 
-}  // namespace gaoxin::enterprise
+}  // namespace gaoxin
 
-#endif  // GAOXIN_SERVICES_ENTERPRISE_DOMAIN_USCC_H_
+#endif  // GAOXIN_COMMON_USCC_H_
