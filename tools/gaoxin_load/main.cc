@@ -1,0 +1,254 @@
+// gaoxin_load: closed-loop load for gaoxin services, with the echo RPC on the same bootstrap as
+// the baseline.
+//
+// Against a running server (started with --serve_echo for the echo scenario):
+//   gaoxin_load --target=127.0.0.1:50051 --token=$TOKEN --scenario=echo,get_lead
+//       --concurrency=64 --duration_s=10 --warmup_s=2
+// Self-contained: starts leads_server on a free loopback port with a temporary database, runs
+// echo, get_lead and create_lead with RPC logging on and off, and prints the comparison:
+//   gaoxin_load --spawn_server=build/services/leads/leads_server
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/random/random.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "common/auth.h"
+#include "common/config.h"
+#include "tools/gaoxin_load/driver.h"
+#include "tools/gaoxin_load/scenarios.h"
+#include "tools/gaoxin_load/spawn.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "server address (loopback unless --allow_remote)");
+ABSL_FLAG(std::string, token, "", "bearer token (needs the scenario's roles)");
+ABSL_FLAG(std::string, scenario, "echo,get_lead,create_lead",
+          "comma-separated scenarios: echo, get_lead, create_lead");
+ABSL_FLAG(int32_t, concurrency, 64, "simulated clients, each with one call in flight");
+ABSL_FLAG(int32_t, channels, 2, "HTTP/2 connections the clients are spread over");
+ABSL_FLAG(double, duration_s, 10, "measurement window per scenario, seconds (at most 600)");
+ABSL_FLAG(double, warmup_s, 2, "warm-up per scenario, seconds; its calls are not counted");
+ABSL_FLAG(int32_t, call_timeout_ms, 10000, "deadline of every call");
+ABSL_FLAG(bool, allow_remote, false, "allow a --target that is not on the loopback interface");
+ABSL_FLAG(std::string, spawn_server, "",
+          "path to leads_server: start it on a free loopback port with a temporary database "
+          "(one fresh server per scenario) and print the comparison");
+ABSL_FLAG(std::string, spawn_log_rpcs, "both",
+          "with --spawn_server: run the spawned server with --log_rpcs=true, false, or both");
+ABSL_FLAG(bool, keep_temp, false, "with --spawn_server: keep the temporary directory (db, logs)");
+
+namespace gaoxin::load {
+namespace {
+
+constexpr char kUsage[] =
+    "gaoxin_load: closed-loop gRPC load with percentiles.\n"
+    "  gaoxin_load --target=127.0.0.1:50051 --token=T --scenario=get_lead --concurrency=64\n"
+    "  gaoxin_load --spawn_server=path/to/leads_server";
+
+using Factory = std::unique_ptr<Scenario> (*)();
+// Every scenario the tool knows, by command-line name.
+const std::map<std::string, Factory>& Scenarios() {
+  static const auto* const kScenarios = new std::map<std::string, Factory>{
+      {"echo", &NewEchoScenario},
+      {"get_lead", &NewGetLeadScenario},
+      {"create_lead", &NewCreateLeadScenario},
+  };
+  return *kScenarios;
+}
+
+int Fail(absl::string_view message) {
+  std::fprintf(stderr, "gaoxin_load: %s\n", std::string(message).c_str());
+  return 2;
+}
+
+bool IsLoopback(absl::string_view target) {
+  for (absl::string_view p : {"127.0.0.1:", "localhost:", "[::1]:", "ipv4:127.0.0.1:"}) {
+    if (absl::StartsWith(target, p)) return true;
+  }
+  return false;
+}
+
+LoadOptions OptionsFromFlags() {
+  LoadOptions o;
+  o.concurrency = absl::GetFlag(FLAGS_concurrency);
+  o.warmup = absl::Seconds(std::clamp(absl::GetFlag(FLAGS_warmup_s), 0.0, 600.0));
+  o.duration = absl::Seconds(std::clamp(absl::GetFlag(FLAGS_duration_s), 0.1, 600.0));
+  return o;
+}
+
+std::vector<std::string> ScenarioNames() {
+  return absl::StrSplit(absl::GetFlag(FLAGS_scenario), ',', absl::SkipEmpty());
+}
+
+const LoadResult* Find(const std::vector<LoadResult>& results, absl::string_view scenario,
+                       absl::string_view label) {
+  for (const auto& r : results) {
+    if (r.scenario == scenario && r.label == label) return &r;
+  }
+  return nullptr;
+}
+
+void PrintComparison(const std::vector<LoadResult>& results, const std::vector<std::string>& labels) {
+  std::printf("\ncomparison\n");
+  for (const std::string& label : labels) {
+    const LoadResult* echo = Find(results, "echo", label);
+    const LoadResult* get = Find(results, "get_lead", label);
+    const LoadResult* create = Find(results, "create_lead", label);
+    const std::string tag = label.empty() ? "" : absl::StrCat(" [", label, "]");
+    if (echo != nullptr && get != nullptr && echo->qps() > 0) {
+      const double pct = 100.0 * get->qps() / echo->qps();
+      std::printf("  GetLead QPS = %.1f%% of echo QPS (%.0f / %.0f)%s: target >= 50%% %s\n", pct,
+                  get->qps(), echo->qps(), tag.c_str(), pct >= 50 ? "MET" : "MISSED");
+    }
+    if (create != nullptr) {
+      std::printf("  CreateLead %.0f/s at %d clients%s: target >= 10000/s %s\n", create->qps(),
+                  create->concurrency, tag.c_str(),
+                  create->concurrency >= 64 && create->qps() >= 10000 ? "MET" : "MISSED");
+    }
+    for (const LoadResult* r : {echo, get, create}) {
+      if (r != nullptr && (r->error_count() > 0 || r->errors_outside_window > 0)) {
+        std::printf("  note: %s%s had errors; see above\n", r->scenario.c_str(), tag.c_str());
+      }
+    }
+  }
+}
+
+int RunAgainstTarget() {
+  const std::string target = absl::GetFlag(FLAGS_target);
+  if (!IsLoopback(target) && !absl::GetFlag(FLAGS_allow_remote)) {
+    return Fail("--target is not a loopback address; pass --allow_remote to load another host");
+  }
+  Env env;
+  env.target = target;
+  env.token = absl::GetFlag(FLAGS_token);
+  env.call_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_call_timeout_ms));
+  env.channels = MakeChannels(target, std::max(1, absl::GetFlag(FLAGS_channels)));
+  std::vector<LoadResult> results;
+  PrintHeader();
+  for (const std::string& name : ScenarioNames()) {
+    auto scenario = Scenarios().at(name)();
+    LoadResult r;
+    if (absl::Status s = RunLoad(*scenario, env, OptionsFromFlags(), &r); !s.ok()) {
+      return Fail(s.ToString());
+    }
+    PrintResult(r);
+    results.push_back(std::move(r));
+  }
+  PrintComparison(results, {""});
+  return 0;
+}
+
+int RunSpawned() {
+  const std::string binary = absl::GetFlag(FLAGS_spawn_server);
+  if (access(binary.c_str(), X_OK) != 0) return Fail(absl::StrCat(binary, " is not executable"));
+  std::vector<std::string> modes;
+  const std::string m = absl::GetFlag(FLAGS_spawn_log_rpcs);
+  if (m == "both") {
+    modes = {"true", "false"};
+  } else if (m == "true" || m == "false") {
+    modes = {m};
+  } else {
+    return Fail("--spawn_log_rpcs must be true, false or both");
+  }
+
+  char tmpl[] = "/tmp/gaoxin_load.XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return Fail("cannot create a temporary directory");
+  const std::string dir = tmpl;
+  // A real token with both roles, so the measured path includes authentication.
+  absl::BitGen gen;
+  std::string token = "gx_load_";
+  for (int i = 0; i < 4; ++i) token += absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
+  const std::string tokens_file = dir + "/tokens";
+  {
+    std::ofstream out(tokens_file);
+    out << Sha256Hex(token) << " gaoxin-load leads.reader,leads.writer\n";
+  }
+
+  std::vector<LoadResult> results;
+  std::vector<std::string> labels;
+  int exit_code = 0;
+  std::printf("spawned %s; temporary files in %s\n", binary.c_str(), dir.c_str());
+  PrintHeader();
+  int run = 0;
+  for (const std::string& mode : modes) {
+    const std::string label = "log_rpcs=" + mode;
+    labels.push_back(label);
+    for (const std::string& name : ScenarioNames()) {
+      ++run;
+      // A fresh server and database per scenario: no scenario inherits another's data or state,
+      // and the commit count belongs to this scenario alone.
+      const std::string db = absl::StrCat(dir, "/leads-", run, ".db");
+      const std::string log = absl::StrCat(dir, "/server-", run, ".log");
+      auto server = ServerProcess::Start(
+          binary,
+          {"--serve_echo", "--tokens_file=" + tokens_file, "--db=" + db, "--log_rpcs=" + mode,
+           "--redis="},
+          log, absl::Seconds(15));
+      if (!server.ok()) {
+        exit_code = Fail(server.status().ToString());
+        break;
+      }
+      Env env;
+      env.target = absl::StrCat("127.0.0.1:", (*server)->port());
+      env.token = token;
+      env.call_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_call_timeout_ms));
+      env.channels = MakeChannels(env.target, std::max(1, absl::GetFlag(FLAGS_channels)));
+      LoadOptions options = OptionsFromFlags();
+      ServerProcess* proc = server->get();
+      options.server_cpu_seconds = [proc] { return proc->CpuSeconds(); };
+      auto scenario = Scenarios().at(name)();
+      LoadResult r;
+      r.label = label;
+      absl::Status s = RunLoad(*scenario, env, options, &r);
+      env.channels.clear();
+      (*server)->Stop(absl::Seconds(15));
+      if (!s.ok()) {
+        exit_code = Fail(s.ToString());
+        break;
+      }
+      const std::string server_log = (*server)->ReadLog();
+      auto ready = LastLoggedInt(server_log, "db_ready", "commits");
+      auto done = LastLoggedInt(server_log, "db_stats", "commits");
+      if (name == "create_lead" && ready && done && *done > *ready) {
+        const int64_t commits = *done - *ready;
+        r.extra = absl::StrFormat(
+            "store: %d commits for %d CreateLead calls started (warm-up + window + drain): "
+            "%.1f units per commit",
+            commits, r.started, static_cast<double>(r.started) / commits);
+      }
+      PrintResult(r);
+      results.push_back(std::move(r));
+    }
+    if (exit_code != 0) break;
+  }
+  if (exit_code == 0) PrintComparison(results, labels);
+  if (!absl::GetFlag(FLAGS_keep_temp)) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace gaoxin::load
+
+int main(int argc, char** argv) {
+  std::vector<char*> positional = gaoxin::InitCliConfig(argc, argv, gaoxin::load::kUsage);
+  if (positional.size() > 1) return gaoxin::load::Fail(gaoxin::load::kUsage);
+  for (const std::string& name : gaoxin::load::ScenarioNames()) {
+    if (gaoxin::load::Scenarios().count(name) == 0) {
+      return gaoxin::load::Fail(absl::StrCat("unknown scenario '", name, "'"));
+    }
+  }
+  if (!absl::GetFlag(FLAGS_spawn_server).empty()) return gaoxin::load::RunSpawned();
+  return gaoxin::load::RunAgainstTarget();
+}

@@ -1,0 +1,52 @@
+// Starts a gaoxin server binary as a child process for a benchmark: loopback only, port chosen by
+// the server (--listen=127.0.0.1:0, read back from its "server_started" log line), its log in a
+// file, and a bounded SIGTERM-then-SIGKILL stop.
+#ifndef GAOXIN_TOOLS_GAOXIN_LOAD_SPAWN_H_
+#define GAOXIN_TOOLS_GAOXIN_LOAD_SPAWN_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace gaoxin::load {
+
+class ServerProcess {
+ public:
+  // Runs `binary` with `args` plus --listen=127.0.0.1:0, stdout and stderr to `log_path`, and waits
+  // (at most `ready_timeout`) until it logs the port it serves on.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(const std::string& binary,
+                                                              std::vector<std::string> args,
+                                                              const std::string& log_path,
+                                                              absl::Duration ready_timeout);
+  ~ServerProcess();
+
+  int port() const { return port_; }
+  // User + system CPU seconds the process has used so far.
+  double CpuSeconds() const;
+  // SIGTERM, wait up to `grace`, then SIGKILL. Idempotent.
+  void Stop(absl::Duration grace);
+  // The whole log so far.
+  std::string ReadLog() const;
+
+ private:
+  ServerProcess(pid_t pid, std::string log_path) : pid_(pid), log_path_(std::move(log_path)) {}
+  pid_t pid_;
+  std::string log_path_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+// The integer value of "key":N in the last log line whose event is `event`.
+std::optional<int64_t> LastLoggedInt(absl::string_view log, absl::string_view event,
+                                     absl::string_view key);
+
+}  // namespace gaoxin::load
+
+#endif  // GAOXIN_TOOLS_GAOXIN_LOAD_SPAWN_H_
