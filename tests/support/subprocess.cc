@@ -104,8 +104,6 @@ int FreePort() {
 
 bool WaitForServing(const std::string& address, const std::string& service,
                     absl::Duration timeout) {
-  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
   absl::Time deadline = absl::Now() + timeout;
   // grpc.health.v1.HealthCheckRequest { string service = 1; } encoded by hand: the health
   // proto is not installed by Debian's packages.
@@ -114,6 +112,11 @@ bool WaitForServing(const std::string& address, const std::string& service,
   request.push_back(static_cast<char>(service.size()));
   request += service;
   while (absl::Now() < deadline) {
+    // A fresh channel each try: a channel that failed to connect backs off for seconds.
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    grpc::GenericStub stub(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
     grpc::Slice slice(request);

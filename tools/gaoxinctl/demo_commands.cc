@@ -1,12 +1,15 @@
 #include "tools/gaoxinctl/demo_commands.h"
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/client.h"
 #include "common/grpc_status.h"
 #include "common/status_macros.h"
@@ -15,6 +18,7 @@
 #include "google/protobuf/util/json_util.h"
 
 ABSL_FLAG(std::string, demo_dir, "deploy/demo", "folder holding the demo data files");
+ABSL_FLAG(std::string, only, "", "demo load: comma-separated services to load (default all)");
 
 namespace gaoxin::ctl {
 namespace {
@@ -160,10 +164,27 @@ absl::Status LoadLeadsDemo(const std::string& path) {
 }
 
 int RunDemo(const Args& args) {
-  if (args.size() != 2 || args[1] != "load") return Usage("gaoxinctl demo load [--demo_dir=DIR]");
+  if (args.size() != 2 || args[1] != "load") {
+    return Usage("gaoxinctl demo load [--demo_dir=DIR] [--only=leads,enterprise,petition]");
+  }
+  // One entry per service, loaded in this order (petition cases name demo enterprises).
+  struct Part {
+    const char* name;
+    std::function<absl::Status(const std::string& dir)> load;
+  };
+  const std::vector<Part> parts = {
+      {"leads", [](const std::string& dir) { return LoadLeadsDemo(dir + "/leads.json"); }},
+  };
   const std::string dir = absl::GetFlag(FLAGS_demo_dir);
-  absl::Status s = LoadLeadsDemo(dir + "/leads.json");
-  if (!s.ok()) return ReportError(s);
+  const std::string only = absl::GetFlag(FLAGS_only);
+  std::vector<std::string> wanted = absl::StrSplit(only, ',', absl::SkipEmpty());
+  for (const auto& part : parts) {
+    if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), part.name) == wanted.end()) {
+      continue;
+    }
+    absl::Status s = part.load(dir);
+    if (!s.ok()) return ReportError(s);
+  }
   return 0;
 }
 

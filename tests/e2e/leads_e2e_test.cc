@@ -1,0 +1,459 @@
+// End-to-end: the real leads_server binary, called over gRPC, with a real redis-server.
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/client.h"
+#include "common/date.h"
+#include "common/errors.h"
+#include "common/grpc_status.h"
+#include "common/money.h"
+#include "gaoxin/leads/v1/leads.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "gtest/gtest.h"
+#include "tests/support/subprocess.h"
+
+namespace gaoxin::leads {
+namespace {
+
+using testing::RedisServer;
+using testing::Subprocess;
+using testing::TempDir;
+
+constexpr char kService[] = "gaoxin.leads.v1.LeadService";
+constexpr char kWriterToken[] = "writer-token-1";
+constexpr char kReaderToken[] = "reader-token-1";
+constexpr char kOtherToken[] = "enterprise-token-1";
+
+class LeadsE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::WriteFile(dir_.File("tokens"),
+                       absl::StrCat(Sha256Hex(kWriterToken), " writer leads.writer,leads.reader\n",
+                                    Sha256Hex(kReaderToken), " reader leads.reader\n",
+                                    Sha256Hex(kOtherToken), " other enterprise.reader\n"));
+    ASSERT_TRUE(redis_.Start());
+    port_ = testing::FreePort();
+    StartServer();
+  }
+
+  void StartServer() {
+    server_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+                                 "--db=" + dir_.File("leads.db"), "--redis=" + redis_.address(),
+                                 "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"},
+        dir_.File("server.log"));
+    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
+        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    stub_ = v1::LeadService::NewStub(MakeChannel(address()));
+  }
+
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    PrepareContext(ctx.get(), token, absl::Seconds(10));
+    return ctx;
+  }
+
+  static v1::CreateLeadRequest ValidCreate(const std::string& name) {
+    v1::CreateLeadRequest req;
+    req.mutable_lead()->set_name(name);
+    req.mutable_lead()->set_industry_chain(common::v1::INDUSTRY_CHAIN_GREEN_FOOD);
+    req.mutable_lead()->set_source(v1::LEAD_SOURCE_CHAIN_BUREAU);
+    *req.mutable_lead()->mutable_planned_investment() = Yuan(180000000);
+    *req.mutable_effective_date() = MakeDate(2023, 1, 5);
+    return req;
+  }
+
+  absl::StatusOr<v1::Lead> Create(const v1::CreateLeadRequest& req) {
+    v1::Lead lead;
+    grpc::Status s = stub_->CreateLead(Ctx().get(), req, &lead);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return lead;
+  }
+
+  absl::StatusOr<v1::Lead> Transition(const std::string& id, v1::Stage to,
+                                      common::v1::Date date) {
+    v1::TransitionLeadRequest req;
+    req.set_id(id);
+    req.set_to_stage(to);
+    *req.mutable_effective_date() = date;
+    if (to == v1::STAGE_SIGNED) *req.mutable_signed_amount() = Yuan(180000000);
+    v1::Lead lead;
+    grpc::Status s = stub_->TransitionLead(Ctx().get(), req, &lead);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return lead;
+  }
+
+  int CountLeads() {
+    v1::ListLeadsRequest req;
+    req.set_page_size(1000);
+    v1::ListLeadsResponse resp;
+    EXPECT_TRUE(stub_->ListLeads(Ctx().get(), req, &resp).ok());
+    return resp.leads_size();
+  }
+
+  TempDir dir_;
+  RedisServer redis_;
+  int port_ = 0;
+  std::unique_ptr<Subprocess> server_;
+  std::unique_ptr<v1::LeadService::Stub> stub_;
+};
+
+TEST_F(LeadsE2eTest, CreateGetAndListWithPaging) {
+  std::set<std::string> created;
+  for (int i = 0; i < 7; ++i) {
+    auto lead = Create(ValidCreate(absl::StrCat("项目", i)));
+    ASSERT_TRUE(lead.ok()) << lead.status();
+    EXPECT_EQ(lead->stage(), v1::STAGE_RESERVE);
+    EXPECT_EQ(lead->history_size(), 1);
+    EXPECT_EQ(lead->history(0).actor(), "writer");
+    created.insert(lead->id());
+  }
+  v1::Lead got;
+  ASSERT_TRUE(stub_->GetLead(Ctx(kReaderToken).get(), [&] {
+                     v1::GetLeadRequest r;
+                     r.set_id(*created.begin());
+                     return r;
+                   }(), &got).ok());
+  EXPECT_EQ(got.id(), *created.begin());
+
+  v1::ListLeadsRequest req;
+  req.set_page_size(3);
+  std::set<std::string> listed;
+  int pages = 0;
+  do {
+    v1::ListLeadsResponse resp;
+    ASSERT_TRUE(stub_->ListLeads(Ctx(kReaderToken).get(), req, &resp).ok());
+    for (const auto& l : resp.leads()) EXPECT_TRUE(listed.insert(l.id()).second);
+    EXPECT_GT(resp.revision(), 0);
+    req.set_page_token(resp.next_page_token());
+    ++pages;
+  } while (!req.page_token().empty());
+  EXPECT_EQ(listed, created);
+  EXPECT_EQ(pages, 3);
+
+  // A token replayed with other filters is refused, naming page_token.
+  v1::ListLeadsRequest first;
+  first.set_page_size(3);
+  v1::ListLeadsResponse resp;
+  ASSERT_TRUE(stub_->ListLeads(Ctx().get(), first, &resp).ok());
+  first.set_page_token(resp.next_page_token());
+  first.set_stage(v1::STAGE_SIGNED);
+  grpc::Status s = stub_->ListLeads(Ctx().get(), first, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("page_token"), std::string::npos);
+}
+
+TEST_F(LeadsE2eTest, AuthenticationAndRoles) {
+  v1::GetLeadRequest get;
+  get.set_id("lead-0000000000000001");
+  v1::Lead lead;
+  grpc::ClientContext none;
+  EXPECT_EQ(stub_->GetLead(&none, get, &lead).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->GetLead(Ctx("not-a-token").get(), get, &lead).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(stub_->GetLead(Ctx(kOtherToken).get(), get, &lead).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(stub_->CreateLead(Ctx(kReaderToken).get(), ValidCreate("x"), &lead).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(CountLeads(), 0);
+}
+
+TEST_F(LeadsE2eTest, ReflectionIsOpenWithoutAToken) {
+  grpc::GenericStub stub(MakeChannel(address()));
+  grpc::ClientContext ctx;
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                               &cq);
+  void* tag;
+  bool ok;
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  // ServerReflectionRequest { list_services: "" } (field 7), encoded by hand.
+  std::string request("\x3a\x00", 2);
+  grpc::Slice slice(request);
+  grpc::ByteBuffer out(&slice, 1);
+  call->Write(out, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  grpc::ByteBuffer in;
+  call->Read(&in, reinterpret_cast<void*>(3));
+  ASSERT_TRUE(cq.Next(&tag, &ok) && ok);
+  std::vector<grpc::Slice> slices;
+  in.Dump(&slices);
+  std::string bytes;
+  for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  EXPECT_NE(bytes.find(kService), std::string::npos);
+  ctx.TryCancel();
+  call->Finish(new grpc::Status(), reinterpret_cast<void*>(4));
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+}
+
+TEST_F(LeadsE2eTest, RetriedCreateWithRequestIdReturnsTheSameLead) {
+  v1::CreateLeadRequest req = ValidCreate("锦喆制衣项目");
+  req.set_request_id("6f1c1d1e-0000-4000-8000-000000000001");
+  auto a = Create(req);
+  auto b = Create(req);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->id(), b->id());
+  EXPECT_EQ(CountLeads(), 1);
+}
+
+TEST_F(LeadsE2eTest, StageRulesAreEnforcedWithTheirReasons) {
+  auto lead = Create(ValidCreate("中阜食品项目"));
+  ASSERT_TRUE(lead.ok());
+  auto skipped = Transition(lead->id(), v1::STAGE_SIGNED, MakeDate(2023, 2, 1));
+  EXPECT_EQ(skipped.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(skipped.status()), "STAGE_SKIPPED");
+  ASSERT_TRUE(Transition(lead->id(), v1::STAGE_NEGOTIATING, MakeDate(2023, 2, 1)).ok());
+  auto early = Transition(lead->id(), v1::STAGE_SIGNED, MakeDate(2023, 1, 1));
+  EXPECT_EQ(ErrorReason(early.status()), "DATE_BEFORE_PREVIOUS_STAGE");
+  auto signed_lead = Transition(lead->id(), v1::STAGE_SIGNED, MakeDate(2023, 3, 1));
+  ASSERT_TRUE(signed_lead.ok()) << signed_lead.status();
+  EXPECT_EQ(signed_lead->signed_amount().units(), 180000000);
+  EXPECT_EQ(signed_lead->history_size(), 3);
+
+  v1::TransitionLeadRequest drop;
+  drop.set_id(lead->id());
+  drop.set_to_stage(v1::STAGE_DROPPED);
+  *drop.mutable_effective_date() = MakeDate(2023, 4, 1);
+  v1::Lead out;
+  grpc::Status s = stub_->TransitionLead(Ctx().get(), drop, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("reason"), std::string::npos);
+}
+
+TEST_F(LeadsE2eTest, StaleEtagIsAborted) {
+  auto lead = Create(ValidCreate("亿家兴项目"));
+  ASSERT_TRUE(lead.ok());
+  v1::UpdateLeadRequest first;
+  first.mutable_lead()->set_id(lead->id());
+  first.mutable_lead()->set_note("first edit");
+  first.mutable_lead()->set_etag(lead->etag());
+  first.mutable_update_mask()->add_paths("note");
+  v1::Lead updated;
+  ASSERT_TRUE(stub_->UpdateLead(Ctx().get(), first, &updated).ok());
+  EXPECT_EQ(updated.note(), "first edit");
+  v1::UpdateLeadRequest second = first;
+  second.mutable_lead()->set_note("lost update");
+  grpc::Status s = stub_->UpdateLead(Ctx().get(), second, &updated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+  // Server-owned fields cannot be updated.
+  v1::UpdateLeadRequest stage;
+  stage.mutable_lead()->set_id(lead->id());
+  stage.mutable_lead()->set_stage(v1::STAGE_ABOVE_SCALE);
+  stage.mutable_update_mask()->add_paths("stage");
+  s = stub_->UpdateLead(Ctx().get(), stage, &updated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("update_mask"), std::string::npos);
+}
+
+// Every field a client sets, broken one at a time: INVALID_ARGUMENT naming that field, and
+// nothing stored.
+TEST_F(LeadsE2eTest, BadInputOfEveryFieldIsRejectedAndStoresNothing) {
+  struct Case {
+    std::string field;
+    std::function<void(v1::CreateLeadRequest*)> breaks;
+  };
+  std::vector<Case> cases = {
+      {"lead.name", [](auto* r) { r->mutable_lead()->clear_name(); }},
+      {"lead.name", [](auto* r) { r->mutable_lead()->set_name(std::string(300, 'x')); }},
+      {"lead.investor.uscc", [](auto* r) { r->mutable_lead()->mutable_investor()->set_uscc("91210900MA0U9K5H2X"); }},
+      {"lead.investor.name", [](auto* r) { r->mutable_lead()->mutable_investor()->set_name(std::string(300, 'x')); }},
+      {"lead.industry_chain", [](auto* r) { r->mutable_lead()->set_industry_chain(static_cast<common::v1::IndustryChain>(42)); }},
+      {"lead.source", [](auto* r) { r->mutable_lead()->set_source(static_cast<v1::LeadSource>(42)); }},
+      {"lead.sub_sector", [](auto* r) { r->mutable_lead()->set_sub_sector(std::string(200, 'x')); }},
+      {"lead.planned_investment", [](auto* r) { *r->mutable_lead()->mutable_planned_investment() = Yuan(-1); }},
+      {"lead.planned_investment.currency_code", [](auto* r) { r->mutable_lead()->mutable_planned_investment()->set_currency_code("USD"); }},
+      {"lead.planned_investment.nanos", [](auto* r) { r->mutable_lead()->mutable_planned_investment()->set_nanos(-5); }},
+      {"lead.signed_amount", [](auto* r) { *r->mutable_lead()->mutable_signed_amount() = Yuan(-1); }},
+      {"lead.land_area_m2", [](auto* r) { r->mutable_lead()->set_land_area_m2(-1); }},
+      {"lead.note", [](auto* r) { r->mutable_lead()->set_note(std::string(5000, 'x')); }},
+      {"lead.stage", [](auto* r) { r->mutable_lead()->set_stage(v1::STAGE_SIGNED); }},
+      {"lead.agent_id", [](auto* r) { r->mutable_lead()->set_agent_id("nobody"); }},
+      {"effective_date", [](auto* r) { *r->mutable_effective_date() = MakeDate(2023, 2, 30); }},
+      {"effective_date", [](auto* r) { *r->mutable_effective_date() = MakeDate(2199, 1, 1); }},
+      {"request_id", [](auto* r) { r->set_request_id(std::string(101, 'r')); }},
+  };
+  for (const auto& c : cases) {
+    v1::CreateLeadRequest req = ValidCreate("good");
+    c.breaks(&req);
+    auto result = Create(req);
+    ASSERT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument) << c.field;
+    bool named = false;
+    for (const auto& [field, description] : FieldViolationsOf(result.status())) {
+      if (field == c.field) named = true;
+    }
+    EXPECT_TRUE(named) << c.field << ": " << result.status();
+  }
+  EXPECT_EQ(CountLeads(), 0);
+
+  // The same for the other writes: bad ids, dates and amounts.
+  auto lead = Create(ValidCreate("good"));
+  ASSERT_TRUE(lead.ok());
+  v1::RecordFundingRequest funding;
+  funding.mutable_funding()->set_lead_id(lead->id());
+  *funding.mutable_funding()->mutable_amount() = Yuan(-3);
+  v1::Funding f;
+  grpc::Status s = stub_->RecordFunding(Ctx().get(), funding, &f);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("funding.amount"), std::string::npos);
+  EXPECT_NE(s.error_message().find("funding.arrival_date"), std::string::npos);
+  v1::ListFundingsResponse fundings;
+  ASSERT_TRUE(stub_->ListFundings(Ctx().get(), v1::ListFundingsRequest(), &fundings).ok());
+  EXPECT_EQ(fundings.fundings_size(), 0);
+
+  v1::GetLeadRequest bad_id;
+  bad_id.set_id("'; DROP TABLE leads; --");
+  v1::Lead out;
+  s = stub_->GetLead(Ctx().get(), bad_id, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(CountLeads(), 1);
+}
+
+TEST_F(LeadsE2eTest, DataSurvivesARestart) {
+  auto lead = Create(ValidCreate("梓睿食品项目"));
+  ASSERT_TRUE(lead.ok());
+  ASSERT_TRUE(Transition(lead->id(), v1::STAGE_NEGOTIATING, MakeDate(2023, 1, 20)).ok());
+  EXPECT_EQ(server_->Terminate(), 0);
+  StartServer();
+  v1::GetLeadRequest get;
+  get.set_id(lead->id());
+  v1::Lead got;
+  ASSERT_TRUE(stub_->GetLead(Ctx().get(), get, &got).ok());
+  EXPECT_EQ(got.stage(), v1::STAGE_NEGOTIATING);
+  EXPECT_EQ(got.history_size(), 2);
+}
+
+TEST_F(LeadsE2eTest, EveryAcknowledgedCreateSurvivesKillNine) {
+  absl::Mutex mu;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&, t] {
+      auto stub = v1::LeadService::NewStub(MakeChannel(address()));
+      for (int i = 0; !stop.load() && i < 100000; ++i) {
+        v1::Lead lead;
+        grpc::ClientContext ctx;
+        PrepareContext(&ctx, kWriterToken, absl::Seconds(5));
+        if (stub->CreateLead(&ctx, ValidCreate(absl::StrCat("c", t, "-", i)), &lead).ok()) {
+          absl::MutexLock lock(&mu);
+          acknowledged.push_back(lead.id());
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(700));
+  server_->Kill();
+  stop.store(true);
+  for (auto& c : clients) c.join();
+  ASSERT_GT(acknowledged.size(), 10u);
+  StartServer();
+  int missing = 0;
+  for (const auto& id : acknowledged) {
+    v1::GetLeadRequest get;
+    get.set_id(id);
+    v1::Lead got;
+    if (!stub_->GetLead(Ctx().get(), get, &got).ok()) ++missing;
+  }
+  EXPECT_EQ(missing, 0) << "of " << acknowledged.size() << " acknowledged creates";
+}
+
+TEST_F(LeadsE2eTest, RedisOutageChangesNothingAClientSees) {
+  auto lead = Create(ValidCreate("北星液压扩能项目"));
+  ASSERT_TRUE(lead.ok());
+  ASSERT_TRUE(Transition(lead->id(), v1::STAGE_NEGOTIATING, MakeDate(2023, 1, 10)).ok());
+  v1::GetYearSummaryRequest req;
+  req.set_year(2023);
+  v1::YearSummary before, cached, during, after;
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &before).ok());
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &cached).ok());
+  EXPECT_EQ(before.SerializeAsString(), cached.SerializeAsString());
+
+  redis_.Stop();
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &during).ok());
+  EXPECT_EQ(before.SerializeAsString(), during.SerializeAsString());
+  // Writes go on and are visible at once.
+  ASSERT_TRUE(Transition(lead->id(), v1::STAGE_SIGNED, MakeDate(2023, 2, 10)).ok());
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &during).ok());
+  EXPECT_EQ(during.signed_count(), 1);
+
+  ASSERT_TRUE(redis_.Start());
+  absl::SleepFor(absl::Milliseconds(1100));  // past the client's reconnect back-off
+  ASSERT_TRUE(Transition(lead->id(), v1::STAGE_CONSTRUCTION, MakeDate(2023, 3, 10)).ok());
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &after).ok());
+  EXPECT_EQ(after.signed_count(), 1);
+  EXPECT_EQ(after.major_new_starts_count(), 1);  // not a stale cached summary
+}
+
+TEST_F(LeadsE2eTest, SigtermDrainsAndExitsZero) {
+  ASSERT_TRUE(Create(ValidCreate("x")).ok());
+  absl::Time start = absl::Now();
+  EXPECT_EQ(server_->Terminate(absl::Seconds(10)), 0);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  std::string log = testing::ReadFileOrEmpty(dir_.File("server.log"));
+  EXPECT_NE(log.find("\"event\":\"server_draining\""), std::string::npos);
+  EXPECT_NE(log.find("\"event\":\"server_stopped\""), std::string::npos);
+  // One JSON line per RPC, with the principal.
+  EXPECT_NE(log.find("\"method\":\"/gaoxin.leads.v1.LeadService/CreateLead\""),
+            std::string::npos);
+  EXPECT_NE(log.find("\"principal\":\"writer\""), std::string::npos);
+}
+
+TEST_F(LeadsE2eTest, RefusesToStartWithoutTokens) {
+  Subprocess open({SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
+                   "--db=" + dir_.File("other.db")},
+                  dir_.File("open.log"));
+  EXPECT_EQ(open.Wait(absl::Seconds(10)), 1);
+  EXPECT_NE(testing::ReadFileOrEmpty(dir_.File("open.log")).find("allow_unauthenticated"),
+            std::string::npos);
+}
+
+// The demo data, entered through the public API by gaoxinctl, reproduces the report's figures.
+TEST_F(LeadsE2eTest, DemoDataReproducesTheReportsLeadsFigures) {
+  setenv("GAOXIN_TOKEN", kWriterToken, 1);
+  Subprocess load({GAOXINCTL_PATH, "demo", "load", "--leads_addr=" + address(),
+                   std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo",
+                   "--only=leads"},
+                  dir_.File("load.log"));
+  ASSERT_EQ(load.Wait(absl::Seconds(60)), 0) << testing::ReadFileOrEmpty(dir_.File("load.log"));
+  v1::GetYearSummaryRequest req;
+  req.set_year(2023);
+  v1::YearSummary s;
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &s).ok());
+  EXPECT_EQ(s.signed_count(), 10);
+  EXPECT_EQ(ToNanos(s.signed_amount()), Nanos(6930000000LL) * kNanosPerUnit);
+  EXPECT_EQ(ToNanos(s.funds_arrived()), Nanos(3035000000LL) * kNanosPerUnit);
+  EXPECT_EQ(ToNanos(s.funds_arrived_previous_year()), Nanos(2688000000LL) * kNanosPerUnit);
+  EXPECT_EQ(s.funds_arrived_change().numerator(), "347");
+  EXPECT_EQ(s.funds_arrived_change().denominator(), "2688");
+  EXPECT_EQ(s.major_new_starts_count(), 10);
+  EXPECT_EQ(ToNanos(s.major_new_starts_planned_investment()), Nanos(1563000000LL) * kNanosPerUnit);
+  EXPECT_EQ(s.idle_assets_revitalized_count(), 7);
+  EXPECT_EQ(s.idle_assets_revitalized_land_m2(), 157000);
+
+  // Loading twice changes nothing.
+  const int leads_before = CountLeads();
+  Subprocess again({GAOXINCTL_PATH, "demo", "load", "--leads_addr=" + address(),
+                    std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo",
+                    "--only=leads"},
+                   dir_.File("load2.log"));
+  ASSERT_EQ(again.Wait(absl::Seconds(60)), 0);
+  EXPECT_EQ(CountLeads(), leads_before);
+  v1::YearSummary twice;
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &twice).ok());
+  EXPECT_EQ(twice.signed_count(), 10);
+  EXPECT_EQ(twice.idle_assets_revitalized_count(), 7);
+}
+
+}  // namespace
+}  // namespace gaoxin::leads
