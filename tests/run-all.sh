@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: installs missing Debian packages, builds, and runs CTest
+# (unit, integration against real SQLite and redis-server, end-to-end against the real server
+# binaries). Tests start their own redis-server and servers on free loopback ports.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR="${GAOXIN_BUILD_DIR:-build}"
+bash deploy/install-deps.sh
+bash deploy/build.sh
+cd "$BUILD_DIR"
+ctest --output-on-failure -j "${GAOXIN_TEST_JOBS:-2}" --timeout 300
