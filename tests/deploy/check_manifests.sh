@@ -182,7 +182,8 @@ for dep in "${SERVERS[@]}"; do
   # The name the server really registers with the health service, when its code exists.
   main="${ROOT}/services/${dep}/main.cc"
   if [ -f "${main}" ]; then
-    in_code="$(grep -oE 'FromFlags\([[:space:]]*"[^"]+"' "${main}" | sed -E 's/.*"([^"]+)"/\1/' | head -n 1)"
+    in_code="$(tr '\n' ' ' <"${main}" | grep -oE 'FromFlags\([[:space:]]*"[^"]+"' |
+               sed -E 's/.*"([^"]+)"/\1/' | head -n 1)"
     if [ -n "${in_code}" ] && [ "${in_code}" != "${want}" ]; then
       fail "${dep}: services/${dep}/main.cc serves ${in_code}, the check expects ${want}"
     fi
