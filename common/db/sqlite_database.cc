@@ -99,6 +99,8 @@ class SqliteConnection final : public Transaction {
 
   int64_t changes() override { return sqlite3_changes64(db_); }
 
+  sqlite3* handle() const { return db_; }
+
   absl::Status ExecuteScript(absl::string_view sql) override {
     std::string text(sql);
     char* err = nullptr;
@@ -166,6 +168,12 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::
                                                                      Options options) {
   std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(path, options));
   ASSIGN_OR_RETURN(db->writer_, SqliteConnection::Open(path, options.busy_timeout_ms));
+  if (options.checkpoint_pages > 0) {
+    ASSIGN_OR_RETURN(db->checkpointer_, SqliteConnection::Open(path, options.busy_timeout_ms));
+    // Replaces the writer's autocheckpoint (which is itself a WAL hook).
+    sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::OnWalCommit, db.get());
+    db->checkpoint_thread_ = std::thread([raw = db.get()] { raw->CheckpointLoop(); });
+  }
   db->writer_thread_ = std::thread([raw = db.get()] { raw->WriterLoop(); });
   return db;
 }
@@ -176,6 +184,49 @@ SqliteDatabase::~SqliteDatabase() {
     stopping_ = true;
   }
   if (writer_thread_.joinable()) writer_thread_.join();
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    checkpoint_stopping_ = true;
+  }
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+int SqliteDatabase::OnWalCommit(void* self, sqlite3* db, const char* name, int pages) {
+  auto* me = static_cast<SqliteDatabase*>(self);
+  const int threshold = me->options_.checkpoint_pages;
+  if (pages >= 8 * threshold) {
+    // The checkpoint thread is not keeping up (or readers hold it back): checkpoint here, as
+    // SQLite's autocheckpoint would, so the WAL cannot grow without bound.
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= threshold) {
+    absl::MutexLock lock(&me->checkpoint_mu_);
+    me->checkpoint_wanted_ = true;
+  }
+  return SQLITE_OK;
+}
+
+void SqliteDatabase::CheckpointLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_mu_.Await(absl::Condition(
+          +[](SqliteDatabase* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return self->checkpoint_stopping_ || self->checkpoint_wanted_;
+          },
+          this));
+      if (checkpoint_stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE never blocks the writer or readers; it copies what it can and the WAL restarts
+    // from the beginning once everything is copied and no reader still needs it.
+    int rc = sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr,
+                                       SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+      LogEvent("db_checkpoint_failed", "warn")
+          .Str("error", sqlite3_errmsg(checkpointer_->handle()))
+          .Emit();
+    }
+  }
 }
 
 int64_t SqliteDatabase::commit_count() const {
