@@ -1,0 +1,97 @@
+// petition_server: serves gaoxin.petition.v1.PetitionService (default port 50053).
+//
+// The PII key (32 bytes, AES-256-GCM and the keyed ID-number hash) comes from --pii_key_file
+// (raw 32 bytes, 64 hex digits or base64) or, when that is empty, from the environment variable
+// GAOXIN_PII_KEY (hex or base64). It is never logged and never in the repository.
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/time/clock.h"
+#include "common/config.h"
+#include "common/db/sqlite_database.h"
+#include "common/log.h"
+#include "common/redis/enterprise_directory.h"
+#include "common/redis/redis_client.h"
+#include "common/server.h"
+#include "services/petition/enterprise_lookup.h"
+#include "services/petition/petition_service.h"
+#include "services/petition/petition_store.h"
+
+ABSL_FLAG(std::string, pii_key_file, "",
+          "file holding the 32-byte PII key (raw, 64 hex digits or base64); empty = read the "
+          "key from the environment variable GAOXIN_PII_KEY");
+ABSL_FLAG(std::string, enterprise_addr, "127.0.0.1:50052",
+          "enterprise service, asked when a USCC is not in the shared Redis directory");
+ABSL_FLAG(std::string, enterprise_token, "",
+          "bearer token (role enterprise.reader) for calls to the enterprise service");
+ABSL_FLAG(int32_t, enterprise_timeout_ms, 3000, "deadline of a GetEnterprise call");
+ABSL_FLAG(int32_t, accept_days, 15, "days from receipt to decide acceptance");
+ABSL_FLAG(int32_t, handle_days, 60, "days from acceptance to handle a case");
+ABSL_FLAG(int32_t, max_extension_days, 30, "longest single extension of the handling limit");
+ABSL_FLAG(int32_t, review_request_days, 30, "days after an answer to request a review");
+ABSL_FLAG(int32_t, review_decide_days, 30, "days to decide a requested review");
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  gaoxin::LogEvent("startup_failed", "error").Str("error", status.ToString()).Emit();
+  gaoxin::FlushLogs();
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gaoxin::BlockTerminationSignals();
+  gaoxin::InitConfig(argc, argv, "petition_server");
+
+  auto auth = gaoxin::AuthenticatorFromFlags();
+  if (!auth.ok()) return Fail(auth.status());
+
+  const std::string key_file = absl::GetFlag(FLAGS_pii_key_file);
+  auto cipher = key_file.empty() ? gaoxin::petition::PiiCipher::LoadFromEnv("GAOXIN_PII_KEY")
+                                 : gaoxin::petition::PiiCipher::LoadFromFile(key_file);
+  if (!cipher.ok()) return Fail(cipher.status());
+
+  gaoxin::petition::DeadlinePolicy policy;
+  policy.accept_days = absl::GetFlag(FLAGS_accept_days);
+  policy.handle_days = absl::GetFlag(FLAGS_handle_days);
+  policy.max_extension_days = absl::GetFlag(FLAGS_max_extension_days);
+  policy.review_request_days = absl::GetFlag(FLAGS_review_request_days);
+  policy.review_decide_days = absl::GetFlag(FLAGS_review_decide_days);
+  for (int days : {policy.accept_days, policy.handle_days, policy.max_extension_days,
+                   policy.review_request_days, policy.review_decide_days}) {
+    if (days < 1 || days > 3650) {
+      return Fail(absl::InvalidArgumentError("deadline flags must be between 1 and 3650 days"));
+    }
+  }
+
+  std::string db_path = absl::GetFlag(FLAGS_db);
+  if (db_path.empty()) db_path = "var/petition.db";
+  auto db = gaoxin::db::SqliteDatabase::Open(db_path);
+  if (!db.ok()) return Fail(db.status());
+  if (auto s = gaoxin::petition::PetitionStore::Migrate(**db); !s.ok()) return Fail(s);
+  gaoxin::LogEvent("db_ready").Int("commits", (*db)->commit_count()).Emit();
+
+  gaoxin::redis::RedisClient redis(
+      {absl::GetFlag(FLAGS_redis), absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms))});
+  gaoxin::redis::EnterpriseDirectory directory(&redis);
+  gaoxin::petition::DirectoryResolver::Options lookup_options;
+  lookup_options.enterprise_addr = absl::GetFlag(FLAGS_enterprise_addr);
+  lookup_options.token = absl::GetFlag(FLAGS_enterprise_token);
+  lookup_options.rpc_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_enterprise_timeout_ms));
+  gaoxin::petition::DirectoryResolver enterprises(&directory, lookup_options);
+
+  auto clock = [] { return absl::Now(); };
+  gaoxin::petition::PetitionStore store(db->get(), &*cipher, policy, clock);
+  gaoxin::petition::PetitionServiceImpl service(&store, auth->get(), &*cipher, &enterprises);
+
+  gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(
+      "gaoxin.petition.v1.PetitionService", 50053, auth->get()));
+  server.AddService(&service);
+  if (auto s = server.Start(); !s.ok()) return Fail(s);
+  const int code = server.RunUntilSignal();
+  gaoxin::LogEvent("db_stats").Int("commits", (*db)->commit_count()).Emit();
+  gaoxin::FlushLogs();
+  return code;
+}

@@ -1,0 +1,531 @@
+#include "services/petition/petition_service.h"
+
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/date.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/pagination.h"
+#include "common/rpc.h"
+#include "common/server.h"
+#include "common/status_macros.h"
+#include "services/petition/domain/case_input.h"
+#include "services/petition/domain/identity_codes.h"
+#include "services/petition/domain/ledger_stats.h"
+#include "services/petition/domain/masking.h"
+#include "services/petition/domain/validation.h"
+
+namespace gaoxin::petition {
+namespace {
+
+absl::Status CheckId(absl::string_view id, absl::string_view prefix, absl::string_view field) {
+  if (id.empty()) return InvalidField(field, "is required");
+  if (!IsValidId(id, prefix)) {
+    return InvalidField(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
+  }
+  return absl::OkStatus();
+}
+
+void CheckOptionalId(absl::string_view id, absl::string_view prefix, absl::string_view field,
+                     FieldViolations* v) {
+  if (!id.empty() && !IsValidId(id, prefix)) {
+    v->Add(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
+  }
+}
+
+void CheckRequestId(const std::string& request_id, FieldViolations* v) {
+  if (request_id.size() > 100) v->Add("request_id", "must be at most 100 bytes");
+}
+
+void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
+               FieldViolations* v) {
+  if (required && text.empty()) {
+    v->Add(field, "is required");
+  } else if (text.size() > max) {
+    v->Add(field, absl::StrCat("must be at most ", max, " bytes"));
+  }
+}
+
+// A date argument that defaults to today and must not be in the future.
+absl::CivilDay DayOrToday(const common::v1::Date& date, absl::string_view field,
+                          absl::CivilDay today, FieldViolations* v) {
+  if (!IsSet(date)) return today;
+  FieldViolations date_v;
+  ValidateDate(date, field, &date_v);
+  if (!date_v.empty()) {
+    v->Merge("", date_v);
+    return today;
+  }
+  return ToCivilDay(date);
+}
+
+Reveal RevealFor(const Principal* who, absl::string_view method) {
+  return Reveal{who->HasRole(kPetitionPii), who->name, std::string(method)};
+}
+
+void MaskCase(v1::Case* c) { *c->mutable_petitioner() = MaskPetitioner(c->petitioner()); }
+
+// Hands a written case to `done`, masked unless the write revealed it (and audited it already).
+Done<v1::Case> MaskUnlessRevealed(Done<v1::Case> done, bool unmasked) {
+  return [done = std::move(done), unmasked](absl::StatusOr<v1::Case> result) {
+    if (result.ok() && !unmasked) MaskCase(&*result);
+    done(std::move(result));
+  };
+}
+
+absl::Status AuditFailed(const absl::Status& s) {
+  return MakeError(absl::StatusCode::kUnavailable, "AUDIT_UNAVAILABLE",
+                   absl::StrCat("the read could not be written to the audit log, so no personal "
+                                "data is returned: ",
+                                s.message()));
+}
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+}  // namespace
+
+PetitionServiceImpl::PetitionServiceImpl(PetitionStore* store, const Authenticator* auth,
+                                         const PiiCipher* cipher, EnterpriseResolver* enterprises)
+    : store_(store), auth_(auth), cipher_(cipher), enterprises_(enterprises) {}
+
+// --- ledgers -----------------------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::CreateLedger(grpc::CallbackServerContext* ctx,
+                                                           const v1::CreateLedgerRequest* request,
+                                                           v1::Ledger* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    FieldViolations v;
+    ValidateLedgerInput(request->ledger(), "ledger", &v);
+    CheckText(request->ledger().description(), "ledger.description", 4000, false, &v);
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    v1::Ledger ledger;
+    ledger.set_name(request->ledger().name());
+    ledger.set_year(request->ledger().year());
+    ledger.set_kind(request->ledger().kind());
+    ledger.set_description(request->ledger().description());
+    store_->CreateLedger(std::move(ledger), request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedger(grpc::CallbackServerContext* ctx,
+                                                        const v1::GetLedgerRequest* request,
+                                                        v1::Ledger* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
+    RETURN_IF_ERROR(CheckId(request->id(), "ledger", "id"));
+    ASSIGN_OR_RETURN(*response, store_->GetLedger(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::ListLedgers(grpc::CallbackServerContext* ctx,
+                                                          const v1::ListLedgersRequest* request,
+                                                          v1::ListLedgersResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
+    FieldViolations v;
+    if (request->year() != 0 && (request->year() < 1990 || request->year() > 2100)) {
+      v.Add("year", "must be a year between 1990 and 2100");
+    }
+    if (!v1::LedgerKind_IsValid(request->kind())) v.Add("kind", "is not a known ledger kind");
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string fingerprint = absl::StrCat("ledgers|", request->year(), "|", request->kind());
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListLedgers(request->year(), request->kind(), page));
+    for (auto& l : result.items) *response->add_ledgers() = std::move(l);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedgerStats(
+    grpc::CallbackServerContext* ctx, const v1::GetLedgerStatsRequest* request,
+    v1::LedgerStats* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
+    RETURN_IF_ERROR(CheckId(request->ledger_id(), "ledger", "ledger_id"));
+    ASSIGN_OR_RETURN(auto loaded, store_->LoadLedgerCases(request->ledger_id()));
+    *response = ComputeLedgerStats(loaded.first, loaded.second, store_->policy(), store_->Today());
+    return absl::OkStatus();
+  });
+}
+
+// --- cases -------------------------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::CreateCase(grpc::CallbackServerContext* ctx,
+                                                         const v1::CreateCaseRequest* request,
+                                                         v1::Case* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
+    NoteRequestId(ctx, request->request_id());
+    FieldViolations v;
+    CheckRequestId(request->request_id(), &v);
+    for (int i = 0; i < request->case_().ledger_ids_size(); ++i) {
+      CheckOptionalId(request->case_().ledger_ids(i), "ledger",
+                      absl::StrCat("case.ledger_ids[", i, "]"), &v);
+    }
+    CheckText(request->case_().resolution_plan(), "case.resolution_plan", 20000, false, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    v1::Case input = request->case_();
+    // The enterprise's name comes from the directory; a client need not send it.
+    const bool name_from_directory = !input.enterprise_uscc().empty();
+    if (name_from_directory && input.enterprise_name().empty()) input.set_enterprise_name("?");
+    ASSIGN_OR_RETURN(v1::Case prepared,
+                     PrepareNewCase(input, who->name, store_->policy(), store_->Today()));
+    Reveal reveal = RevealFor(who, "CreateCase");
+    Done<v1::Case> done = MaskUnlessRevealed(finish(response), reveal.unmasked);
+    if (!name_from_directory) {
+      store_->CreateCase(std::move(prepared), request->request_id(), std::move(reveal),
+                         std::move(done));
+      return absl::OkStatus();
+    }
+    const std::string uscc = prepared.enterprise_uscc();
+    enterprises_->Resolve(
+        uscc, [this, prepared = std::move(prepared), request_id = request->request_id(),
+               reveal = std::move(reveal),
+               done = std::move(done)](absl::StatusOr<std::string> name) mutable {
+          if (!name.ok()) {
+            done(name.status());
+            return;
+          }
+          prepared.set_enterprise_name(*name);
+          store_->CreateCase(std::move(prepared), std::move(request_id), std::move(reveal),
+                             std::move(done));
+        });
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::GetCase(grpc::CallbackServerContext* ctx,
+                                                      const v1::GetCaseRequest* request,
+                                                      v1::Case* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionReader));
+    RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
+    ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(request->id()));
+    Done<v1::Case> done = finish(response);
+    if (!who->HasRole(kPetitionPii)) {
+      MaskCase(&c);
+      done(std::move(c));
+      return absl::OkStatus();
+    }
+    auto shown = std::make_shared<v1::Case>(std::move(c));
+    store_->AuditReads({shown.get()}, who->name, "GetCase",
+                       [shown, done = std::move(done)](absl::Status s) {
+                         if (!s.ok()) {
+                           done(AuditFailed(s));
+                         } else {
+                           done(std::move(*shown));
+                         }
+                       });
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerContext* ctx,
+                                                        const v1::ListCasesRequest* request,
+                                                        v1::ListCasesResponse* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionReader));
+    FieldViolations v;
+    if (!v1::CaseStatus_IsValid(request->status())) v.Add("status", "is not a known case status");
+    CheckOptionalId(request->ledger_id(), "ledger", "ledger_id", &v);
+    CheckText(request->category(), "category", 200, false, &v);
+    CheckText(request->leader(), "leader", 400, false, &v);
+    CheckText(request->department(), "department", 400, false, &v);
+    CaseFilter filter;
+    if (!request->petitioner_id_number().empty()) {
+      // Never echoed: the number is personal data.
+      std::string id_number = request->petitioner_id_number();
+      v1::Case probe;
+      probe.mutable_petitioner()->set_id_number(id_number);
+      NormalizeCaseInput(&probe);
+      if (!IsValidResidentId(probe.petitioner().id_number())) {
+        v.Add("petitioner_id_number", "must be an 18-character resident ID number");
+      } else {
+        filter.id_hash = cipher_->KeyedHash(probe.petitioner().id_number());
+      }
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    filter.status = request->status();
+    filter.ledger_id = request->ledger_id();
+    filter.category = request->category();
+    filter.leader = request->leader();
+    filter.department = request->department();
+    filter.overdue_only = request->overdue_only();
+    // The fingerprint carries the ID number's keyed hash, never the number.
+    const std::string fingerprint =
+        absl::StrCat("cases|", filter.status, "|", filter.ledger_id, "|", filter.category, "|",
+                     filter.leader, "|", filter.department, "|", filter.overdue_only, "|",
+                     filter.id_hash);
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListCases(filter, page));
+    auto out = std::make_shared<v1::ListCasesResponse>();
+    for (auto& c : result.items) *out->add_cases() = std::move(c);
+    if (!result.next_after_key.empty()) {
+      out->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    Done<v1::ListCasesResponse> done = finish(response);
+    if (!who->HasRole(kPetitionPii) || out->cases_size() == 0) {
+      for (v1::Case& c : *out->mutable_cases()) MaskCase(&c);
+      done(std::move(*out));
+      return absl::OkStatus();
+    }
+    std::vector<const v1::Case*> shown;
+    for (const v1::Case& c : out->cases()) shown.push_back(&c);
+    store_->AuditReads(shown, who->name, "ListCases",
+                       [out, done = std::move(done)](absl::Status s) {
+                         if (!s.ok()) {
+                           done(AuditFailed(s));
+                         } else {
+                           done(std::move(*out));
+                         }
+                       });
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerContext* ctx,
+                                                         const v1::UpdateCaseRequest* request,
+                                                         v1::Case* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
+    RETURN_IF_ERROR(CheckId(request->case_().id(), "case", "case.id"));
+    FieldViolations v;
+    for (int i = 0; i < request->case_().ledger_ids_size(); ++i) {
+      CheckOptionalId(request->case_().ledger_ids(i), "ledger",
+                      absl::StrCat("case.ledger_ids[", i, "]"), &v);
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    Reveal reveal = RevealFor(who, "UpdateCase");
+    Done<v1::Case> done = MaskUnlessRevealed(finish(response), reveal.unmasked);
+    v1::UpdateCaseRequest update = *request;
+    const auto& paths = update.update_mask().paths();
+    const bool touches_uscc =
+        paths.empty() || std::find(paths.begin(), paths.end(), "*") != paths.end() ||
+        std::find(paths.begin(), paths.end(), "enterprise_uscc") != paths.end();
+    std::string uscc = update.case_().enterprise_uscc();
+    NormalizeCaseInput(update.mutable_case_());
+    uscc = update.case_().enterprise_uscc();
+    if (!touches_uscc || uscc.empty()) {
+      store_->UpdateCase(std::move(update), std::move(reveal), std::move(done));
+      return absl::OkStatus();
+    }
+    if (!IsValidUscc(uscc)) {
+      return InvalidField("case.enterprise_uscc",
+                          "must be an 18-character unified social credit code with a valid check "
+                          "character (GB 32100-2015)");
+    }
+    enterprises_->Resolve(uscc, [this, update = std::move(update), reveal = std::move(reveal),
+                                 done = std::move(done)](absl::StatusOr<std::string> name) mutable {
+      if (!name.ok()) {
+        done(name.status());
+        return;
+      }
+      update.mutable_case_()->set_enterprise_name(*name);
+      auto* mask = update.mutable_update_mask();
+      const auto& p = mask->paths();
+      if (!p.empty() && std::find(p.begin(), p.end(), "*") == p.end() &&
+          std::find(p.begin(), p.end(), "enterprise_name") == p.end()) {
+        mask->add_paths("enterprise_name");
+      }
+      store_->UpdateCase(std::move(update), std::move(reveal), std::move(done));
+    });
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::TransitionCase(
+    grpc::CallbackServerContext* ctx, const v1::TransitionCaseRequest* request,
+    v1::Case* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
+    RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
+    FieldViolations v;
+    if (request->to_status() == v1::CASE_STATUS_UNSPECIFIED ||
+        !v1::CaseStatus_IsValid(request->to_status())) {
+      v.Add("to_status", "must be a case status");
+    }
+    const absl::CivilDay today = store_->Today();
+    Move move;
+    move.to = request->to_status();
+    move.date = DayOrToday(request->date(), "date", today, &v);
+    if (move.date > today) v.Add("date", "must not be in the future");
+    move.actor = who->name;
+    move.note = request->note();
+    move.reason = request->reason();
+    CheckText(move.note, "note", 4000, false, &v);
+    CheckText(move.reason, "reason", 4000, false, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    Reveal reveal = RevealFor(who, "TransitionCase");
+    const bool unmasked = reveal.unmasked;
+    store_->TransitionCase(request->id(), std::move(move), request->etag(), std::move(reveal),
+                           MaskUnlessRevealed(finish(response), unmasked));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::ExtendDeadline(
+    grpc::CallbackServerContext* ctx, const v1::ExtendDeadlineRequest* request,
+    v1::Case* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
+    RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
+    FieldViolations v;
+    const absl::CivilDay today = store_->Today();
+    ExtensionRequest ext;
+    ext.days = request->days();
+    ext.reason = request->reason();
+    ext.date = DayOrToday(request->date(), "date", today, &v);
+    ext.actor = who->name;
+    const int max_days = store_->policy().max_extension_days;
+    if (ext.days < 1 || ext.days > max_days) {
+      v.Add("days", absl::StrCat("must be between 1 and ", max_days));
+    }
+    if (ext.reason.empty()) v.Add("reason", "an extension needs a reason");
+    CheckText(ext.reason, "reason", 4000, false, &v);
+    if (ext.date > today) v.Add("date", "must not be in the future");
+    RETURN_IF_ERROR(v.ToStatus());
+    Reveal reveal = RevealFor(who, "ExtendDeadline");
+    const bool unmasked = reveal.unmasked;
+    store_->ExtendDeadline(request->id(), std::move(ext), request->etag(), std::move(reveal),
+                           MaskUnlessRevealed(finish(response), unmasked));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::AssignLeader(grpc::CallbackServerContext* ctx,
+                                                           const v1::AssignLeaderRequest* request,
+                                                           v1::Case* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
+    RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
+    FieldViolations v;
+    CheckText(request->leader(), "leader", 400, true, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    Reveal reveal = RevealFor(who, "AssignLeader");
+    const bool unmasked = reveal.unmasked;
+    store_->AssignLeader(request->id(), request->leader(), request->etag(), std::move(reveal),
+                         MaskUnlessRevealed(finish(response), unmasked));
+    return absl::OkStatus();
+  });
+}
+
+// --- meetings ----------------------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::RecordMeeting(
+    grpc::CallbackServerContext* ctx, const v1::RecordMeetingRequest* request,
+    v1::Meeting* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    const v1::Meeting& m = request->meeting();
+    FieldViolations v;
+    ValidateMeetingInput(m, "meeting", store_->Today(), &v);
+    for (int i = 0; i < m.case_ids_size(); ++i) {
+      if (!m.case_ids(i).empty()) {
+        CheckOptionalId(m.case_ids(i), "case", absl::StrCat("meeting.case_ids[", i, "]"), &v);
+      }
+    }
+    for (int i = 0; i < m.attendees_size(); ++i) {
+      CheckText(m.attendees(i), absl::StrCat("meeting.attendees[", i, "]"), 400, true, &v);
+    }
+    CheckText(m.notes(), "meeting.notes", 20000, false, &v);
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    v1::Meeting meeting;
+    meeting.set_kind(m.kind());
+    *meeting.mutable_date() = m.date();
+    *meeting.mutable_attendees() = m.attendees();
+    *meeting.mutable_case_ids() = m.case_ids();
+    meeting.set_notes(m.notes());
+    store_->RecordMeeting(std::move(meeting), request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerContext* ctx,
+                                                         const v1::GetMeetingRequest* request,
+                                                         v1::Meeting* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
+    RETURN_IF_ERROR(CheckId(request->id(), "meeting", "id"));
+    ASSIGN_OR_RETURN(*response, store_->GetMeeting(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListMeetingsRequest* request,
+                                                           v1::ListMeetingsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
+    FieldViolations v;
+    if (!v1::MeetingKind_IsValid(request->kind())) v.Add("kind", "is not a known meeting kind");
+    CheckOptionalId(request->case_id(), "case", "case_id", &v);
+    MeetingFilter filter;
+    filter.kind = request->kind();
+    filter.case_id = request->case_id();
+    if (IsSet(request->start_date())) {
+      ValidateDate(request->start_date(), "start_date", &v);
+      if (v.empty()) filter.start = ToCivilDay(request->start_date());
+    }
+    if (IsSet(request->end_date())) {
+      ValidateDate(request->end_date(), "end_date", &v);
+      if (v.empty()) filter.end = ToCivilDay(request->end_date());
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string fingerprint =
+        absl::StrCat("meetings|", filter.kind, "|", filter.case_id, "|",
+                     absl::FormatCivilTime(filter.start), "|", absl::FormatCivilTime(filter.end));
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListMeetings(filter, page));
+    for (auto& m : result.items) *response->add_meetings() = std::move(m);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+// --- audit -------------------------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* ctx, const v1::ListAuditRecordsRequest* request,
+    v1::ListAuditRecordsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kAuditor).status());
+    FieldViolations v;
+    CheckOptionalId(request->case_id(), "case", "case_id", &v);
+    CheckText(request->actor(), "actor", 200, false, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    AuditFilter filter;
+    filter.actor = request->actor();
+    filter.case_id = request->case_id();
+    if (request->has_start_time()) filter.start = FromTimestamp(request->start_time());
+    if (request->has_end_time()) filter.end = FromTimestamp(request->end_time());
+    const std::string fingerprint =
+        absl::StrCat("audit|", filter.actor, "|", filter.case_id, "|",
+                     request->start_time().ShortDebugString(), "|",
+                     request->end_time().ShortDebugString());
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListAuditRecords(filter, page));
+    for (auto& r : result.items) *response->add_records() = std::move(r);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace gaoxin::petition

@@ -1,0 +1,51 @@
+// gaoxin.petition.v1.PetitionService over gRPC: authorization, request validation, enterprise
+// lookup, paging, and the personal-data rule of every output path: callers without
+// `petition.pii` get petitioner fields masked; callers with it get them only after the audit
+// record of the read is durable (no audit, no plaintext). Rules live in domain/, persistence in
+// petition_store; this file wires them.
+#ifndef GAOXIN_SERVICES_PETITION_PETITION_SERVICE_H_
+#define GAOXIN_SERVICES_PETITION_PETITION_SERVICE_H_
+
+#include "common/auth.h"
+#include "gaoxin/petition/v1/petition.grpc.pb.h"
+#include "services/petition/enterprise_lookup.h"
+#include "services/petition/petition_store.h"
+
+namespace gaoxin::petition {
+
+class PetitionServiceImpl final : public v1::PetitionService::CallbackService {
+ public:
+  // All pointers must outlive the service.
+  PetitionServiceImpl(PetitionStore* store, const Authenticator* auth, const PiiCipher* cipher,
+                      EnterpriseResolver* enterprises);
+
+#define GAOXIN_PETITION_RPC(Method, Request, Response)                                   \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx, const v1::Request* request, \
+                                   v1::Response* response) override;
+  GAOXIN_PETITION_RPC(CreateLedger, CreateLedgerRequest, Ledger)
+  GAOXIN_PETITION_RPC(GetLedger, GetLedgerRequest, Ledger)
+  GAOXIN_PETITION_RPC(ListLedgers, ListLedgersRequest, ListLedgersResponse)
+  GAOXIN_PETITION_RPC(GetLedgerStats, GetLedgerStatsRequest, LedgerStats)
+  GAOXIN_PETITION_RPC(CreateCase, CreateCaseRequest, Case)
+  GAOXIN_PETITION_RPC(GetCase, GetCaseRequest, Case)
+  GAOXIN_PETITION_RPC(ListCases, ListCasesRequest, ListCasesResponse)
+  GAOXIN_PETITION_RPC(UpdateCase, UpdateCaseRequest, Case)
+  GAOXIN_PETITION_RPC(TransitionCase, TransitionCaseRequest, Case)
+  GAOXIN_PETITION_RPC(ExtendDeadline, ExtendDeadlineRequest, Case)
+  GAOXIN_PETITION_RPC(AssignLeader, AssignLeaderRequest, Case)
+  GAOXIN_PETITION_RPC(RecordMeeting, RecordMeetingRequest, Meeting)
+  GAOXIN_PETITION_RPC(GetMeeting, GetMeetingRequest, Meeting)
+  GAOXIN_PETITION_RPC(ListMeetings, ListMeetingsRequest, ListMeetingsResponse)
+  GAOXIN_PETITION_RPC(ListAuditRecords, ListAuditRecordsRequest, ListAuditRecordsResponse)
+#undef GAOXIN_PETITION_RPC
+
+ private:
+  PetitionStore* store_;
+  const Authenticator* auth_;
+  const PiiCipher* cipher_;
+  EnterpriseResolver* enterprises_;
+};
+
+}  // namespace gaoxin::petition
+
+#endif  // GAOXIN_SERVICES_PETITION_PETITION_SERVICE_H_

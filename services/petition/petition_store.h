@@ -1,0 +1,161 @@
+// Where ledgers, cases, meetings and the audit log of the petition service are kept.
+//
+// Personal data never reaches the database file in the clear: a case is stored with each
+// petitioner field replaced by "enc:v1:" + base64(AES-256-GCM(value)) bound to "case/<id>/<field>"
+// (so the blob in `cases.state` and in the change log carry only ciphertext), and the ID number is
+// findable only through its keyed hash in `cases.id_hash`. The store hands the service plaintext
+// cases, with derived fields (due date, overdue, ...) refreshed as of today; the service masks
+// them or, for a `petition.pii` caller, has the read audited first.
+//
+// The audit log (`audit_records`) is append-only: the schema has triggers that abort any UPDATE
+// or DELETE of a row, and this file has no code path that tries one.
+//
+// Writes are asynchronous (group commit, see common/db/database.h) and run the domain rules inside
+// the write transaction; reads are synchronous snapshots.
+//
+//   PetitionStore store(db, &cipher, policy, clock);
+//   store.CreateCase(prepared, request_id, Reveal{true, "alice", "CreateCase"}, done);
+//   ASSIGN_OR_RETURN(v1::Case c, store.GetCase(id));   // plaintext, derived fields as of today
+#ifndef GAOXIN_SERVICES_PETITION_PETITION_STORE_H_
+#define GAOXIN_SERVICES_PETITION_PETITION_STORE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/db/database.h"
+#include "common/db/resource_table.h"
+#include "common/pagination.h"
+#include "gaoxin/petition/v1/petition.pb.h"
+#include "services/petition/domain/case_state.h"
+#include "services/petition/domain/deadlines.h"
+#include "services/petition/domain/pii_crypto.h"
+
+namespace gaoxin::petition {
+
+template <typename T>
+using Done = std::function<void(absl::StatusOr<T>)>;
+
+// Whether a write's result goes back to the caller unmasked; when it does, the store writes the
+// audit record in the same transaction as the change.
+struct Reveal {
+  bool unmasked = false;
+  std::string actor;
+  std::string method;
+};
+
+struct CaseFilter {
+  v1::CaseStatus status = v1::CASE_STATUS_UNSPECIFIED;
+  std::string ledger_id;
+  std::string category;
+  std::string leader;
+  std::string department;
+  bool overdue_only = false;
+  // Keyed hash of the petitioner's ID number ("" = any).
+  std::string id_hash;
+};
+
+struct MeetingFilter {
+  v1::MeetingKind kind = v1::MEETING_KIND_UNSPECIFIED;
+  std::string case_id;
+  absl::CivilDay start = absl::CivilDay(1900, 1, 1);
+  absl::CivilDay end = absl::CivilDay(2200, 12, 31);
+};
+
+struct AuditFilter {
+  std::string actor;
+  std::string case_id;
+  absl::Time start = absl::InfinitePast();
+  absl::Time end = absl::InfiniteFuture();
+};
+
+// "enc:v1:..." ciphertext of `value` for field `field` ("name", ...) of case `case_id`.
+absl::StatusOr<std::string> SealPiiField(const PiiCipher& cipher, absl::string_view case_id,
+                                         absl::string_view field, absl::string_view value);
+
+// The petitioner fields that are not empty, as audit field names ("petitioner.name", ...).
+std::vector<std::string> RevealedFields(const v1::Petitioner& p);
+
+// YYYYMMDD, the form due dates are indexed in.
+int64_t DayNumber(absl::CivilDay day);
+
+class PetitionStore {
+ public:
+  using Clock = std::function<absl::Time()>;
+
+  // `cipher` must outlive the store.
+  PetitionStore(db::Database* db, const PiiCipher* cipher, DeadlinePolicy policy, Clock clock);
+  static absl::Status Migrate(db::Database& db);
+
+  const DeadlinePolicy& policy() const { return policy_; }
+  absl::CivilDay Today() const;
+
+  // Ledgers. Idempotent per request_id.
+  void CreateLedger(v1::Ledger ledger, std::string request_id, Done<v1::Ledger> done);
+  absl::StatusOr<v1::Ledger> GetLedger(const std::string& id);
+  absl::StatusOr<db::ResourcePage<v1::Ledger>> ListLedgers(int year, v1::LedgerKind kind,
+                                                          const Page& page);
+
+  // `prepared` came from PrepareNewCase (plaintext, status RECEIVED). Checks the ledgers exist,
+  // detects repeats, assigns the id, stamps times, encrypts and stores. Idempotent per request_id.
+  void CreateCase(v1::Case prepared, std::string request_id, Reveal reveal, Done<v1::Case> done);
+  absl::StatusOr<v1::Case> GetCase(const std::string& id);
+  absl::StatusOr<db::ResourcePage<v1::Case>> ListCases(const CaseFilter& filter, const Page& page);
+  void UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done);
+  void TransitionCase(std::string id, Move move, std::string etag, Reveal reveal,
+                      Done<v1::Case> done);
+  void ExtendDeadline(std::string id, ExtensionRequest request, std::string etag, Reveal reveal,
+                      Done<v1::Case> done);
+  void AssignLeader(std::string id, std::string leader, std::string etag, Reveal reveal,
+                    Done<v1::Case> done);
+
+  // The ledger and every case on it (petitioner fields left sealed: stats need none of them).
+  absl::StatusOr<std::pair<v1::Ledger, std::vector<v1::Case>>> LoadLedgerCases(
+      const std::string& ledger_id);
+
+  void RecordMeeting(v1::Meeting meeting, std::string request_id, Done<v1::Meeting> done);
+  absl::StatusOr<v1::Meeting> GetMeeting(const std::string& id);
+  absl::StatusOr<db::ResourcePage<v1::Meeting>> ListMeetings(const MeetingFilter& filter,
+                                                            const Page& page);
+
+  // Appends one audit record per case (unmasked read by `actor` through `method`); `done` runs
+  // once they are durable. Cases without personal data get no record.
+  void AuditReads(const std::vector<const v1::Case*>& cases, const std::string& actor,
+                  const std::string& method, std::function<void(absl::Status)> done);
+  absl::StatusOr<db::ResourcePage<v1::AuditRecord>> ListAuditRecords(const AuditFilter& filter,
+                                                                    const Page& page);
+
+ private:
+  // Encrypts the petitioner fields of `c` (its id set).
+  absl::StatusOr<v1::Case> Seal(v1::Case c) const;
+  // Decrypts them and refreshes the derived fields as of today.
+  absl::StatusOr<v1::Case> Open(v1::Case c) const;
+  absl::Status CheckLedgers(db::Transaction& tx, const v1::Case& c) const;
+  absl::Status SaveCaseLinks(db::Transaction& tx, const v1::Case& c, bool replace) const;
+  absl::Status AppendAudit(db::Transaction& tx, const v1::Case& c, const std::string& actor,
+                           const std::string& method) const;
+  // Stores `next` (plaintext, read at `next.etag()`) over the stored case, with `expected_etag`.
+  absl::StatusOr<v1::Case> SaveCase(db::Transaction& tx, v1::Case next,
+                                    absl::string_view expected_etag, const Reveal& reveal) const;
+  absl::StatusOr<v1::Case> LoadCase(db::Transaction& tx, const std::string& id) const;
+  // Read-modify-write of one case by `change`.
+  void ChangeCase(std::string id, std::string etag, Reveal reveal,
+                  std::function<absl::StatusOr<v1::Case>(const v1::Case&)> change,
+                  Done<v1::Case> done);
+  google::protobuf::Timestamp Now() const;
+
+  db::Database* db_;
+  const PiiCipher* cipher_;
+  DeadlinePolicy policy_;
+  Clock clock_;
+  db::ResourceTable<v1::Ledger> ledgers_;
+  db::ResourceTable<v1::Case> cases_;
+  db::ResourceTable<v1::Meeting> meetings_;
+};
+
+}  // namespace gaoxin::petition
+
+#endif  // GAOXIN_SERVICES_PETITION_PETITION_STORE_H_
