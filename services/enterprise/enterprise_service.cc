@@ -1,0 +1,615 @@
+#include "services/enterprise/enterprise_service.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "common/date.h"
+#include "common/errors.h"
+#include "common/ids.h"
+#include "common/money.h"
+#include "common/pagination.h"
+#include "common/rpc.h"
+#include "common/server.h"
+#include "common/status_macros.h"
+#include "common/uscc.h"
+#include "services/enterprise/domain/period.h"
+#include "services/enterprise/domain/trend.h"
+#include "services/enterprise/domain/validation.h"
+#include "services/enterprise/domain/zone_indicators.h"
+
+namespace gaoxin::enterprise {
+namespace {
+
+absl::Status CheckId(absl::string_view id, absl::string_view prefix, absl::string_view field) {
+  if (id.empty()) return InvalidField(field, "is required");
+  if (!IsValidId(id, prefix)) {
+    return InvalidField(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
+  }
+  return absl::OkStatus();
+}
+
+void CheckRequestId(const std::string& request_id, FieldViolations* v) {
+  if (request_id.size() > 100) v->Add("request_id", "must be at most 100 bytes");
+}
+
+absl::Status CheckYear(int year, absl::string_view field) {
+  if (year < 1990 || year > 2200) return InvalidField(field, "must be a year in 1990..2200");
+  return absl::OkStatus();
+}
+
+void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
+               FieldViolations* v) {
+  if (required && text.empty()) {
+    v->Add(field, "is required");
+  } else if (text.size() > max) {
+    v->Add(field, absl::StrCat("must be at most ", max, " bytes"));
+  }
+}
+
+// Pages a computed, ordered list with a keyset key made by `key_of`.
+template <typename T, typename KeyFn>
+std::vector<T> PageOf(std::vector<T> all, const Page& page, KeyFn key_of, bool (*after)(
+    const T&, absl::string_view), std::string* next_key) {
+  std::vector<T> out;
+  size_t i = 0;
+  if (!page.after_key.empty()) {
+    while (i < all.size() && !after(all[i], page.after_key)) ++i;
+  }
+  for (; i < all.size() && static_cast<int>(out.size()) < page.size; ++i) {
+    out.push_back(std::move(all[i]));
+  }
+  if (i < all.size() && !out.empty()) *next_key = key_of(out.back());
+  return out;
+}
+
+// Candidate order: last-12-month revenue descending, then id ascending. Key "nanos|id".
+std::string CandidateKey(const v1::CultivationCandidate& c) {
+  return absl::StrCat(Int128ToString(ToNanos(c.last_12_month_revenue())), "|", c.enterprise_id());
+}
+
+bool CandidateAfter(const v1::CultivationCandidate& c, absl::string_view key) {
+  std::vector<std::string> parts = absl::StrSplit(key, '|');
+  Nanos key_rev = 0;
+  if (parts.size() != 2 || !ParseYuan(parts[0], &key_rev)) return true;
+  key_rev /= kNanosPerUnit;  // ParseYuan read nanos as yuan
+  const Nanos rev = ToNanos(c.last_12_month_revenue());
+  if (rev != key_rev) return rev < key_rev;
+  return c.enterprise_id() > parts[1];
+}
+
+// ------------------------------------------------------------------------------------------
+// The client-streaming bulk import. Rows are validated as they arrive; valid ones are written in
+// batches of options.import_batch_rows, each one unit of work of the group-committing writer, with
+// at most import_max_in_flight batches outstanding (the stream stops reading meanwhile), so memory
+// stays bounded whatever the size of the import.
+class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyReportsRequest> {
+ public:
+  ImportReactor(grpc::CallbackServerContext* ctx, v1::ImportMonthlyReportsResponse* response,
+                EnterpriseStore* store, const Authenticator* auth, absl::CivilDay today,
+                const ServiceOptions& options)
+      : response_(response), store_(store), today_(today), options_(options) {
+    absl::Status allowed = auth->Authorize(ctx, kEnterpriseWriter).status();
+    if (!allowed.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(allowed));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    std::vector<ImportRow> to_write;
+    bool read_more = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!ok) {
+        reading_done_ = true;
+        to_write = std::move(batch_);
+        batch_.clear();
+      } else {
+        ++received_;
+        if (received_ == 1) validate_only_ = request_.validate_only();
+        AddRowLocked(request_);
+        if (static_cast<int>(batch_.size()) >= options_.import_batch_rows) {
+          to_write = std::move(batch_);
+          batch_.clear();
+        }
+      }
+      if (!to_write.empty()) ++in_flight_;
+      if (ok) {
+        read_more = in_flight_ < options_.import_max_in_flight;
+        paused_ = !read_more;
+      }
+    }
+    if (!to_write.empty()) Write(std::move(to_write));
+    if (read_more) StartRead(&request_);
+    if (!ok) MaybeFinish();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void AddRowLocked(const v1::ImportMonthlyReportsRequest& req) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const int row = req.row_number() > 0 ? req.row_number() : static_cast<int>(received_);
+    FieldViolations v;
+    v1::MonthlyReport report = req.report();
+    const bool by_id = !report.enterprise_id().empty();
+    if (by_id) {
+      if (!IsValidId(report.enterprise_id(), "ent")) {
+        v.Add("report.enterprise_id", "is not an enterprise id");
+      }
+    } else if (req.enterprise_uscc().empty()) {
+      v.Add("enterprise_uscc", "either report.enterprise_id or enterprise_uscc is required");
+    } else if (absl::Status s = ValidateUscc(req.enterprise_uscc(), UsccCheck::kSkipCheckCharacter);
+               !s.ok()) {
+      v.Add("enterprise_uscc", s.message());
+    }
+    v1::MonthlyReport checked = report;
+    if (!by_id) checked.set_enterprise_id("by-uscc");
+    for (const auto& [field, message] : FieldViolationsOf(ValidateMonthlyReport(checked, today_))) {
+      v.Add(field, message);
+    }
+    if (!v.empty()) {
+      ++rejected_;
+      for (const auto& [field, message] : v.violations()) {
+        AddErrorLocked(row, field, "INVALID_ARGUMENT", message);
+      }
+      return;
+    }
+    ImportRow r;
+    r.row_number = row;
+    r.uscc = req.enterprise_uscc();
+    r.report = std::move(report);
+    batch_.push_back(std::move(r));
+  }
+
+  void AddErrorLocked(int row, absl::string_view field, absl::string_view reason,
+                      absl::string_view message) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (static_cast<int>(errors_.size()) >= options_.import_max_errors) return;
+    v1::ImportRowError e;
+    e.set_row_number(row);
+    e.set_field(std::string(field));
+    e.set_reason(std::string(reason));
+    e.set_message(std::string(message));
+    errors_.push_back(std::move(e));
+  }
+
+  void Write(std::vector<ImportRow> rows) {
+    std::vector<int> row_numbers;
+    row_numbers.reserve(rows.size());
+    for (const auto& r : rows) row_numbers.push_back(r.row_number);
+    store_->ImportBatch(
+        std::move(rows), validate_only_,
+        [this, row_numbers = std::move(row_numbers)](absl::StatusOr<ImportBatchResult> result) {
+          bool resume = false;
+          {
+            absl::MutexLock lock(&mu_);
+            --in_flight_;
+            if (result.ok()) {
+              accepted_ += result->accepted;
+              unchanged_ += result->unchanged;
+              rejected_ += static_cast<int>(result->errors.size());
+              for (auto& e : result->errors) {
+                AddErrorLocked(e.row_number(), e.field(), e.reason(), e.message());
+              }
+            } else {
+              // The batch's unit of work failed as a whole: none of its rows was filed.
+              rejected_ += static_cast<int>(row_numbers.size());
+              for (int row : row_numbers) {
+                AddErrorLocked(row, "", "WRITE_FAILED", result.status().ToString());
+              }
+            }
+            if (paused_ && !reading_done_) {
+              paused_ = false;
+              resume = true;
+            }
+          }
+          if (resume) StartRead(&request_);
+          MaybeFinish();
+        });
+  }
+
+  void MaybeFinish() {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_ || !reading_done_ || in_flight_ > 0) return;
+      finished_ = true;
+      response_->set_rows_received(static_cast<int>(received_));
+      response_->set_rows_accepted(accepted_);
+      response_->set_rows_rejected(rejected_);
+      std::sort(errors_.begin(), errors_.end(),
+                [](const auto& a, const auto& b) { return a.row_number() < b.row_number(); });
+      for (auto& e : errors_) *response_->add_errors() = std::move(e);
+    }
+    Finish(grpc::Status::OK);
+  }
+
+  v1::ImportMonthlyReportsResponse* response_;
+  EnterpriseStore* store_;
+  const absl::CivilDay today_;
+  const ServiceOptions options_;
+  v1::ImportMonthlyReportsRequest request_;  // the one outstanding read
+
+  absl::Mutex mu_;
+  std::vector<ImportRow> batch_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::ImportRowError> errors_ ABSL_GUARDED_BY(mu_);
+  int64_t received_ ABSL_GUARDED_BY(mu_) = 0;
+  int accepted_ ABSL_GUARDED_BY(mu_) = 0;
+  int unchanged_ ABSL_GUARDED_BY(mu_) = 0;
+  int rejected_ ABSL_GUARDED_BY(mu_) = 0;
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  bool paused_ ABSL_GUARDED_BY(mu_) = false;
+  bool reading_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool validate_only_ = false;  // set by the first row, before any write
+};
+
+}  // namespace
+
+EnterpriseServiceImpl::EnterpriseServiceImpl(EnterpriseStore* store, const Authenticator* auth,
+                                             redis::Cache* cache, EnterpriseStore::Clock clock,
+                                             ServiceOptions options)
+    : store_(store),
+      auth_(auth),
+      cache_(cache),
+      clock_(std::move(clock)),
+      options_(std::move(options)) {}
+
+absl::CivilDay EnterpriseServiceImpl::Today() const { return TodayInZone(clock_()); }
+
+// ------------------------------------------------------------------------------------------
+// Enterprises
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::CreateEnterprise(
+    grpc::CallbackServerContext* ctx, const v1::CreateEnterpriseRequest* request,
+    v1::Enterprise* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kEnterpriseWriter));
+    NoteRequestId(ctx, request->request_id());
+    FieldViolations v;
+    UsccCheck check = UsccCheck::kStrict;
+    if (request->has_uscc_check_override()) {
+      CheckText(request->uscc_check_override().reason(), "uscc_check_override.reason", 1000, true,
+                &v);
+      CheckText(request->uscc_check_override().approved_by(), "uscc_check_override.approved_by",
+                200, true, &v);
+      check = UsccCheck::kSkipCheckCharacter;
+    }
+    for (const auto& [field, message] :
+         FieldViolationsOf(ValidateNewEnterprise(request->enterprise(), Today(), check))) {
+      v.Add(field, message);
+    }
+    const std::string& agent = request->enterprise().agent_id();
+    if (!agent.empty() && !IsValidId(agent, "agent")) v.Add("enterprise.agent_id", "is not an agent id");
+    CheckText(request->enterprise().sub_sector(), "enterprise.sub_sector", 200, false, &v);
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->CreateEnterprise(*request, who->name, finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterprise(
+    grpc::CallbackServerContext* ctx, const v1::GetEnterpriseRequest* request,
+    v1::Enterprise* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    switch (request->key_case()) {
+      case v1::GetEnterpriseRequest::kId: {
+        RETURN_IF_ERROR(CheckId(request->id(), "ent", "id"));
+        ASSIGN_OR_RETURN(*response, store_->GetEnterprise(request->id()));
+        return absl::OkStatus();
+      }
+      case v1::GetEnterpriseRequest::kUscc: {
+        absl::Status s = ValidateUscc(request->uscc(), UsccCheck::kSkipCheckCharacter);
+        if (!s.ok()) return InvalidField("uscc", s.message());
+        ASSIGN_OR_RETURN(*response, store_->GetEnterpriseByUscc(request->uscc()));
+        return absl::OkStatus();
+      }
+      default:
+        return InvalidField("key", "set id or uscc");
+    }
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListEnterprises(
+    grpc::CallbackServerContext* ctx, const v1::ListEnterprisesRequest* request,
+    v1::ListEnterprisesResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    FieldViolations v;
+    if (!common::v1::IndustryChain_IsValid(request->industry_chain())) {
+      v.Add("industry_chain", "is not a known industry chain");
+    }
+    if (!v1::TitleKind_IsValid(request->title())) v.Add("title", "is not a known title");
+    if (!v1::EnterpriseStatus_IsValid(request->status())) v.Add("status", "is not a known status");
+    RETURN_IF_ERROR(v.ToStatus());
+    EnterpriseFilter filter;
+    filter.chain = request->industry_chain();
+    filter.title = request->title();
+    if (request->has_above_scale()) filter.above_scale = request->above_scale();
+    if (request->has_key_enterprise()) filter.key_enterprise = request->key_enterprise();
+    filter.status = request->status();
+    filter.today = Today();
+    const std::string fingerprint = absl::StrCat(
+        "enterprises|", filter.chain, "|", filter.title, "|",
+        request->has_above_scale() ? (request->above_scale() ? "1" : "0") : "-", "|",
+        request->has_key_enterprise() ? (request->key_enterprise() ? "1" : "0") : "-", "|",
+        filter.status);
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListEnterprises(filter, page));
+    for (auto& e : result.items) *response->add_enterprises() = std::move(e);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::UpdateEnterprise(
+    grpc::CallbackServerContext* ctx, const v1::UpdateEnterpriseRequest* request,
+    v1::Enterprise* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseWriter).status());
+    RETURN_IF_ERROR(CheckId(request->enterprise().id(), "ent", "enterprise.id"));
+    const std::string& agent = request->enterprise().agent_id();
+    if (!agent.empty() && !IsValidId(agent, "agent")) {
+      return InvalidField("enterprise.agent_id", "is not an agent id");
+    }
+    store_->UpdateEnterprise(*request, finish(response));
+    return absl::OkStatus();
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Monthly reports
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::SubmitMonthlyReport(
+    grpc::CallbackServerContext* ctx, const v1::SubmitMonthlyReportRequest* request,
+    v1::MonthlyReport* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    FieldViolations v;
+    for (const auto& [field, message] :
+         FieldViolationsOf(ValidateMonthlyReport(request->report(), Today()))) {
+      v.Add(field, message);
+    }
+    const std::string& id = request->report().enterprise_id();
+    if (!id.empty() && !IsValidId(id, "ent")) v.Add("report.enterprise_id", "is not an enterprise id");
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->SubmitReport(request->report(), request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerReadReactor<v1::ImportMonthlyReportsRequest>*
+EnterpriseServiceImpl::ImportMonthlyReports(grpc::CallbackServerContext* ctx,
+                                            v1::ImportMonthlyReportsResponse* response) {
+  return new ImportReactor(ctx, response, store_, auth_, Today(), options_);
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListMonthlyReports(
+    grpc::CallbackServerContext* ctx, const v1::ListMonthlyReportsRequest* request,
+    v1::ListMonthlyReportsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    FieldViolations v;
+    absl::CivilMonth p;
+    if (!request->enterprise_id().empty() && !IsValidId(request->enterprise_id(), "ent")) {
+      v.Add("enterprise_id", "is not an enterprise id");
+    }
+    if (!request->start_period().empty() && !ParsePeriod(request->start_period(), &p)) {
+      v.Add("start_period", "must be YYYY-MM");
+    }
+    if (!request->end_period().empty() && !ParsePeriod(request->end_period(), &p)) {
+      v.Add("end_period", "must be YYYY-MM");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    ReportFilter filter{request->enterprise_id(), request->start_period(), request->end_period(),
+                        request->include_superseded()};
+    const std::string fingerprint =
+        absl::StrCat("reports|", filter.enterprise_id, "|", filter.start_period, "|",
+                     filter.end_period, "|", filter.include_superseded);
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListReports(filter, page));
+    for (auto& r : result.items) *response->add_reports() = std::move(r);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterpriseTrend(
+    grpc::CallbackServerContext* ctx, const v1::GetEnterpriseTrendRequest* request,
+    v1::EnterpriseTrend* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    RETURN_IF_ERROR(CheckId(request->enterprise_id(), "ent", "enterprise_id"));
+    absl::CivilMonth start, end;
+    if (!ParsePeriod(request->start_period(), &start) || !ParsePeriod(request->end_period(), &end)) {
+      // ComputeTrend names the bad field.
+      ASSIGN_OR_RETURN(*response, ComputeTrend(*request, {}));
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(auto reports,
+                     store_->CurrentReports(request->enterprise_id(),
+                                            FormatPeriod(absl::CivilMonth(start.year() - 1, 1)),
+                                            request->end_period()));
+    ASSIGN_OR_RETURN(*response, ComputeTrend(*request, reports));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetIndustryStructure(
+    grpc::CallbackServerContext* ctx, const v1::GetIndustryStructureRequest* request,
+    v1::IndustryStructure* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    RETURN_IF_ERROR(CheckYear(request->year(), "year"));
+    if (request->month() < 0 || request->month() > 12) {
+      return InvalidField("month", "must be 1..12, or 0 for the whole year");
+    }
+    const int through = request->month() == 0 ? 12 : request->month();
+    // The key carries the store revision, so a cached structure is never stale, even if Redis
+    // missed an invalidation while it was down.
+    ASSIGN_OR_RETURN(int64_t revision, store_->CurrentRevision());
+    const std::string key = absl::StrCat("structure:", request->year(), ":", through, ":", revision);
+    ASSIGN_OR_RETURN(std::string bytes,
+                     cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
+                       ASSIGN_OR_RETURN(auto rows,
+                                        store_->LoadStructureInputs(request->year(), through));
+                       return ComputeIndustryStructure(request->year(), through, rows)
+                           .SerializeAsString();
+                     }));
+    if (!response->ParseFromString(bytes)) return absl::InternalError("corrupt cached structure");
+    return absl::OkStatus();
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Zone indicators
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::RecordIndicator(
+    grpc::CallbackServerContext* ctx, const v1::RecordIndicatorRequest* request,
+    v1::IndicatorRecord* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseWriter).status());
+    NoteRequestId(ctx, request->request_id());
+    FieldViolations v;
+    for (const auto& [field, message] :
+         FieldViolationsOf(ValidateIndicatorRecord(request->record(), Today()))) {
+      v.Add(field, message);
+    }
+    CheckRequestId(request->request_id(), &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    store_->RecordIndicator(request->record(), request->request_id(), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetZoneIndicators(
+    grpc::CallbackServerContext* ctx, const v1::GetZoneIndicatorsRequest* request,
+    v1::ZoneIndicators* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    RETURN_IF_ERROR(CheckYear(request->year(), "year"));
+    ASSIGN_OR_RETURN(auto records, store_->IndicatorsOf(request->year()));
+    *response = ComputeZoneIndicators(request->year(), records);
+    return absl::OkStatus();
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Alerts
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetAlert(grpc::CallbackServerContext* ctx,
+                                                          const v1::GetAlertRequest* request,
+                                                          v1::Alert* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
+    ASSIGN_OR_RETURN(*response, store_->GetAlert(request->id()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListAlerts(grpc::CallbackServerContext* ctx,
+                                                            const v1::ListAlertsRequest* request,
+                                                            v1::ListAlertsResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    FieldViolations v;
+    if (!v1::AlertState_IsValid(request->state())) v.Add("state", "is not a known alert state");
+    if (!v1::AlertRule_IsValid(request->rule())) v.Add("rule", "is not a known alert rule");
+    if (!request->enterprise_id().empty() && !IsValidId(request->enterprise_id(), "ent")) {
+      v.Add("enterprise_id", "is not an enterprise id");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    AlertFilter filter{request->state(), request->rule(), request->enterprise_id()};
+    const std::string fingerprint =
+        absl::StrCat("alerts|", filter.state, "|", filter.rule, "|", filter.enterprise_id);
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListAlerts(filter, page));
+    for (auto& a : result.items) *response->add_alerts() = std::move(a);
+    if (!result.next_after_key.empty()) {
+      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::AcknowledgeAlert(
+    grpc::CallbackServerContext* ctx, const v1::AcknowledgeAlertRequest* request,
+    v1::Alert* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kEnterpriseWriter));
+    RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
+    FieldViolations v;
+    CheckText(request->acknowledged_by(), "acknowledged_by", 200, false, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    v1::AcknowledgeAlertRequest req = *request;
+    if (req.acknowledged_by().empty()) req.set_acknowledged_by(who->name);
+    store_->AcknowledgeAlert(std::move(req), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::ResolveAlert(
+    grpc::CallbackServerContext* ctx, const v1::ResolveAlertRequest* request,
+    v1::Alert* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kEnterpriseWriter));
+    RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
+    FieldViolations v;
+    CheckText(request->resolved_by(), "resolved_by", 200, false, &v);
+    CheckText(request->resolution_note(), "resolution_note", 4000, true, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    v1::ResolveAlertRequest req = *request;
+    if (req.resolved_by().empty()) req.set_resolved_by(who->name);
+    store_->ResolveAlert(std::move(req), finish(response));
+    return absl::OkStatus();
+  });
+}
+
+// ------------------------------------------------------------------------------------------
+// Cultivation
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
+    grpc::CallbackServerContext* ctx, const v1::ListCultivationCandidatesRequest* request,
+    v1::ListCultivationCandidatesResponse* response) {
+  return RunUnary(ctx, [&]() -> absl::Status {
+    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
+    FieldViolations v;
+    if (request->target() == v1::CULTIVATION_TARGET_UNSPECIFIED ||
+        !v1::CultivationTarget_IsValid(request->target())) {
+      v.Add("target", "is required: a rung of the cultivation ladder");
+    }
+    if (!common::v1::IndustryChain_IsValid(request->industry_chain())) {
+      v.Add("industry_chain", "is not a known industry chain");
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string fingerprint =
+        absl::StrCat("candidates|", request->target(), "|", request->industry_chain());
+    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const absl::CivilDay today = Today();
+    ASSIGN_OR_RETURN(auto inputs,
+                     store_->LoadCultivationInputs(request->industry_chain(),
+                                                   LatestDuePeriod(today, options_.thresholds)));
+    std::string next;
+    auto page_items = PageOf<v1::CultivationCandidate>(
+        FindCultivationCandidates(request->target(), inputs, today, options_.cultivation), page,
+        CandidateKey, &CandidateAfter, &next);
+    for (auto& c : page_items) *response->add_candidates() = std::move(c);
+    if (!next.empty()) response->set_next_page_token(NextPageToken(next, fingerprint));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace gaoxin::enterprise
