@@ -10,7 +10,7 @@ indicators.csv) so that the suite's own summaries reproduce the 2023 work report
   zone indicators 2022 and 2023 whose year-on-year changes display as the report's.
 
 Deterministic (fixed seed, no clock). Standard library only. Run from anywhere:
-  python3 services/enterprise/demo/make_demo.py && python3 services/enterprise/demo/verify_demo.py
+  python3 deploy/demo/enterprise/make_demo.py && python3 deploy/demo/enterprise/verify_demo.py
 """
 import csv
 import os

@@ -1,4 +1,4 @@
-// Runs the committed demo data (services/enterprise/demo/*.csv) through the domain layer: every
+// Runs the committed demo data (deploy/demo/enterprise/*.csv) through the domain layer: every
 // row must validate, and the summaries must give the work report's 2023 figures exactly.
 #include <algorithm>
 #include <fstream>
@@ -26,7 +26,7 @@ const absl::CivilDay kToday(2024, 1, 15);
 using Row = std::map<std::string, std::string>;
 
 std::vector<Row> ReadCsv(const std::string& name) {
-  std::ifstream in(std::string(GAOXIN_SOURCE_DIR) + "/services/enterprise/demo/" + name);
+  std::ifstream in(std::string(GAOXIN_SOURCE_DIR) + "/deploy/demo/enterprise/" + name);
   EXPECT_TRUE(in.good()) << name;
   std::string line;
   std::getline(in, line);
