@@ -64,7 +64,7 @@ absl::StatusOr<DemoStep> ParseStep(const Struct& s, absl::string_view what) {
 
 }  // namespace
 
-std::string DefaultDemoPath() { return GAOXIN_PETITION_DEMO_DIR "/petition_demo.json"; }
+std::string DefaultDemoPath() { return GAOXIN_PETITION_DEMO_PATH; }
 
 absl::StatusOr<DemoData> LoadDemoData(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

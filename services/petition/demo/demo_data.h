@@ -1,4 +1,4 @@
-// The petition demo data set (petition_demo.json, described in README.md): the 2023 万件化访 and
+// The petition demo data set (deploy/demo/petition.json, described in README.md): the 2023 万件化访 and
 // '4839' ledgers of the work report and the open matters of the 2024 plan, with every case's
 // moves. LoadDemoData reads it; ReplayDemoCases drives each case through the domain rules the
 // service uses (PrepareNewCase, DetectRepeat, Transition, ExtendDeadline), so the figures it
@@ -44,7 +44,7 @@ struct DemoData {
   std::vector<v1::Meeting> meetings;
 };
 
-// The path of petition_demo.json in the source tree.
+// The path of deploy/demo/petition.json in the source tree.
 std::string DefaultDemoPath();
 
 // INVALID_ARGUMENT naming the entry when the file is malformed.
