@@ -49,8 +49,16 @@ void CheckText(const std::string& text, absl::string_view field, size_t max, boo
 }  // namespace
 
 LeadServiceImpl::LeadServiceImpl(LeadStore* store, const Authenticator* auth, redis::Cache* cache,
-                                 LeadStore::Clock clock)
-    : store_(store), auth_(auth), cache_(cache), clock_(std::move(clock)) {}
+                                 watch::ChangeFeed* feed, LeadStore::Clock clock,
+                                 watch::WatchOptions watch_options,
+                                 watch::SummaryOptions summary_options)
+    : store_(store),
+      auth_(auth),
+      cache_(cache),
+      feed_(feed),
+      clock_(std::move(clock)),
+      watch_options_(watch_options),
+      summary_options_(summary_options) {}
 
 absl::CivilDay LeadServiceImpl::Today() const { return TodayInZone(clock_()); }
 
@@ -412,29 +420,76 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListTickets(grpc::CallbackServerConte
   });
 }
 
+absl::StatusOr<v1::YearSummary> LeadServiceImpl::YearSummary(int year) {
+  // The key carries the store revision (and today's date, which bounds the reserve batch), so a
+  // cached summary is never stale, even if an invalidation was lost while Redis was down.
+  ASSIGN_OR_RETURN(int64_t revision, store_->CurrentRevision());
+  const absl::CivilDay today = Today();
+  const std::string key =
+      absl::StrCat("summary:", year, ":", revision, ":", absl::FormatCivilTime(today));
+  ASSIGN_OR_RETURN(std::string bytes, cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
+    ASSIGN_OR_RETURN(SummaryInputs in, store_->LoadSummaryInputs(year));
+    v1::YearSummary s = ComputeYearSummary(year, today, in.leads, in.fundings, in.idle_assets);
+    s.set_revision(in.revision);
+    return s.SerializeAsString();
+  }));
+  v1::YearSummary summary;
+  if (!summary.ParseFromString(bytes)) return absl::InternalError("corrupt cached summary");
+  return summary;
+}
+
 grpc::ServerUnaryReactor* LeadServiceImpl::GetYearSummary(
     grpc::CallbackServerContext* ctx, const v1::GetYearSummaryRequest* request,
     v1::YearSummary* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
     RETURN_IF_ERROR(CheckYear(request->year(), "year", true));
-    // The key carries the store revision (and today's date, which bounds the reserve batch), so a
-    // cached summary is never stale, even if an invalidation was lost while Redis was down.
-    ASSIGN_OR_RETURN(int64_t revision, store_->CurrentRevision());
-    const absl::CivilDay today = Today();
-    const std::string key = absl::StrCat("summary:", request->year(), ":", revision, ":",
-                                         absl::FormatCivilTime(today));
-    ASSIGN_OR_RETURN(std::string bytes,
-                     cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
-                       ASSIGN_OR_RETURN(SummaryInputs in, store_->LoadSummaryInputs(request->year()));
-                       v1::YearSummary s = ComputeYearSummary(request->year(), today, in.leads,
-                                                              in.fundings, in.idle_assets);
-                       s.set_revision(in.revision);
-                       return s.SerializeAsString();
-                     }));
-    if (!response->ParseFromString(bytes)) return absl::InternalError("corrupt cached summary");
+    ASSIGN_OR_RETURN(*response, YearSummary(request->year()));
     return absl::OkStatus();
   });
+}
+
+grpc::ServerWriteReactor<v1::WatchLeadsResponse>* LeadServiceImpl::WatchLeads(
+    grpc::CallbackServerContext* ctx, const v1::WatchLeadsRequest* request) {
+  absl::Status ok = auth_->Authorize(ctx, kLeadsReader).status();
+  if (ok.ok() && !v1::Stage_IsValid(request->stage())) {
+    ok = InvalidField("stage", "is not a known stage");
+  }
+  if (ok.ok() && !common::v1::IndustryChain_IsValid(request->industry_chain())) {
+    ok = InvalidField("industry_chain", "is not a known industry chain");
+  }
+  if (!ok.ok()) return watch::FailedWatch<v1::WatchLeadsResponse>(ok);
+  const v1::Stage stage = request->stage();
+  const common::v1::IndustryChain chain = request->industry_chain();
+  return watch::StartWatch<v1::WatchLeadsResponse>(
+      feed_, request->since_revision(), watch_options_,
+      [stage, chain](const watch::ChangeEvent& e, v1::WatchLeadsResponse* out) {
+        if (e.resource_type != "lead") return false;
+        v1::LeadChange change;
+        if (!change.mutable_lead()->ParseFromString(e.state)) return false;
+        if (stage != v1::STAGE_UNSPECIFIED && change.lead().stage() != stage) return false;
+        if (chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED &&
+            change.lead().industry_chain() != chain) {
+          return false;
+        }
+        change.set_revision(e.revision);
+        change.set_kind(static_cast<common::v1::ChangeKind>(e.kind));
+        *change.mutable_change_time() = ToTimestamp(e.time);
+        *out->add_changes() = std::move(change);
+        return true;
+      },
+      [](int64_t revision, v1::WatchLeadsResponse* out) { out->set_revision(revision); });
+}
+
+grpc::ServerWriteReactor<v1::YearSummary>* LeadServiceImpl::StreamYearSummary(
+    grpc::CallbackServerContext* ctx, const v1::StreamYearSummaryRequest* request) {
+  absl::Status ok = auth_->Authorize(ctx, kLeadsReader).status();
+  if (ok.ok()) ok = CheckYear(request->year(), "year", true);
+  if (!ok.ok()) return watch::FailedWatch<v1::YearSummary>(ok);
+  const int year = request->year();
+  return watch::StartSummaryStream<v1::YearSummary>(
+      feed_, summary_options_, [](const watch::ChangeEvent&) { return true; },
+      [this, year]() { return YearSummary(year); });
 }
 
 }  // namespace gaoxin::leads

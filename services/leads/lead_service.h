@@ -5,6 +5,9 @@
 
 #include "common/auth.h"
 #include "common/redis/cache.h"
+#include "common/watch/change_feed.h"
+#include "common/watch/summary_reactor.h"
+#include "common/watch/watch_reactor.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "services/leads/lead_store.h"
 
@@ -14,7 +17,9 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
  public:
   // `cache` may be backed by no Redis at all.
   LeadServiceImpl(LeadStore* store, const Authenticator* auth, redis::Cache* cache,
-                  LeadStore::Clock clock);
+                  watch::ChangeFeed* feed, LeadStore::Clock clock,
+                  watch::WatchOptions watch_options = {},
+                  watch::SummaryOptions summary_options = {});
 
   grpc::ServerUnaryReactor* CreateLead(grpc::CallbackServerContext* ctx,
                                        const v1::CreateLeadRequest* request,
@@ -73,14 +78,22 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
   grpc::ServerUnaryReactor* GetYearSummary(grpc::CallbackServerContext* ctx,
                                            const v1::GetYearSummaryRequest* request,
                                            v1::YearSummary* response) override;
+  grpc::ServerWriteReactor<v1::WatchLeadsResponse>* WatchLeads(
+      grpc::CallbackServerContext* ctx, const v1::WatchLeadsRequest* request) override;
+  grpc::ServerWriteReactor<v1::YearSummary>* StreamYearSummary(
+      grpc::CallbackServerContext* ctx, const v1::StreamYearSummaryRequest* request) override;
 
  private:
   absl::CivilDay Today() const;
+  absl::StatusOr<v1::YearSummary> YearSummary(int year);
 
   LeadStore* store_;
   const Authenticator* auth_;
   redis::Cache* cache_;
+  watch::ChangeFeed* feed_;
   LeadStore::Clock clock_;
+  watch::WatchOptions watch_options_;
+  watch::SummaryOptions summary_options_;
 };
 
 }  // namespace gaoxin::leads

@@ -4,11 +4,14 @@
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "common/config.h"
+#include "common/db/commit_notifier.h"
 #include "common/db/sqlite_database.h"
 #include "common/log.h"
 #include "common/redis/cache.h"
 #include "common/redis/redis_client.h"
 #include "common/server.h"
+#include "common/watch/change_feed.h"
+#include "common/watch/watch_flags.h"
 #include "services/leads/lead_service.h"
 #include "services/leads/lead_store.h"
 
@@ -41,13 +44,21 @@ int main(int argc, char** argv) {
       {absl::GetFlag(FLAGS_redis), absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms))});
   gaoxin::redis::Cache cache(&redis, "leads", absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_s)));
 
+  // Every change goes to the change log; the feed tails it for Watch and dashboard streams.
+  gaoxin::watch::ChangeFeed feed(db->get(), gaoxin::watch::FeedOptionsFromFlags("leads"));
+  if (auto s = feed.Start(); !s.ok()) return Fail(s);
+  gaoxin::db::CommitNotifier notifying_db(db->get(), [&feed] { feed.NotifyLocalCommit(); });
+
   auto clock = [] { return absl::Now(); };
-  gaoxin::leads::LeadStore store(db->get(), clock);
-  gaoxin::leads::LeadServiceImpl service(&store, auth->get(), &cache, clock);
+  gaoxin::leads::LeadStore store(&notifying_db, clock);
+  gaoxin::leads::LeadServiceImpl service(&store, auth->get(), &cache, &feed, clock,
+                                         gaoxin::watch::WatchOptionsFromFlags(),
+                                         gaoxin::watch::SummaryOptionsFromFlags());
 
   gaoxin::GrpcServer server(
       gaoxin::ServerSettings::FromFlags("gaoxin.leads.v1.LeadService", 50051, auth->get()));
   server.AddService(&service);
+  server.OnShutdown([&feed] { feed.Stop(); });
   if (auto s = server.Start(); !s.ok()) return Fail(s);
   const int code = server.RunUntilSignal();
   gaoxin::LogEvent("db_stats").Int("commits", (*db)->commit_count()).Emit();

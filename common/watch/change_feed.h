@@ -1,0 +1,150 @@
+// A service's change feed: the events of its store's change log (db/common_tables.h), in
+// revision order, delivered to watchers in this process. One feed per process.
+//
+// Where events come from: the store's log is the only source of truth. A tailer thread reads
+// new events from it whenever it is woken: by a local commit (db::CommitNotifier), by a Redis
+// Streams notification that another replica committed (XADD after commit, XREAD BLOCK here,
+// trimmed with MAXLEN), or by a periodic poll that keeps everything flowing while Redis is down.
+// Because every replica reads the same log, watchers get every change exactly once and in order
+// whichever replica they are on, and nothing is lost or repeated when Redis comes and goes.
+//
+// Memory: the feed keeps the newest `ring_capacity` events, shared by every watcher; a watcher
+// holds only its cursor and one message in flight. A watcher further behind than `max_lag`
+// events is cut off (RESOURCE_EXHAUSTED) and resumes from its last revision.
+//
+//   ChangeFeed feed(db, {.redis_address = "127.0.0.1:6379", .stream_key = "gaoxin:events:leads"});
+//   feed.Start();
+//   ASSIGN_OR_RETURN(auto events, feed.ReadAfter(since, 100));
+#ifndef GAOXIN_COMMON_WATCH_CHANGE_FEED_H_
+#define GAOXIN_COMMON_WATCH_CHANGE_FEED_H_
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/db/common_tables.h"
+#include "common/db/database.h"
+#include "common/redis/redis_client.h"
+
+namespace gaoxin::watch {
+
+struct ChangeEvent {
+  int64_t revision = 0;
+  std::string resource_type;
+  std::string resource_id;
+  db::EventKind kind = db::EventKind::kUpdated;
+  // The resource's new state, serialized.
+  std::string state;
+  absl::Time time;
+};
+using EventPtr = std::shared_ptr<const ChangeEvent>;
+
+// A watcher as the feed sees it. Both calls come from the feed's threads and must not block.
+class FeedSubscriber {
+ public:
+  virtual ~FeedSubscriber() = default;
+  // New events may be available, or a tick passed (for progress messages and rate limits).
+  virtual void Wake() = 0;
+  // The feed is stopping (server shutdown): end the stream with a status.
+  virtual void Shutdown() = 0;
+};
+
+struct FeedOptions {
+  // Empty: no Redis; replicas then learn of each other's changes by polling only.
+  std::string redis_address;
+  absl::Duration redis_timeout = absl::Milliseconds(200);
+  std::string stream_key;
+  int64_t stream_maxlen = 10000;
+  // How often the store's log is read even without a notification (and subscribers ticked).
+  absl::Duration poll_interval = absl::Milliseconds(100);
+  size_t ring_capacity = 8192;
+  // A watcher this many events behind the head is cut off.
+  int64_t max_lag = 20000;
+  // Compaction: events older than this, or beyond the newest `retain_events`, are removed.
+  absl::Duration retention = absl::Hours(24 * 7);
+  int64_t retain_events = 0;  // 0 = no count limit
+  absl::Duration compaction_interval = absl::Minutes(10);
+};
+
+class ChangeFeed {
+ public:
+  ChangeFeed(db::Database* db, FeedOptions options);
+  ~ChangeFeed();
+  ChangeFeed(const ChangeFeed&) = delete;
+  ChangeFeed& operator=(const ChangeFeed&) = delete;
+
+  // Reads the log's head and starts the tailer, the Redis listener and compaction.
+  absl::Status Start();
+  // Shuts every subscriber down and stops the threads. Idempotent.
+  void Stop();
+
+  // A write committed in this process: read the log now and tell the other replicas.
+  void NotifyLocalCommit();
+
+  // The newest revision read from the log.
+  int64_t current_revision() const { return head_.load(); }
+  const FeedOptions& options() const { return options_; }
+
+  // Up to `max` events with revision > `after`, oldest first, no further than the head. From
+  // memory when possible, else from the store. OUT_OF_RANGE (reason REVISION_COMPACTED) when
+  // events after `after` were already compacted away: re-list, then watch from the list's
+  // revision.
+  absl::StatusOr<std::vector<EventPtr>> ReadAfter(int64_t after, int max);
+  // OK when a watch may start from `since` (0 is always fine).
+  absl::Status CheckResumable(int64_t since);
+
+  void Register(FeedSubscriber* subscriber);
+  // After this returns the feed never calls `subscriber` again.
+  void Unregister(FeedSubscriber* subscriber);
+
+  // Removes events past retention now (also done periodically). Returns how many were removed.
+  absl::StatusOr<int64_t> Compact();
+
+ private:
+  void TailLoop();
+  void ListenLoop();
+  absl::Status ReadNewEvents(bool publish);
+  void WakeSubscribers();
+  absl::StatusOr<int64_t> OldestRetained();
+
+  db::Database* db_;
+  const FeedOptions options_;
+  std::atomic<int64_t> head_{0};
+
+  absl::Mutex ring_mu_;
+  std::deque<EventPtr> ring_ ABSL_GUARDED_BY(ring_mu_);
+  // Events with revision <= compacted_below_ may be gone from the store.
+  int64_t compacted_below_ ABSL_GUARDED_BY(ring_mu_) = 0;
+  // The ring holds every event with revision in (ring_floor_, head_].
+  int64_t ring_floor_ ABSL_GUARDED_BY(ring_mu_) = 0;
+
+  absl::Mutex wake_mu_;
+  bool local_dirty_ ABSL_GUARDED_BY(wake_mu_) = false;
+  bool remote_dirty_ ABSL_GUARDED_BY(wake_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(wake_mu_) = false;
+
+  // Recursive: a subscriber's Wake or Shutdown may finish its stream, and gRPC may then run the
+  // stream's OnDone (which unregisters) inline on this same thread.
+  std::recursive_mutex subscribers_mu_;
+  absl::flat_hash_set<FeedSubscriber*> subscribers_;  // guarded by subscribers_mu_
+  bool stopped_ = false;                               // guarded by subscribers_mu_
+
+  std::unique_ptr<redis::RedisClient> publisher_;
+  std::unique_ptr<redis::RedisClient> listener_;
+  std::atomic<bool> listening_{false};
+  std::thread tail_thread_;
+  std::thread listen_thread_;
+  absl::Time last_compaction_;
+};
+
+}  // namespace gaoxin::watch
+
+#endif  // GAOXIN_COMMON_WATCH_CHANGE_FEED_H_

@@ -1,0 +1,148 @@
+// The server side of a dashboard stream: the current summary at once, then a fresh one after
+// each relevant change, coalesced to at most one per `min_interval` (default 500 ms: 2 per
+// second), each tagged by the service with the revision it reflects. Shares the feed's
+// wake-ups with Watch streams; ends with UNAVAILABLE on shutdown like them.
+//
+//   return watch::StartSummaryStream<v1::YearSummary>(&feed_, {},
+//       [](const watch::ChangeEvent& e) { return true; },
+//       [this, year]() { return ComputeSummary(year); });
+#ifndef GAOXIN_COMMON_WATCH_SUMMARY_REACTOR_H_
+#define GAOXIN_COMMON_WATCH_SUMMARY_REACTOR_H_
+
+#include <functional>
+#include <utility>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/grpc_status.h"
+#include "common/watch/change_feed.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace gaoxin::watch {
+
+struct SummaryOptions {
+  absl::Duration min_interval = absl::Milliseconds(500);
+};
+
+template <typename Response>
+class SummaryReactor final : public grpc::ServerWriteReactor<Response>, public FeedSubscriber {
+ public:
+  using RelevantFn = std::function<bool(const ChangeEvent&)>;
+  using ComputeFn = std::function<absl::StatusOr<Response>()>;
+
+  SummaryReactor(ChangeFeed* feed, SummaryOptions options, RelevantFn relevant, ComputeFn compute)
+      : feed_(feed),
+        options_(options),
+        relevant_(std::move(relevant)),
+        compute_(std::move(compute)),
+        cursor_(feed->current_revision()) {}
+
+  void Start() {
+    feed_->Register(this);
+    Pump();
+  }
+
+  void Wake() override { Pump(); }
+  void Shutdown() override {
+    FinishOnce(absl::UnavailableError("server shutting down; reconnect to resume"));
+  }
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok) {
+        finished_ = true;
+        return;
+      }
+    }
+    Pump();
+  }
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    finished_ = true;
+  }
+  void OnDone() override {
+    feed_->Unregister(this);
+    delete this;
+  }
+
+ private:
+  void Pump() {
+    absl::Status failure;
+    {
+      absl::MutexLock lock(&mu_);
+      if (writing_ || finished_) return;
+      const int64_t head = feed_->current_revision();
+      while (cursor_ < head && !dirty_) {
+        auto events = feed_->ReadAfter(cursor_, 500);
+        if (!events.ok() || events->empty()) {
+          // History we cannot scan (compacted): assume it mattered.
+          dirty_ = true;
+          cursor_ = head;
+          break;
+        }
+        for (const EventPtr& e : *events) {
+          cursor_ = e->revision;
+          if (relevant_(*e)) {
+            dirty_ = true;
+            break;
+          }
+        }
+      }
+      if (dirty_) cursor_ = head;
+      if (!first_ && !(dirty_ && absl::Now() - last_sent_ >= options_.min_interval)) return;
+      absl::StatusOr<Response> summary = compute_();
+      if (!summary.ok()) {
+        failure = summary.status();
+      } else {
+        response_ = *std::move(summary);
+        first_ = false;
+        dirty_ = false;
+        last_sent_ = absl::Now();
+        writing_ = true;
+      }
+    }
+    if (!failure.ok()) {
+      FinishOnce(failure);
+      return;
+    }
+    this->StartWrite(&response_);
+  }
+
+  void FinishOnce(const absl::Status& status) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    this->Finish(ToGrpcStatus(status));
+  }
+
+  ChangeFeed* feed_;
+  const SummaryOptions options_;
+  RelevantFn relevant_;
+  ComputeFn compute_;
+  absl::Mutex mu_;
+  int64_t cursor_ ABSL_GUARDED_BY(mu_);
+  bool first_ ABSL_GUARDED_BY(mu_) = true;
+  bool dirty_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Time last_sent_ ABSL_GUARDED_BY(mu_);
+  Response response_;
+};
+
+template <typename Response>
+grpc::ServerWriteReactor<Response>* StartSummaryStream(
+    ChangeFeed* feed, SummaryOptions options,
+    typename SummaryReactor<Response>::RelevantFn relevant,
+    typename SummaryReactor<Response>::ComputeFn compute) {
+  auto* reactor =
+      new SummaryReactor<Response>(feed, options, std::move(relevant), std::move(compute));
+  reactor->Start();
+  return reactor;
+}
+
+}  // namespace gaoxin::watch
+
+#endif  // GAOXIN_COMMON_WATCH_SUMMARY_REACTOR_H_

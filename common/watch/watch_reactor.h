@@ -1,0 +1,203 @@
+// The server side of a Watch stream over a ChangeFeed: sends every matching change after the
+// client's since_revision in revision order, batched but never split, then live changes, and a
+// progress message carrying the current revision whenever the stream has been idle for
+// `progress_interval`. One write in flight at a time (gRPC's rule); per-watcher memory is the
+// cursor and that one message. A watcher more than FeedOptions::max_lag events behind is cut off
+// with RESOURCE_EXHAUSTED; server shutdown ends streams with UNAVAILABLE. Either way the client
+// resumes from the last revision it saw.
+//
+//   grpc::ServerWriteReactor<v1::WatchLeadsResponse>* WatchLeads(ctx, req) override {
+//     return watch::StartWatch<v1::WatchLeadsResponse>(
+//         &feed_, req->since_revision(), options,
+//         /*append=*/[filter](const watch::ChangeEvent& e, v1::WatchLeadsResponse* out) {...},
+//         /*set_revision=*/[](int64_t rev, v1::WatchLeadsResponse* out) {...});
+//   }
+#ifndef GAOXIN_COMMON_WATCH_WATCH_REACTOR_H_
+#define GAOXIN_COMMON_WATCH_WATCH_REACTOR_H_
+
+#include <functional>
+#include <utility>
+
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/errors.h"
+#include "common/grpc_status.h"
+#include "common/watch/change_feed.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace gaoxin::watch {
+
+struct WatchOptions {
+  absl::Duration progress_interval = absl::Seconds(5);
+  // Most changes packed into one message.
+  int max_batch = 100;
+};
+
+template <typename Response>
+class WatchReactor final : public grpc::ServerWriteReactor<Response>, public FeedSubscriber {
+ public:
+  // Adds the change to the response if it matches the watch (decoding, filtering and masking
+  // are the service's business); returns false to skip it.
+  using AppendFn = std::function<bool(const ChangeEvent&, Response*)>;
+  // Stamps the revision the message brings the client up to.
+  using RevisionFn = std::function<void(int64_t, Response*)>;
+
+  WatchReactor(ChangeFeed* feed, int64_t since, WatchOptions options, AppendFn append,
+               RevisionFn set_revision)
+      : feed_(feed),
+        options_(options),
+        append_(std::move(append)),
+        set_revision_(std::move(set_revision)),
+        cursor_(since == 0 ? feed->current_revision() : since),
+        last_sent_(absl::Now()) {}
+
+  // Validates the start revision, then begins sending. Call once, right after construction.
+  void Start(int64_t since) {
+    absl::Status resumable = feed_->CheckResumable(since);
+    if (!resumable.ok()) {
+      finished_ = true;
+      this->Finish(ToGrpcStatus(resumable));
+      return;
+    }
+    // The first message confirms the stream is open and where it starts.
+    send_progress_now_ = true;
+    feed_->Register(this);
+    Pump();
+  }
+
+  void Wake() override { Pump(); }
+
+  void Shutdown() override {
+    FinishOnce(absl::UnavailableError(
+        "server shutting down; reconnect and resume from the last revision received"));
+  }
+
+  void OnWriteDone(bool ok) override {
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok) {
+        // The client went away; OnDone follows.
+        finished_ = true;
+        return;
+      }
+    }
+    Pump();
+  }
+
+  void OnCancel() override {
+    absl::MutexLock lock(&mu_);
+    finished_ = true;
+  }
+
+  void OnDone() override {
+    feed_->Unregister(this);
+    delete this;
+  }
+
+ private:
+  // Sends the next message if none is in flight and there is something to say. Finish and
+  // StartWrite are the last things it does: gRPC may run OnDone inline.
+  void Pump() {
+    absl::Status failure;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      const int64_t head = feed_->current_revision();
+      // Checked even while a write is stuck behind the client's flow control: that is exactly
+      // the watcher that cannot keep up. Its status follows the message in flight.
+      if (head - cursor_ > feed_->options().max_lag) {
+        failure = MakeError(absl::StatusCode::kResourceExhausted, "WATCHER_TOO_SLOW",
+                            "this watcher fell too far behind and was cut off; resume from the "
+                            "last revision received");
+      } else if (writing_) {
+        return;
+      } else {
+        response_.Clear();
+        int64_t cursor = cursor_;
+        int added = 0;
+        while (cursor < head && added < options_.max_batch) {
+          auto events = feed_->ReadAfter(cursor, options_.max_batch);
+          if (!events.ok()) {
+            failure = events.status();
+            break;
+          }
+          if (events->empty()) break;
+          for (const EventPtr& e : *events) {
+            cursor = e->revision;
+            if (append_(*e, &response_)) ++added;
+            if (added >= options_.max_batch) break;
+          }
+        }
+        if (failure.ok()) {
+          const bool idle_too_long = absl::Now() - last_sent_ >= options_.progress_interval;
+          if (added == 0 && !send_progress_now_ && !idle_too_long) {
+            // Skipped (filtered-out) changes still move the cursor; the next progress message
+            // tells the client.
+            cursor_ = cursor;
+            return;
+          }
+          cursor_ = cursor;
+          set_revision_(cursor_ == 0 ? head : cursor_, &response_);
+          send_progress_now_ = false;
+          last_sent_ = absl::Now();
+          writing_ = true;
+        }
+      }
+    }
+    if (!failure.ok()) {
+      FinishOnce(failure);
+      return;
+    }
+    this->StartWrite(&response_);
+  }
+
+  void FinishOnce(const absl::Status& status) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    this->Finish(ToGrpcStatus(status));
+  }
+
+  ChangeFeed* feed_;
+  const WatchOptions options_;
+  AppendFn append_;
+  RevisionFn set_revision_;
+
+  absl::Mutex mu_;
+  int64_t cursor_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_sent_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool send_progress_now_ ABSL_GUARDED_BY(mu_) = false;
+  Response response_;
+};
+
+// Creates and starts a WatchReactor; the reactor deletes itself when the stream ends.
+template <typename Response>
+grpc::ServerWriteReactor<Response>* StartWatch(
+    ChangeFeed* feed, int64_t since, WatchOptions options,
+    typename WatchReactor<Response>::AppendFn append,
+    typename WatchReactor<Response>::RevisionFn set_revision) {
+  auto* reactor =
+      new WatchReactor<Response>(feed, since, options, std::move(append), std::move(set_revision));
+  reactor->Start(since);
+  return reactor;
+}
+
+// A stream that fails at once (bad request, no permission).
+template <typename Response>
+grpc::ServerWriteReactor<Response>* FailedWatch(const absl::Status& status) {
+  class Failed final : public grpc::ServerWriteReactor<Response> {
+   public:
+    explicit Failed(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
+    void OnDone() override { delete this; }
+  };
+  return new Failed(status);
+}
+
+}  // namespace gaoxin::watch
+
+#endif  // GAOXIN_COMMON_WATCH_WATCH_REACTOR_H_
