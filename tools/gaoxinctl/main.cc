@@ -19,6 +19,7 @@
 #include "tools/gaoxinctl/cli.h"
 #include "tools/gaoxinctl/demo_commands.h"
 #include "tools/gaoxinctl/leads_commands.h"
+#include "tools/gaoxinctl/watch_commands.h"
 
 namespace gaoxin::ctl {
 namespace {
@@ -27,6 +28,8 @@ constexpr char kUsage[] =
     "gaoxinctl <command> ...\n"
     "  leads list|get|create|transition|summary   investment leads\n"
     "  demo load                                  load deploy/demo through the APIs\n"
+    "  watch leads|enterprises|alerts|cases       print changes as they come (resumes on its own)\n"
+    "  dashboard                                  the three summaries live in one screen\n"
     "  token new <principal> <role,role,...>      mint a token and its tokens-file line\n"
     "Flags: --leads_addr --enterprise_addr --petition_addr --token --json (env GAOXIN_<FLAG>)";
 
@@ -59,5 +62,7 @@ int main(int argc, char** argv) {
   if (cmd == "leads") return gaoxin::ctl::RunLeads(args);
   if (cmd == "demo") return gaoxin::ctl::RunDemo(args);
   if (cmd == "token") return gaoxin::ctl::TokenNew(args);
+  if (cmd == "watch") return gaoxin::ctl::RunWatch(args);
+  if (cmd == "dashboard") return gaoxin::ctl::RunDashboard(args);
   return gaoxin::ctl::Usage(gaoxin::ctl::kUsage);
 }
