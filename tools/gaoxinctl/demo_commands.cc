@@ -16,6 +16,7 @@
 #include "gaoxin/demo/v1/leads_demo.pb.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/gaoxinctl/petition_commands.h"
 
 ABSL_FLAG(std::string, demo_dir, "deploy/demo", "folder holding the demo data files");
 ABSL_FLAG(std::string, only, "", "demo load: comma-separated services to load (default all)");
@@ -174,6 +175,7 @@ int RunDemo(const Args& args) {
   };
   const std::vector<Part> parts = {
       {"leads", [](const std::string& dir) { return LoadLeadsDemo(dir + "/leads.json"); }},
+      {"petition", [](const std::string& dir) { return LoadPetitionDemo(dir); }},
   };
   const std::string dir = absl::GetFlag(FLAGS_demo_dir);
   const std::string only = absl::GetFlag(FLAGS_only);
