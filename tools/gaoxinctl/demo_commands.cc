@@ -16,6 +16,7 @@
 #include "gaoxin/demo/v1/leads_demo.pb.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/gaoxinctl/enterprise_commands.h"
 #include "tools/gaoxinctl/petition_commands.h"
 
 ABSL_FLAG(std::string, demo_dir, "deploy/demo", "folder holding the demo data files");
@@ -175,6 +176,7 @@ int RunDemo(const Args& args) {
   };
   const std::vector<Part> parts = {
       {"leads", [](const std::string& dir) { return LoadLeadsDemo(dir + "/leads.json"); }},
+      {"enterprise", [](const std::string& dir) { return LoadEnterpriseDemo(dir + "/enterprise"); }},
       {"petition", [](const std::string& dir) { return LoadPetitionDemo(dir); }},
   };
   const std::string dir = absl::GetFlag(FLAGS_demo_dir);

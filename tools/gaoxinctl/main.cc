@@ -18,6 +18,7 @@
 #include "common/config.h"
 #include "tools/gaoxinctl/cli.h"
 #include "tools/gaoxinctl/demo_commands.h"
+#include "tools/gaoxinctl/enterprise_commands.h"
 #include "tools/gaoxinctl/leads_commands.h"
 #include "tools/gaoxinctl/petition_commands.h"
 #include "tools/gaoxinctl/watch_commands.h"
@@ -28,6 +29,8 @@ namespace {
 constexpr char kUsage[] =
     "gaoxinctl <command> ...\n"
     "  leads list|get|create|transition|summary   investment leads\n"
+    "  enterprise list|get|create|report|reports|import|structure|indicators|trend|alerts|ack|\n"
+    "             resolve|candidates              enterprise monitoring\n"
     "  petition ledgers|cases|case|create|transition|extend|leader|stats|meetings|audit\n"
     "  demo load                                  load deploy/demo through the APIs\n"
     "  watch leads|enterprises|alerts|cases       print changes as they come (resumes on its own)\n"
@@ -62,6 +65,7 @@ int main(int argc, char** argv) {
   if (args.empty()) return gaoxin::ctl::Usage(gaoxin::ctl::kUsage);
   const std::string& cmd = args[0];
   if (cmd == "leads") return gaoxin::ctl::RunLeads(args);
+  if (cmd == "enterprise") return gaoxin::ctl::RunEnterprise(args);
   if (cmd == "petition") return gaoxin::ctl::RunPetition(args);
   if (cmd == "demo") return gaoxin::ctl::RunDemo(args);
   if (cmd == "token") return gaoxin::ctl::TokenNew(args);
