@@ -66,7 +66,9 @@ start() {  # name port binary [flags...]
 }
 start leads 50051 "$BIN/services/leads/leads_server"
 start enterprise 50052 "$BIN/services/enterprise/enterprise_server"
-start petition 50053 "$BIN/services/petition/petition_server" \
+# Petition asks the enterprise service about USCCs missing from the Redis directory; its token
+# goes by environment, not the command line, so it does not show in `ps`.
+GAOXIN_ENTERPRISE_TOKEN="$TOKEN" start petition 50053 "$BIN/services/petition/petition_server" \
   --pii_key_file="$VAR/pii.key" --enterprise_addr=127.0.0.1:50052
 
 # Wait until every started service answers.
