@@ -1,0 +1,57 @@
+// What every server's main() does around its own wiring, written once: fail start-up with a
+// logged reason, open and migrate the store named by --db, connect Redis, start the change feed
+// with a store view that tells it of each commit, and serve until SIGTERM/SIGINT.
+//
+//   int main(int argc, char** argv) {
+//     gaoxin::BlockTerminationSignals();
+//     gaoxin::InitConfig(argc, argv, "leads_server");
+//     auto auth = gaoxin::AuthenticatorFromFlags();
+//     if (!auth.ok()) return gaoxin::FailStartup(auth.status());
+//     auto store = gaoxin::OpenStore("leads", &LeadStore::Migrate);
+//     ...
+//     auto live = gaoxin::StartLiveStore(store->get(), "leads");
+//     LeadStore leads(live->db.get(), clock);
+//     ...
+//     return gaoxin::ServeUntilSignal(server, live->feed.get(), store->get());
+//   }
+#ifndef GAOXIN_COMMON_SERVICE_MAIN_H_
+#define GAOXIN_COMMON_SERVICE_MAIN_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/db/commit_notifier.h"
+#include "common/db/sqlite_database.h"
+#include "common/redis/redis_client.h"
+#include "common/server.h"
+#include "common/watch/change_feed.h"
+
+namespace gaoxin {
+
+// Logs why start-up failed; returns the exit code 1.
+int FailStartup(const absl::Status& status);
+
+// The store at --db (default var/<service>.db), with `migrate` applied.
+absl::StatusOr<std::unique_ptr<db::SqliteDatabase>> OpenStore(
+    absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate);
+
+// Redis at --redis (disabled when empty), with --redis_timeout_ms.
+std::unique_ptr<redis::RedisClient> RedisFromFlags();
+
+// A started change feed over `store` and the view of `store` services must write through, so
+// the feed hears of every local commit at once.
+struct LiveStore {
+  std::unique_ptr<watch::ChangeFeed> feed;
+  std::unique_ptr<db::CommitNotifier> db;
+};
+absl::StatusOr<LiveStore> StartLiveStore(db::Database* store, absl::string_view service);
+
+// Starts `server`, ends watch streams (feed) first on shutdown, waits for SIGTERM/SIGINT and
+// drains. Returns the process exit code.
+int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::SqliteDatabase* store);
+
+}  // namespace gaoxin
+
+#endif  // GAOXIN_COMMON_SERVICE_MAIN_H_
