@@ -175,13 +175,21 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::CreateCase(grpc::CallbackServerCo
                       absl::StrCat("case.ledger_ids[", i, "]"), &v);
     }
     CheckText(request->case_().resolution_plan(), "case.resolution_plan", 20000, false, &v);
-    RETURN_IF_ERROR(v.ToStatus());
     v1::Case input = request->case_();
     // The enterprise's name comes from the directory; a client need not send it.
     const bool name_from_directory = !input.enterprise_uscc().empty();
     if (name_from_directory && input.enterprise_name().empty()) input.set_enterprise_name("?");
-    ASSIGN_OR_RETURN(v1::Case prepared,
-                     PrepareNewCase(input, who->name, store_->policy(), store_->Today()));
+    absl::StatusOr<v1::Case> checked =
+        PrepareNewCase(input, who->name, store_->policy(), store_->Today());
+    if (!checked.ok()) {
+      if (!absl::IsInvalidArgument(checked.status())) return checked.status();
+      // Report every bad field at once: the domain's and the ones checked here.
+      for (const auto& [field, description] : FieldViolationsOf(checked.status())) {
+        v.Add(field, description);
+      }
+    }
+    RETURN_IF_ERROR(v.ToStatus());
+    v1::Case prepared = *std::move(checked);
     Reveal reveal = RevealFor(who, "CreateCase");
     Done<v1::Case> done = MaskUnlessRevealed(finish(response), reveal.unmasked);
     if (!name_from_directory) {

@@ -1,0 +1,632 @@
+// End-to-end: the real petition_server binary over gRPC, with a real redis-server, a PII key file
+// and a tokens file made here. Beyond CRUD and the lifecycle rules: personal data is masked for
+// every caller without petition.pii on every path (Get, List, errors, the server's log), the
+// database file holds none of it in the clear, and every unmasked read has an audit record.
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/client.h"
+#include "common/date.h"
+#include "common/errors.h"
+#include "common/grpc_status.h"
+#include "common/redis/enterprise_directory.h"
+#include "common/redis/redis_client.h"
+#include "gaoxin/petition/v1/petition.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "tests/support/subprocess.h"
+
+namespace gaoxin::petition {
+namespace {
+
+using testing::RedisServer;
+using testing::Subprocess;
+using testing::TempDir;
+
+constexpr char kService[] = "gaoxin.petition.v1.PetitionService";
+constexpr char kWriterToken[] = "petition-writer-token";    // writer + reader, no pii
+constexpr char kReaderToken[] = "petition-reader-token";    // reader only
+constexpr char kOfficerToken[] = "petition-officer-token";  // reader + writer + pii
+constexpr char kAuditorToken[] = "petition-auditor-token";  // auditor
+constexpr char kOtherToken[] = "enterprise-reader-token";   // another service's role
+
+// A resident ID number with a valid GB 11643 check character.
+std::string ResidentId(const std::string& first17) {
+  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
+  return first17 + "10X98765432"[sum % 11];
+}
+
+// A known enterprise of the enterprise demo data (see deploy/demo/petition.json).
+constexpr char kDemoUscc[] = "91210900MA0GYYEA0T";
+constexpr char kDemoEnterprise[] = "阜新恒力液压机械有限公司";
+
+class PetitionE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::WriteFile(
+        dir_.File("tokens"),
+        absl::StrCat(Sha256Hex(kWriterToken), " writer petition.writer,petition.reader\n",
+                     Sha256Hex(kReaderToken), " reader petition.reader\n",
+                     Sha256Hex(kOfficerToken),
+                     " officer petition.reader,petition.writer,petition.pii\n",
+                     Sha256Hex(kAuditorToken), " audit-office auditor\n",
+                     Sha256Hex(kOtherToken), " other enterprise.reader\n"));
+    // 64 hex digits: the key is made here, never taken from the repository.
+    testing::WriteFile(dir_.File("pii.key"),
+                       "8f1c2a9b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071829304a5b6c7d8\n");
+    ASSERT_TRUE(redis_.Start());
+    port_ = testing::FreePort();
+    // Nothing listens here: the enterprise service is "down" unless a test says otherwise.
+    enterprise_port_ = testing::FreePort();
+    StartServer();
+  }
+
+  void StartServer() {
+    server_ = std::make_unique<Subprocess>(
+        std::vector<std::string>{
+            SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+            "--db=" + dir_.File("petition.db"), "--redis=" + redis_.address(),
+            "--tokens_file=" + dir_.File("tokens"), "--pii_key_file=" + dir_.File("pii.key"),
+            absl::StrCat("--enterprise_addr=127.0.0.1:", enterprise_port_),
+            "--enterprise_timeout_ms=500", "--shutdown_grace_ms=3000"},
+        dir_.File("server.log"));
+    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
+        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    stub_ = v1::PetitionService::NewStub(MakeChannel(address()));
+  }
+
+  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    PrepareContext(ctx.get(), token, absl::Seconds(10));
+    return ctx;
+  }
+
+  void PublishDemoEnterprise() {
+    redis::RedisClient client({redis_.address()});
+    redis::EnterpriseDirectory directory(&client);
+    common::v1::EnterpriseDirectoryEntry entry;
+    entry.set_id("enterprise-00000000000000aa");
+    entry.set_uscc(kDemoUscc);
+    entry.set_name(kDemoEnterprise);
+    ASSERT_TRUE(directory.Publish(entry));
+  }
+
+  absl::StatusOr<v1::Ledger> CreateLedger(const std::string& name) {
+    v1::CreateLedgerRequest req;
+    req.mutable_ledger()->set_name(name);
+    req.mutable_ledger()->set_year(2024);
+    req.mutable_ledger()->set_kind(v1::LEDGER_KIND_CAMPAIGN);
+    v1::Ledger out;
+    grpc::Status s = stub_->CreateLedger(Ctx().get(), req, &out);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return out;
+  }
+
+  static v1::Case ValidCase(const std::string& name, const std::string& id_number,
+                            const std::string& category = "劳动争议") {
+    v1::Case c;
+    c.set_channel(v1::CHANNEL_VISIT);
+    *c.mutable_received_date() = FromCivilDay(TodayInZone(absl::Now()) - 3);
+    c.mutable_petitioner()->set_name(name);
+    c.mutable_petitioner()->set_id_number(id_number);
+    c.mutable_petitioner()->set_phone("13987654321");
+    c.mutable_petitioner()->set_address("辽宁省阜新市高新区端到端街道测试小区9号楼");
+    c.set_petitioner_count(1);
+    c.set_category(category);
+    c.set_subject("拖欠工资");
+    c.set_department("社会事业局");
+    return c;
+  }
+
+  absl::StatusOr<v1::Case> CreateCase(const v1::Case& c, const std::string& token = kWriterToken,
+                                      const std::string& request_id = "") {
+    v1::CreateCaseRequest req;
+    *req.mutable_case_() = c;
+    req.set_request_id(request_id);
+    v1::Case out;
+    grpc::Status s = stub_->CreateCase(Ctx(token).get(), req, &out);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return out;
+  }
+
+  absl::StatusOr<v1::Case> GetCase(const std::string& id, const std::string& token) {
+    v1::GetCaseRequest req;
+    req.set_id(id);
+    v1::Case out;
+    grpc::Status s = stub_->GetCase(Ctx(token).get(), req, &out);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return out;
+  }
+
+  absl::StatusOr<v1::Case> Move(const std::string& id, v1::CaseStatus to, absl::CivilDay date,
+                                const std::string& reason = "", const std::string& etag = "") {
+    v1::TransitionCaseRequest req;
+    req.set_id(id);
+    req.set_to_status(to);
+    *req.mutable_date() = FromCivilDay(date);
+    req.set_reason(reason);
+    req.set_etag(etag);
+    v1::Case out;
+    grpc::Status s = stub_->TransitionCase(Ctx().get(), req, &out);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return out;
+  }
+
+  std::vector<v1::Case> ListAll(v1::ListCasesRequest req, const std::string& token) {
+    std::vector<v1::Case> out;
+    do {
+      v1::ListCasesResponse resp;
+      grpc::Status s = stub_->ListCases(Ctx(token).get(), req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const auto& c : resp.cases()) out.push_back(c);
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
+    return out;
+  }
+
+  std::vector<v1::AuditRecord> AuditRecords(const std::string& case_id = "") {
+    v1::ListAuditRecordsRequest req;
+    req.set_case_id(case_id);
+    req.set_page_size(1000);
+    v1::ListAuditRecordsResponse resp;
+    grpc::Status s = stub_->ListAuditRecords(Ctx(kAuditorToken).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {resp.records().begin(), resp.records().end()};
+  }
+
+  // Everything the server and its database wrote so far, after a clean stop.
+  std::string StopAndReadFiles() {
+    EXPECT_EQ(server_->Terminate(absl::Seconds(10)), 0);
+    std::string bytes = testing::ReadFileOrEmpty(dir_.File("server.log"));
+    for (const char* suffix : {"", "-wal", "-journal"}) {
+      bytes += testing::ReadFileOrEmpty(dir_.File("petition.db") + suffix);
+    }
+    return bytes;
+  }
+
+  TempDir dir_;
+  RedisServer redis_;
+  int port_ = 0;
+  int enterprise_port_ = 0;
+  std::unique_ptr<Subprocess> server_;
+  std::unique_ptr<v1::PetitionService::Stub> stub_;
+};
+
+TEST_F(PetitionE2eTest, CreateGetListAndUpdateWithEtags) {
+  auto ledger = CreateLedger("2024年测试台账");
+  ASSERT_TRUE(ledger.ok()) << ledger.status();
+  std::set<std::string> created;
+  for (int i = 0; i < 5; ++i) {
+    v1::Case c = ValidCase("测试人", ResidentId(absl::StrCat("2109991980010110", i)));
+    c.add_ledger_ids(ledger->id());
+    auto out = CreateCase(c);
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_EQ(out->status(), v1::CASE_STATUS_RECEIVED);
+    ASSERT_EQ(out->history_size(), 1);
+    EXPECT_EQ(out->history(0).actor(), "writer");
+    EXPECT_TRUE(out->history(0).has_record_time());
+    EXPECT_TRUE(IsSet(out->due_date()));
+    EXPECT_FALSE(out->overdue());
+    created.insert(out->id());
+  }
+  v1::ListCasesRequest req;
+  req.set_page_size(2);
+  req.set_ledger_id(ledger->id());
+  std::set<std::string> listed;
+  for (const auto& c : ListAll(req, kReaderToken)) listed.insert(c.id());
+  EXPECT_EQ(listed, created);
+
+  const std::string id = *created.begin();
+  auto before = GetCase(id, kReaderToken);
+  ASSERT_TRUE(before.ok());
+  v1::UpdateCaseRequest update;
+  update.mutable_case_()->set_id(id);
+  update.mutable_case_()->set_subject("拖欠工资及社保");
+  update.mutable_case_()->set_etag(before->etag());
+  update.mutable_update_mask()->add_paths("subject");
+  v1::Case updated;
+  ASSERT_TRUE(stub_->UpdateCase(Ctx().get(), update, &updated).ok());
+  EXPECT_EQ(updated.subject(), "拖欠工资及社保");
+  EXPECT_NE(updated.etag(), before->etag());
+  // The same (now stale) etag again: ABORTED.
+  EXPECT_EQ(stub_->UpdateCase(Ctx().get(), update, &updated).error_code(),
+            grpc::StatusCode::ABORTED);
+  // Output-only fields cannot be updated.
+  update.mutable_case_()->clear_etag();
+  update.mutable_update_mask()->add_paths("status");
+  grpc::Status s = stub_->UpdateCase(Ctx().get(), update, &updated);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("update_mask"), std::string::npos);
+
+  // Roles.
+  v1::Case none;
+  EXPECT_EQ(stub_->CreateCase(Ctx(kReaderToken).get(), v1::CreateCaseRequest(), &none).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(GetCase(id, kOtherToken).status().code(), absl::StatusCode::kPermissionDenied);
+  grpc::ClientContext anonymous;
+  v1::GetCaseRequest get;
+  get.set_id(id);
+  EXPECT_EQ(stub_->GetCase(&anonymous, get, &none).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  v1::ListAuditRecordsResponse audit;
+  EXPECT_EQ(stub_->ListAuditRecords(Ctx(kReaderToken).get(), v1::ListAuditRecordsRequest(), &audit)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(PetitionE2eTest, BadInputIsRejectedNamingTheFieldAndStoresNothing) {
+  v1::Case c = ValidCase("", "123", "");
+  c.set_petitioner_count(0);
+  c.add_ledger_ids("not-a-ledger");
+  auto out = CreateCase(c);
+  ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+  for (const char* f : {"case.petitioner.name", "case.petitioner.id_number", "case.category",
+                        "case.petitioner_count", "case.ledger_ids[0]"}) {
+    EXPECT_TRUE(fields.count(f)) << f << " in " << out.status();
+  }
+  // A ledger id of the right shape that does not exist.
+  v1::Case on_missing = ValidCase("测试人", "");
+  on_missing.add_ledger_ids("ledger-00000000000000ff");
+  EXPECT_EQ(CreateCase(on_missing).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(ListAll(v1::ListCasesRequest(), kWriterToken).empty());
+}
+
+TEST_F(PetitionE2eTest, TransitionsFollowTheRulesAndIllegalMovesNameTheRule) {
+  auto c = CreateCase(ValidCase("流程人", ResidentId("21099919700505123")));
+  ASSERT_TRUE(c.ok()) << c.status();
+  const absl::CivilDay received = ToCivilDay(c->received_date());
+  auto skipped = Move(c->id(), v1::CASE_STATUS_ASSIGNED, received);
+  ASSERT_EQ(skipped.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(skipped.status()), "ILLEGAL_TRANSITION");
+  auto no_reason = Move(c->id(), v1::CASE_STATUS_NOT_ACCEPTED, received);
+  EXPECT_EQ(ErrorReason(no_reason.status()), "REASON_REQUIRED");
+  auto before_receipt = Move(c->id(), v1::CASE_STATUS_ACCEPTED, received - 1);
+  EXPECT_EQ(ErrorReason(before_receipt.status()), "DATE_BEFORE_PREVIOUS");
+  auto future = Move(c->id(), v1::CASE_STATUS_ACCEPTED, TodayInZone(absl::Now()) + 1);
+  EXPECT_EQ(future.status().code(), absl::StatusCode::kInvalidArgument);
+
+  auto accepted = Move(c->id(), v1::CASE_STATUS_ACCEPTED, received + 1);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  EXPECT_EQ(ToCivilDay(accepted->due_date()), received + 1 + 60);
+  // Stale etag on a move: ABORTED.
+  EXPECT_EQ(Move(c->id(), v1::CASE_STATUS_ASSIGNED, received + 1, "", c->etag()).status().code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(Move(c->id(), v1::CASE_STATUS_ASSIGNED, received + 2).ok());
+  ASSERT_TRUE(Move(c->id(), v1::CASE_STATUS_IN_PROGRESS, received + 2).ok());
+
+  v1::ExtendDeadlineRequest ext;
+  ext.set_id(c->id());
+  ext.set_days(31);
+  ext.set_reason("案情复杂");
+  v1::Case extended;
+  EXPECT_EQ(stub_->ExtendDeadline(Ctx().get(), ext, &extended).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ext.set_days(30);
+  ASSERT_TRUE(stub_->ExtendDeadline(Ctx().get(), ext, &extended).ok());
+  EXPECT_EQ(ToCivilDay(extended.due_date()), received + 1 + 60 + 30);
+  grpc::Status twice = stub_->ExtendDeadline(Ctx().get(), ext, &extended);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(twice)), "EXTENSION_ALREADY_USED");
+
+  v1::AssignLeaderRequest lead;
+  lead.set_id(c->id());
+  lead.set_leader("管委会副主任 测试");
+  v1::Case led;
+  ASSERT_TRUE(stub_->AssignLeader(Ctx().get(), lead, &led).ok());
+  EXPECT_EQ(led.leader(), "管委会副主任 测试");
+
+  const absl::CivilDay today = TodayInZone(absl::Now());
+  ASSERT_TRUE(Move(c->id(), v1::CASE_STATUS_RESOLVED, today).ok());
+  auto reported = Move(c->id(), v1::CASE_STATUS_REPORTED, today);
+  ASSERT_TRUE(reported.ok());
+  EXPECT_TRUE(reported->resolved_and_reported());
+  EXPECT_FALSE(IsSet(reported->due_date()));
+  auto reopen = Move(c->id(), v1::CASE_STATUS_IN_PROGRESS, today);
+  EXPECT_EQ(ErrorReason(reopen.status()), "REASON_REQUIRED");
+  auto closed = Move(c->id(), v1::CASE_STATUS_CLOSED, today);
+  ASSERT_TRUE(closed.ok());
+  ASSERT_EQ(closed->history_size(), 7);  // RECEIVED ... CLOSED
+  for (const auto& e : closed->history()) {
+    EXPECT_EQ(e.actor(), "writer");
+    EXPECT_TRUE(e.has_record_time());
+  }
+
+  // Filters: by leader, by status.
+  v1::ListCasesRequest by_leader;
+  by_leader.set_leader("管委会副主任 测试");
+  EXPECT_EQ(ListAll(by_leader, kReaderToken).size(), 1u);
+  v1::ListCasesRequest by_status;
+  by_status.set_status(v1::CASE_STATUS_CLOSED);
+  EXPECT_EQ(ListAll(by_status, kReaderToken).size(), 1u);
+}
+
+TEST_F(PetitionE2eTest, OverdueCasesAreFlaggedAndFiltered) {
+  v1::Case old = ValidCase("逾期人", "");
+  *old.mutable_received_date() = FromCivilDay(TodayInZone(absl::Now()) - 16);
+  auto late = CreateCase(old);
+  ASSERT_TRUE(late.ok());
+  EXPECT_TRUE(late->overdue());
+  auto fresh = CreateCase(ValidCase("新案人", ""));
+  ASSERT_TRUE(fresh.ok());
+  v1::ListCasesRequest req;
+  req.set_overdue_only(true);
+  auto overdue = ListAll(req, kReaderToken);
+  ASSERT_EQ(overdue.size(), 1u);
+  EXPECT_EQ(overdue[0].id(), late->id());
+  EXPECT_TRUE(overdue[0].overdue());
+}
+
+TEST_F(PetitionE2eTest, ReaderWithoutPiiNeverSeesPlaintextAnywhere) {
+  const std::string name = "端木测试";
+  const std::string id_number = ResidentId("21099919881212456");
+  auto c = CreateCase(ValidCase(name, id_number));
+  ASSERT_TRUE(c.ok()) << c.status();
+  // Even the writer who entered it gets it back masked (no petition.pii).
+  EXPECT_EQ(c->petitioner().id_number(), "210999********" + id_number.substr(14));
+  EXPECT_EQ(c->petitioner().name(), "端***");
+  EXPECT_EQ(c->petitioner().phone(), "139****4321");
+
+  auto got = GetCase(c->id(), kReaderToken);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->petitioner().SerializeAsString(), c->petitioner().SerializeAsString());
+  EXPECT_EQ(got->petitioner().address().find("9号楼"), std::string::npos);
+
+  // Found by ID number (through its keyed hash), still masked.
+  v1::ListCasesRequest by_id;
+  by_id.set_petitioner_id_number(id_number);
+  auto found = ListAll(by_id, kReaderToken);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].petitioner().id_number(), id_number);
+  for (const auto& listed : ListAll(v1::ListCasesRequest(), kReaderToken)) {
+    EXPECT_NE(listed.petitioner().id_number(), id_number);
+    EXPECT_NE(listed.petitioner().name(), name);
+  }
+
+  // Errors never echo an ID number: a bad one on create, a bad one as a filter, a repeat page.
+  std::string bad_id = id_number;
+  bad_id[16] = bad_id[16] == '0' ? '1' : '0';  // breaks the check character
+  auto bad = CreateCase(ValidCase(name, bad_id));
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().ToString().find(bad_id), std::string::npos);
+  EXPECT_EQ(bad.status().ToString().find(name), std::string::npos);
+  v1::ListCasesRequest bad_filter;
+  bad_filter.set_petitioner_id_number(bad_id);
+  v1::ListCasesResponse resp;
+  grpc::Status s = stub_->ListCases(Ctx(kReaderToken).get(), bad_filter, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().find(bad_id), std::string::npos);
+  EXPECT_EQ(s.error_details().find(bad_id), std::string::npos);
+  // A page token for an ID-number query carries no number either.
+  by_id.set_page_size(1);
+  ASSERT_TRUE(CreateCase(ValidCase(name, id_number, "征地拆迁")).ok());
+  ASSERT_TRUE(stub_->ListCases(Ctx(kReaderToken).get(), by_id, &resp).ok());
+  ASSERT_FALSE(resp.next_page_token().empty());
+  EXPECT_EQ(resp.next_page_token().find(id_number), std::string::npos);
+
+  // No unmasked read happened, so no audit record.
+  EXPECT_TRUE(AuditRecords().empty());
+
+  // The log and the database file: no plaintext name, ID number, phone or address.
+  const std::string files = StopAndReadFiles();
+  EXPECT_EQ(files.find(id_number), std::string::npos);
+  EXPECT_EQ(files.find(bad_id), std::string::npos);
+  EXPECT_EQ(files.find(name), std::string::npos);
+  EXPECT_EQ(files.find("13987654321"), std::string::npos);
+  EXPECT_EQ(files.find("端到端街道测试小区"), std::string::npos);
+  EXPECT_NE(files.find("ListCases"), std::string::npos);  // the log was read
+}
+
+TEST_F(PetitionE2eTest, PiiReaderSeesPlaintextAndEveryUnmaskedReadIsAudited) {
+  const std::string id_number = ResidentId("21099919770303789");
+  auto c = CreateCase(ValidCase("司马测试", id_number));
+  ASSERT_TRUE(c.ok());
+  auto c2 = CreateCase(ValidCase("欧阳测试", ResidentId("21099919770303790")));
+  ASSERT_TRUE(c2.ok());
+  EXPECT_TRUE(AuditRecords().empty());
+
+  auto got = GetCase(c->id(), kOfficerToken);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->petitioner().id_number(), id_number);
+  EXPECT_EQ(got->petitioner().name(), "司马测试");
+  auto records = AuditRecords(c->id());
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].actor(), "officer");
+  EXPECT_EQ(records[0].method(), "GetCase");
+  EXPECT_EQ(std::set<std::string>(records[0].fields().begin(), records[0].fields().end()),
+            (std::set<std::string>{"petitioner.name", "petitioner.id_number", "petitioner.phone",
+                                   "petitioner.address"}));
+  EXPECT_TRUE(records[0].has_time());
+
+  // A list shows two cases in the clear: one record each.
+  auto listed = ListAll(v1::ListCasesRequest(), kOfficerToken);
+  ASSERT_EQ(listed.size(), 2u);
+  int plaintext = 0;
+  for (const auto& l : listed) plaintext += l.petitioner().id_number().size() == 18 &&
+                                            l.petitioner().id_number().find('*') == std::string::npos;
+  EXPECT_EQ(plaintext, 2);
+  EXPECT_EQ(AuditRecords(c->id()).size(), 2u);
+  EXPECT_EQ(AuditRecords(c2->id()).size(), 1u);
+  // A write answered in the clear is audited too.
+  auto moved = [&] {
+    v1::TransitionCaseRequest req;
+    req.set_id(c2->id());
+    req.set_to_status(v1::CASE_STATUS_ACCEPTED);
+    v1::Case out;
+    EXPECT_TRUE(stub_->TransitionCase(Ctx(kOfficerToken).get(), req, &out).ok());
+    return out;
+  }();
+  EXPECT_EQ(moved.petitioner().name(), "欧阳测试");
+  auto c2_records = AuditRecords(c2->id());
+  ASSERT_EQ(c2_records.size(), 2u);
+  EXPECT_EQ(c2_records[1].method(), "TransitionCase");
+  // Every record, in order, for the auditor; all records are the officer's.
+  for (const auto& r : AuditRecords()) EXPECT_EQ(r.actor(), "officer");
+}
+
+TEST_F(PetitionE2eTest, DataSurvivesARestart) {
+  auto ledger = CreateLedger("重启台账");
+  ASSERT_TRUE(ledger.ok());
+  v1::Case input = ValidCase("重启人", ResidentId("21099919600101001"));
+  input.add_ledger_ids(ledger->id());
+  auto c = CreateCase(input);
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(server_->Terminate(), 0);
+  StartServer();
+  auto got = GetCase(c->id(), kOfficerToken);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->petitioner().name(), "重启人");
+  v1::GetLedgerStatsRequest req;
+  req.set_ledger_id(ledger->id());
+  v1::LedgerStats stats;
+  ASSERT_TRUE(stub_->GetLedgerStats(Ctx(kReaderToken).get(), req, &stats).ok());
+  EXPECT_EQ(stats.totals().total(), 1);
+  EXPECT_EQ(stats.totals().open(), 1);
+}
+
+TEST_F(PetitionE2eTest, EveryAcknowledgedCreateSurvivesKillNine) {
+  absl::Mutex mu;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&, t] {
+      auto stub = v1::PetitionService::NewStub(MakeChannel(address()));
+      for (int i = 0; !stop.load() && i < 100000; ++i) {
+        v1::CreateCaseRequest req;
+        *req.mutable_case_() = ValidCase(absl::StrCat("并发", t), "");
+        v1::Case out;
+        grpc::ClientContext ctx;
+        PrepareContext(&ctx, kWriterToken, absl::Seconds(5));
+        if (stub->CreateCase(&ctx, req, &out).ok()) {
+          absl::MutexLock lock(&mu);
+          acknowledged.push_back(out.id());
+        }
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(700));
+  server_->Kill();
+  stop.store(true);
+  for (auto& c : clients) c.join();
+  ASSERT_GT(acknowledged.size(), 10u);
+  StartServer();
+  int missing = 0;
+  for (const auto& id : acknowledged) {
+    if (!GetCase(id, kReaderToken).ok()) ++missing;
+  }
+  EXPECT_EQ(missing, 0) << "of " << acknowledged.size() << " acknowledged creates";
+}
+
+TEST_F(PetitionE2eTest, RedisOutageChangesNothingAClientSees) {
+  PublishDemoEnterprise();
+  v1::Case with_enterprise = ValidCase("企业案", "");
+  with_enterprise.set_enterprise_uscc(kDemoUscc);
+  auto c = CreateCase(with_enterprise);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->enterprise_name(), kDemoEnterprise);  // from the directory, not the client
+  auto before = GetCase(c->id(), kReaderToken);
+  ASSERT_TRUE(before.ok());
+  const size_t listed_before = ListAll(v1::ListCasesRequest(), kReaderToken).size();
+
+  redis_.Stop();
+  auto during = GetCase(c->id(), kReaderToken);
+  ASSERT_TRUE(during.ok());
+  EXPECT_EQ(during->SerializeAsString(), before->SerializeAsString());
+  // Creates go on, including one naming the enterprise already confirmed.
+  auto again = CreateCase(with_enterprise);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->enterprise_name(), kDemoEnterprise);
+  ASSERT_TRUE(CreateCase(ValidCase("无企业案", "")).ok());
+  EXPECT_EQ(ListAll(v1::ListCasesRequest(), kReaderToken).size(), listed_before + 2);
+  // An enterprise nobody can confirm (directory down, enterprise service unreachable) is not
+  // stored unchecked: UNAVAILABLE, retryable.
+  v1::Case unknown = ValidCase("未知企业案", "");
+  unknown.set_enterprise_uscc("91210900MA0QDMQ31F");
+  auto refused = CreateCase(unknown);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ErrorReason(refused.status()), "ENTERPRISE_DIRECTORY_UNAVAILABLE");
+
+  ASSERT_TRUE(redis_.Start());
+  auto after = GetCase(c->id(), kReaderToken);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->SerializeAsString(), before->SerializeAsString());
+}
+
+TEST_F(PetitionE2eTest, RefusesToStartWithoutAPiiKey) {
+  Subprocess keyless({SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
+                      "--db=" + dir_.File("other.db"), "--tokens_file=" + dir_.File("tokens")},
+                     dir_.File("keyless.log"));
+  EXPECT_EQ(keyless.Wait(absl::Seconds(10)), 1);
+  EXPECT_NE(testing::ReadFileOrEmpty(dir_.File("keyless.log")).find("GAOXIN_PII_KEY"),
+            std::string::npos);
+}
+
+// The demo data, entered through the public API by gaoxinctl, gives the report's rates exactly.
+TEST_F(PetitionE2eTest, DemoDataGivesTheLedgerRatesExactly) {
+  PublishDemoEnterprise();
+  setenv("GAOXIN_TOKEN", kWriterToken, 1);
+  const std::vector<std::string> load = {
+      GAOXINCTL_PATH, "demo", "load", "--petition_addr=" + address(),
+      std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo", "--only=petition"};
+  Subprocess first(load, dir_.File("load.log"));
+  ASSERT_EQ(first.Wait(absl::Seconds(120)), 0) << testing::ReadFileOrEmpty(dir_.File("load.log"));
+
+  v1::ListLedgersResponse ledgers;
+  ASSERT_TRUE(stub_->ListLedgers(Ctx(kReaderToken).get(), v1::ListLedgersRequest(), &ledgers).ok());
+  ASSERT_EQ(ledgers.ledgers_size(), 3);
+  std::map<std::string, v1::LedgerStats> by_name;
+  for (const auto& l : ledgers.ledgers()) {
+    v1::GetLedgerStatsRequest req;
+    req.set_ledger_id(l.id());
+    v1::LedgerStats stats;
+    ASSERT_TRUE(stub_->GetLedgerStats(Ctx(kReaderToken).get(), req, &stats).ok());
+    by_name[l.name()] = stats;
+  }
+  const v1::CaseCounts& wanjian = by_name["2023年万件化访台账"].totals();
+  EXPECT_EQ(wanjian.total(), 27);
+  EXPECT_EQ(wanjian.resolved_and_reported(), 26);
+  EXPECT_EQ(wanjian.resolution_rate().numerator(), "26");
+  EXPECT_EQ(wanjian.resolution_rate().denominator(), "27");
+  EXPECT_EQ(wanjian.resolution_rate().display_percent(), "96.30");
+  const v1::CaseCounts& repeat = by_name["“4839”重复访台账"].totals();
+  EXPECT_EQ(repeat.total(), 11);
+  EXPECT_EQ(repeat.resolved_and_reported(), 11);
+  EXPECT_EQ(repeat.repeat_cases(), 11);
+  EXPECT_EQ(repeat.resolution_rate().display_percent(), "100.00");
+  const v1::CaseCounts& plan = by_name["2024年信访积案化解台账"].totals();
+  EXPECT_EQ(plan.total(), 5);
+  EXPECT_EQ(plan.open(), 5);
+
+  // The enterprise on a demo case is the directory's.
+  v1::ListCasesRequest pension;
+  pension.set_category("企业拖欠养老保险");
+  pension.set_ledger_id(by_name["2024年信访积案化解台账"].ledger_id());
+  auto cases = ListAll(pension, kReaderToken);
+  ASSERT_EQ(cases.size(), 1u);
+  EXPECT_EQ(cases[0].enterprise_name(), kDemoEnterprise);
+
+  // Loading twice changes nothing.
+  const size_t count = ListAll(v1::ListCasesRequest(), kReaderToken).size();
+  Subprocess second(load, dir_.File("load2.log"));
+  ASSERT_EQ(second.Wait(absl::Seconds(120)), 0) << testing::ReadFileOrEmpty(dir_.File("load2.log"));
+  EXPECT_EQ(ListAll(v1::ListCasesRequest(), kReaderToken).size(), count);
+  v1::GetLedgerStatsRequest req;
+  req.set_ledger_id(by_name["2023年万件化访台账"].ledger_id());
+  v1::LedgerStats again;
+  ASSERT_TRUE(stub_->GetLedgerStats(Ctx(kReaderToken).get(), req, &again).ok());
+  EXPECT_EQ(again.totals().resolved_and_reported(), 26);
+  EXPECT_EQ(again.totals().total(), 27);
+}
+
+}  // namespace
+}  // namespace gaoxin::petition
