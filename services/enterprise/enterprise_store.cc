@@ -401,6 +401,9 @@ absl::Status EnterpriseStore::EvaluateAlertsTx(Transaction& tx, const v1::Enterp
   for (absl::CivilMonth p : {period, period + 12}) {
     if (!series.count(p)) continue;
     for (v1::Alert& a : EvaluateAlerts(e, series, p, today, thresholds_)) {
+      // The rule watches key enterprises' output (重点企业); zero output and missing
+      // reports are raised for every enterprise that reports.
+      if (a.rule() == v1::ALERT_RULE_OUTPUT_DROP && !e.key_enterprise()) continue;
       RETURN_IF_ERROR(OpenAlertTx(tx, std::move(a), now).status());
     }
   }
