@@ -7,12 +7,11 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/config.h"
-#include "common/db/sqlite_database.h"
 #include "common/log.h"
 #include "common/redis/cache.h"
 #include "common/redis/enterprise_directory.h"
-#include "common/redis/redis_client.h"
 #include "common/server.h"
+#include "common/service_main.h"
 #include "services/enterprise/directory_publisher.h"
 #include "services/enterprise/enterprise_service.h"
 #include "services/enterprise/enterprise_store.h"
@@ -33,12 +32,6 @@ ABSL_FLAG(int32_t, import_batch_rows, 1000, "ImportMonthlyReports: rows per unit
 
 namespace {
 
-int Fail(const absl::Status& status) {
-  gaoxin::LogEvent("startup_failed", "error").Str("error", status.ToString()).Emit();
-  gaoxin::FlushLogs();
-  return 1;
-}
-
 void RepublishDirectory(gaoxin::enterprise::EnterpriseStore& store,
                         gaoxin::enterprise::DirectoryPublisher& publisher) {
   int64_t revision = 0;
@@ -50,55 +43,27 @@ void RepublishDirectory(gaoxin::enterprise::EnterpriseStore& store,
   for (const auto& e : *all) publisher.Enqueue(e, revision);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  gaoxin::BlockTerminationSignals();
-  gaoxin::InitConfig(argc, argv, "enterprise_server");
-
-  gaoxin::enterprise::ServiceOptions options;
-  options.thresholds.output_drop_percent = absl::GetFlag(FLAGS_alert_output_drop_percent);
-  options.thresholds.report_due_day = absl::GetFlag(FLAGS_alert_report_due_day);
-  options.import_batch_rows = std::max(1, absl::GetFlag(FLAGS_import_batch_rows));
-  if (auto s = gaoxin::enterprise::ValidateAlertThresholds(options.thresholds); !s.ok()) {
-    return Fail(s);
+// The NOT_REPORTED sweep and the directory republish, at start-up and then periodically, on a
+// thread of their own; stopped and joined when main returns.
+class Maintenance {
+ public:
+  Maintenance(gaoxin::enterprise::EnterpriseStore* store,
+              gaoxin::enterprise::DirectoryPublisher* publisher)
+      : thread_([this, store, publisher] { Loop(*store, *publisher); }) {}
+  ~Maintenance() {
+    stop_.Notify();
+    thread_.join();
   }
 
-  auto auth = gaoxin::AuthenticatorFromFlags();
-  if (!auth.ok()) return Fail(auth.status());
-
-  std::string db_path = absl::GetFlag(FLAGS_db);
-  if (db_path.empty()) db_path = "var/enterprise.db";
-  auto db = gaoxin::db::SqliteDatabase::Open(db_path);
-  if (!db.ok()) return Fail(db.status());
-  if (auto s = gaoxin::enterprise::EnterpriseStore::Migrate(**db); !s.ok()) return Fail(s);
-  gaoxin::LogEvent("db_ready").Int("commits", (*db)->commit_count()).Emit();
-
-  gaoxin::redis::RedisClient redis(
-      {absl::GetFlag(FLAGS_redis), absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms))});
-  gaoxin::redis::Cache cache(&redis, "enterprise", absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_s)));
-  // The directory gets its own connection so publishing never queues behind cache reads.
-  gaoxin::redis::RedisClient directory_redis(
-      {absl::GetFlag(FLAGS_redis), absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms))});
-  gaoxin::redis::EnterpriseDirectory directory(&directory_redis);
-  gaoxin::enterprise::DirectoryPublisher publisher(&directory);
-
-  auto clock = [] { return absl::Now(); };
-  gaoxin::enterprise::EnterpriseStore store(db->get(), clock, options.thresholds);
-  store.SetDirectoryHook([&publisher](const gaoxin::enterprise::v1::Enterprise& e,
-                                      int64_t revision) { publisher.Enqueue(e, revision); });
-  gaoxin::enterprise::EnterpriseServiceImpl service(&store, auth->get(), &cache, clock, options);
-
-  // Maintenance: the NOT_REPORTED sweep and the directory republish, at start-up and then
-  // periodically, off the request path.
-  absl::Notification stop;
-  std::thread maintenance([&] {
+ private:
+  void Loop(gaoxin::enterprise::EnterpriseStore& store,
+            gaoxin::enterprise::DirectoryPublisher& publisher) {
     const int sweep_s = absl::GetFlag(FLAGS_alert_sweep_interval_s);
     const int republish_s = absl::GetFlag(FLAGS_directory_republish_interval_s);
     const int lookback = absl::GetFlag(FLAGS_alert_sweep_lookback_months);
     absl::Time next_sweep = absl::Now();
     absl::Time next_republish = absl::Now();
-    while (!stop.HasBeenNotified()) {
+    while (!stop_.HasBeenNotified()) {
       const absl::Time now = absl::Now();
       if (next_republish <= now) {
         RepublishDirectory(store, publisher);
@@ -121,27 +86,56 @@ int main(int argc, char** argv) {
         }
         next_sweep = sweep_s > 0 ? now + absl::Seconds(sweep_s) : absl::InfiniteFuture();
       }
-      stop.WaitForNotificationWithTimeout(
-          std::min(next_sweep, next_republish) - absl::Now() + absl::Milliseconds(1));
+      stop_.WaitForNotificationWithTimeout(std::min(next_sweep, next_republish) - absl::Now() +
+                                           absl::Milliseconds(1));
     }
-  });
+  }
+
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gaoxin::BlockTerminationSignals();
+  gaoxin::InitConfig(argc, argv, "enterprise_server");
+
+  gaoxin::enterprise::ServiceOptions options;
+  options.thresholds.output_drop_percent = absl::GetFlag(FLAGS_alert_output_drop_percent);
+  options.thresholds.report_due_day = absl::GetFlag(FLAGS_alert_report_due_day);
+  options.import_batch_rows = std::max(1, absl::GetFlag(FLAGS_import_batch_rows));
+  if (auto s = gaoxin::enterprise::ValidateAlertThresholds(options.thresholds); !s.ok()) {
+    return gaoxin::FailStartup(s);
+  }
+
+  auto auth = gaoxin::AuthenticatorFromFlags();
+  if (!auth.ok()) return gaoxin::FailStartup(auth.status());
+  auto db = gaoxin::OpenStore("enterprise", &gaoxin::enterprise::EnterpriseStore::Migrate);
+  if (!db.ok()) return gaoxin::FailStartup(db.status());
+
+  auto redis = gaoxin::RedisFromFlags();
+  gaoxin::redis::Cache cache(redis.get(), "enterprise",
+                             absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_s)));
+  // The directory gets its own connection so publishing never queues behind cache reads.
+  auto directory_redis = gaoxin::RedisFromFlags();
+  gaoxin::redis::EnterpriseDirectory directory(directory_redis.get());
+  gaoxin::enterprise::DirectoryPublisher publisher(&directory);
+
+  auto clock = [] { return absl::Now(); };
+  gaoxin::enterprise::EnterpriseStore store(db->get(), clock, options.thresholds);
+  store.SetDirectoryHook([&publisher](const gaoxin::enterprise::v1::Enterprise& e,
+                                      int64_t revision) { publisher.Enqueue(e, revision); });
+  gaoxin::enterprise::EnterpriseServiceImpl service(&store, auth->get(), &cache, clock, options);
+  Maintenance maintenance(&store, &publisher);
 
   gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(
       "gaoxin.enterprise.v1.EnterpriseService", 50052, auth->get()));
   server.AddService(&service);
-  if (auto s = server.Start(); !s.ok()) {
-    stop.Notify();
-    maintenance.join();
-    return Fail(s);
-  }
-  const int code = server.RunUntilSignal();
-  stop.Notify();
-  maintenance.join();
-  gaoxin::LogEvent("db_stats")
-      .Int("commits", (*db)->commit_count())
-      .Int("directory_published", publisher.published())
-      .Int("directory_failed", publisher.failed())
+  const int code = gaoxin::ServeUntilSignal(server, /*feed=*/nullptr, db->get());
+  gaoxin::LogEvent("directory_stats")
+      .Int("published", publisher.published())
+      .Int("failed", publisher.failed())
       .Emit();
-  gaoxin::FlushLogs();
   return code;
 }
