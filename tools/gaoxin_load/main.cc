@@ -61,6 +61,8 @@ const std::map<std::string, Factory>& Scenarios() {
       {"echo", &NewEchoScenario},
       {"get_lead", &NewGetLeadScenario},
       {"create_lead", &NewCreateLeadScenario},
+      {"create_case", &NewCreateCaseScenario},
+      {"list_overdue_cases", &NewListOverdueCasesScenario},
   };
   return *kScenarios;
 }

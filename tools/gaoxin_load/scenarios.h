@@ -16,6 +16,10 @@ std::unique_ptr<Scenario> NewEchoScenario();
 std::unique_ptr<Scenario> NewGetLeadScenario();
 // LeadService/CreateLead, each call with its own request_id (a durable commit each).
 std::unique_ptr<Scenario> NewCreateLeadScenario();
+// PetitionService/CreateCase, unique request_id and ID number per call (petition_scenarios.cc).
+std::unique_ptr<Scenario> NewCreateCaseScenario();
+// PetitionService/ListCases(overdue_only) paging, over --petition_preload cases made in setup.
+std::unique_ptr<Scenario> NewListOverdueCasesScenario();
 
 // A valid CreateLeadRequest for lead number `n` (create_lead and get_lead's setup share it).
 leads::v1::CreateLeadRequest SampleCreateLeadRequest(const std::string& request_id, int n);
