@@ -13,6 +13,7 @@
 #include "common/client.h"
 #include "common/errors.h"
 #include "common/grpc_status.h"
+#include "common/watch/resume_loop.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 
 ABSL_DECLARE_FLAG(std::string, stage);
@@ -39,7 +40,7 @@ int WatchLeads() {
     base.set_stage(s);
   }
   auto stub = leads::v1::LeadService::NewStub(MakeChannel(absl::GetFlag(FLAGS_leads_addr)));
-  absl::Status s = ResumeLoop(
+  absl::Status s = watch::ResumeLoop(
       "leads",
       [&](int64_t* since) -> absl::Status {
         grpc::ClientContext ctx;
@@ -103,36 +104,6 @@ std::string LeadsPanel(const leads::v1::YearSummary& s) {
 
 }  // namespace
 
-absl::Status ResumeLoop(const std::string& what,
-                        const std::function<absl::Status(int64_t* since)>& open_and_read,
-                        int64_t since, const std::function<bool()>& stop) {
-  absl::Duration backoff = absl::Milliseconds(200);
-  while (!stop()) {
-    const int64_t before = since;
-    absl::Status s = open_and_read(&since);
-    if (stop()) return absl::OkStatus();
-    switch (s.code()) {
-      case absl::StatusCode::kOutOfRange:
-        std::cerr << what << ": " << s.message() << " — continuing from now\n";
-        since = 0;
-        break;
-      case absl::StatusCode::kUnavailable:
-      case absl::StatusCode::kResourceExhausted:
-      case absl::StatusCode::kDeadlineExceeded:
-      case absl::StatusCode::kInternal:
-      case absl::StatusCode::kCancelled:
-      case absl::StatusCode::kOk:
-        break;
-      default:
-        return s;  // bad request, no permission: retrying will not help
-    }
-    if (since > before) backoff = absl::Milliseconds(200);
-    absl::SleepFor(backoff);
-    backoff = std::min(backoff * 2, absl::Seconds(5));
-  }
-  return absl::OkStatus();
-}
-
 int RunWatch(const Args& args) {
   constexpr char kUsage[] =
       "gaoxinctl watch leads [--since=REV] [--stage=S] [--progress] [--json]";
@@ -147,7 +118,7 @@ int RunDashboard(const Args& args) {
   std::vector<std::thread> panels;
   panels.emplace_back([&] {
     auto stub = leads::v1::LeadService::NewStub(MakeChannel(absl::GetFlag(FLAGS_leads_addr)));
-    absl::Status s = ResumeLoop(
+    absl::Status s = watch::ResumeLoop(
         "leads",
         [&](int64_t* since) -> absl::Status {
           grpc::ClientContext ctx;
