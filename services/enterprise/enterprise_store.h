@@ -29,6 +29,7 @@
 #include "services/enterprise/domain/alert_rules.h"
 #include "services/enterprise/domain/cultivation.h"
 #include "services/enterprise/domain/industry_structure.h"
+#include "services/enterprise/domain/report_series.h"
 
 namespace gaoxin::enterprise {
 
@@ -139,10 +140,16 @@ class EnterpriseStore {
     bool changed = false;
     std::string report_id;
   };
+  // Files `report` as the next revision of its period unless identical to the current one, and
+  // runs the alert rules. `check_late_alert`: also settle an open NOT_REPORTED alert of the period.
   absl::StatusOr<FileOutcome> FileReportTx(db::Transaction& tx, const v1::Enterprise& e,
-                                           v1::MonthlyReport report, absl::Time now);
+                                           v1::MonthlyReport report, absl::Time now,
+                                           bool check_late_alert);
+  // `series` holds the enterprise's output for period − 12, period and period + 12 (when filed).
   absl::Status EvaluateAlertsTx(db::Transaction& tx, const v1::Enterprise& e,
-                                absl::CivilMonth period, absl::Time now);
+                                const ReportSeries& series, absl::CivilMonth period,
+                                absl::Time now, bool check_late_alert);
+  absl::StatusOr<bool> AnyOpenNotReportedTx(db::Transaction& tx);
   absl::StatusOr<bool> OpenAlertTx(db::Transaction& tx, v1::Alert alert, absl::Time now);
   absl::StatusOr<v1::MonthlyReport> ReportById(db::Transaction& tx, const std::string& id);
   absl::Status SaveTitles(db::Transaction& tx, const v1::Enterprise& e);

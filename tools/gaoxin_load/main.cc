@@ -61,6 +61,8 @@ const std::map<std::string, Factory>& Scenarios() {
       {"echo", &NewEchoScenario},
       {"get_lead", &NewGetLeadScenario},
       {"create_lead", &NewCreateLeadScenario},
+      {"industry_structure", &NewIndustryStructureScenario},
+      {"import_100k", &NewImport100kScenario},
       {"create_case", &NewCreateCaseScenario},
       {"list_overdue_cases", &NewListOverdueCasesScenario},
   };

@@ -21,6 +21,12 @@ std::unique_ptr<Scenario> NewCreateCaseScenario();
 // PetitionService/ListCases(overdue_only) paging, over --petition_preload cases made in setup.
 std::unique_ptr<Scenario> NewListOverdueCasesScenario();
 
+// EnterpriseService/GetIndustryStructure over --enterprise_count enterprises × --enterprise_years
+// years of monthly reports (enterprise_scenarios.cc).
+std::unique_ptr<Scenario> NewIndustryStructureScenario();
+// EnterpriseService/ImportMonthlyReports: one call = one stream of --enterprise_import_rows rows.
+std::unique_ptr<Scenario> NewImport100kScenario();
+
 // A valid CreateLeadRequest for lead number `n` (create_lead and get_lead's setup share it).
 leads::v1::CreateLeadRequest SampleCreateLeadRequest(const std::string& request_id, int n);
 
