@@ -712,6 +712,8 @@ absl::Status LoadEnterpriseDemo(const std::string& dir) {
     ev1::Enterprise out;
     grpc::ClientContext ctx;
     Prepare(&ctx);
+    // The server may still be starting (deploy/run-suite.sh starts every service at once).
+    ctx.set_wait_for_ready(true);
     RETURN_IF_ERROR(WithContext(FromGrpcStatus(stub->CreateEnterprise(&ctx, req, &out)), what));
     ++created;
   }
