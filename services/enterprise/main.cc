@@ -12,9 +12,11 @@
 #include "common/redis/enterprise_directory.h"
 #include "common/server.h"
 #include "common/service_main.h"
+#include "common/status_macros.h"
 #include "services/enterprise/directory_publisher.h"
 #include "services/enterprise/enterprise_service.h"
 #include "services/enterprise/enterprise_store.h"
+#include "services/enterprise/leads_consumer.h"
 
 ABSL_FLAG(int32_t, alert_output_drop_percent, 20,
           "OUTPUT_DROP alert when a key enterprise's monthly output fell by at least this "
@@ -29,6 +31,12 @@ ABSL_FLAG(int32_t, directory_republish_interval_s, 600,
           "seconds between full republishes of the enterprise directory to Redis (also at "
           "start-up); 0 = start-up only");
 ABSL_FLAG(int32_t, import_batch_rows, 1000, "ImportMonthlyReports: rows per unit of work");
+ABSL_FLAG(std::string, leads_addr, "",
+          "leads service to follow for leads reaching ABOVE_SCALE (入规), which become above-scale "
+          "enterprises here; empty = do not follow");
+ABSL_FLAG(std::string, leads_token, "",
+          "bearer token (role leads.reader) for following the leads service; prefer the "
+          "environment twin GAOXIN_LEADS_TOKEN");
 
 namespace {
 
@@ -111,7 +119,10 @@ int main(int argc, char** argv) {
 
   auto auth = gaoxin::AuthenticatorFromFlags();
   if (!auth.ok()) return gaoxin::FailStartup(auth.status());
-  auto db = gaoxin::OpenStore("enterprise", &gaoxin::enterprise::EnterpriseStore::Migrate);
+  auto db = gaoxin::OpenStore("enterprise", [](gaoxin::db::Database& d) -> absl::Status {
+    RETURN_IF_ERROR(gaoxin::enterprise::EnterpriseStore::Migrate(d));
+    return gaoxin::enterprise::LeadsConsumer::Migrate(d);
+  });
   if (!db.ok()) return gaoxin::FailStartup(db.status());
 
   auto redis = gaoxin::RedisFromFlags();
@@ -128,6 +139,10 @@ int main(int argc, char** argv) {
                                       int64_t revision) { publisher.Enqueue(e, revision); });
   gaoxin::enterprise::EnterpriseServiceImpl service(&store, auth->get(), &cache, clock, options);
   Maintenance maintenance(&store, &publisher);
+  // Leads reaching 入规 become above-scale enterprises here (at least once, idempotent).
+  gaoxin::enterprise::LeadsConsumer leads_consumer(
+      db->get(), &store, {absl::GetFlag(FLAGS_leads_addr), absl::GetFlag(FLAGS_leads_token)});
+  leads_consumer.Start();
 
   gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(
       "gaoxin.enterprise.v1.EnterpriseService", 50052, auth->get()));
