@@ -7,6 +7,9 @@
 // Self-contained: starts leads_server on a free loopback port with a temporary database, runs
 // echo, get_lead and create_lead with RPC logging on and off, and prints the comparison:
 //   gaoxin_load --spawn_server=build/services/leads/leads_server
+// Watch fan-out (2,000 WatchLeads streams, 200 changes/s; latency, exactness, server memory):
+//   gaoxin_load --spawn_server=build/services/leads/leads_server --scenario=watch_leads
+//       --spawn_log_rpcs=false --watchers=2000 --watch_rate=200 --duration_s=20
 #include <unistd.h>
 
 #include <cstdio>
@@ -32,7 +35,7 @@
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "server address (loopback unless --allow_remote)");
 ABSL_FLAG(std::string, token, "", "bearer token (needs the scenario's roles)");
 ABSL_FLAG(std::string, scenario, "echo,get_lead,create_lead",
-          "comma-separated scenarios: echo, get_lead, create_lead");
+          "comma-separated scenarios: echo, get_lead, create_lead, watch_leads");
 ABSL_FLAG(int32_t, concurrency, 64, "simulated clients, each with one call in flight");
 ABSL_FLAG(int32_t, channels, 2, "HTTP/2 connections the clients are spread over");
 ABSL_FLAG(double, duration_s, 10, "measurement window per scenario, seconds (at most 600)");
@@ -44,6 +47,14 @@ ABSL_FLAG(std::string, spawn_server, "",
           "(one fresh server per scenario) and print the comparison");
 ABSL_FLAG(std::string, spawn_log_rpcs, "both",
           "with --spawn_server: run the spawned server with --log_rpcs=true, false, or both");
+ABSL_FLAG(std::string, spawn_server_args, "",
+          "with --spawn_server: extra server flags, comma-separated (e.g. --watch_poll_ms=50)");
+ABSL_FLAG(int32_t, watchers, 2000, "watch_leads: concurrent WatchLeads streams");
+ABSL_FLAG(int32_t, watch_streams_per_channel, 90,
+          "watch_leads: streams per HTTP/2 connection (connections = watchers / this, rounded up)");
+ABSL_FLAG(double, watch_rate, 200, "watch_leads: leads created per second while watching");
+ABSL_FLAG(double, watch_drain_s, 10,
+          "watch_leads: after the last write, how long to wait for the last deliveries");
 ABSL_FLAG(bool, keep_temp, false, "with --spawn_server: keep the temporary directory (db, logs)");
 
 namespace gaoxin::load {
@@ -126,6 +137,19 @@ void PrintComparison(const std::vector<LoadResult>& results, const std::vector<s
   }
 }
 
+constexpr char kWatchLeads[] = "watch_leads";
+
+WatchLeadsOptions WatchOptionsFromFlags() {
+  WatchLeadsOptions o;
+  o.watchers = absl::GetFlag(FLAGS_watchers);
+  o.streams_per_channel = absl::GetFlag(FLAGS_watch_streams_per_channel);
+  o.rate = absl::GetFlag(FLAGS_watch_rate);
+  o.warmup = absl::Seconds(std::clamp(absl::GetFlag(FLAGS_warmup_s), 0.0, 600.0));
+  o.duration = absl::Seconds(std::clamp(absl::GetFlag(FLAGS_duration_s), 0.1, 600.0));
+  o.drain = absl::Seconds(std::clamp(absl::GetFlag(FLAGS_watch_drain_s), 0.0, 600.0));
+  return o;
+}
+
 int RunAgainstTarget() {
   const std::string target = absl::GetFlag(FLAGS_target);
   if (!IsLoopback(target) && !absl::GetFlag(FLAGS_allow_remote)) {
@@ -139,6 +163,13 @@ int RunAgainstTarget() {
   std::vector<LoadResult> results;
   PrintHeader();
   for (const std::string& name : ScenarioNames()) {
+    if (name == kWatchLeads) {
+      WatchLeadsResult w;
+      absl::Status s = RunWatchLeads(env, WatchOptionsFromFlags(), &w);
+      PrintWatchLeadsResult(w);
+      if (!s.ok()) return Fail(s.ToString());
+      continue;
+    }
     auto scenario = Scenarios().at(name)();
     LoadResult r;
     if (absl::Status s = RunLoad(*scenario, env, OptionsFromFlags(), &r); !s.ok()) {
@@ -192,11 +223,13 @@ int RunSpawned() {
       // and the commit count belongs to this scenario alone.
       const std::string db = absl::StrCat(dir, "/leads-", run, ".db");
       const std::string log = absl::StrCat(dir, "/server-", run, ".log");
-      auto server = ServerProcess::Start(
-          binary,
-          {"--serve_echo", "--tokens_file=" + tokens_file, "--db=" + db, "--log_rpcs=" + mode,
-           "--redis="},
-          log, absl::Seconds(15));
+      std::vector<std::string> server_args = {"--serve_echo", "--tokens_file=" + tokens_file,
+                                              "--db=" + db, "--log_rpcs=" + mode, "--redis="};
+      for (absl::string_view a :
+           absl::StrSplit(absl::GetFlag(FLAGS_spawn_server_args), ',', absl::SkipEmpty())) {
+        server_args.emplace_back(a);
+      }
+      auto server = ServerProcess::Start(binary, server_args, log, absl::Seconds(15));
       if (!server.ok()) {
         exit_code = Fail(server.status().ToString());
         break;
@@ -209,6 +242,23 @@ int RunSpawned() {
       LoadOptions options = OptionsFromFlags();
       ServerProcess* proc = server->get();
       options.server_cpu_seconds = [proc] { return proc->CpuSeconds(); };
+      if (name == kWatchLeads) {
+        WatchLeadsOptions wo = WatchOptionsFromFlags();
+        wo.server_cpu_seconds = options.server_cpu_seconds;
+        wo.server_rss_kb = [proc] { return proc->RssKb(); };
+        WatchLeadsResult w;
+        w.label = absl::StrCat(label, server_args.size() > 5 ? " +" : "",
+                               absl::GetFlag(FLAGS_spawn_server_args));
+        absl::Status s = RunWatchLeads(env, wo, &w);
+        env.channels.clear();
+        (*server)->Stop(absl::Seconds(15));
+        PrintWatchLeadsResult(w);
+        if (!s.ok()) {
+          exit_code = Fail(s.ToString());
+          break;
+        }
+        continue;
+      }
       auto scenario = Scenarios().at(name)();
       LoadResult r;
       r.label = label;
@@ -249,7 +299,7 @@ int main(int argc, char** argv) {
   std::vector<char*> positional = gaoxin::InitCliConfig(argc, argv, gaoxin::load::kUsage);
   if (positional.size() > 1) return gaoxin::load::Fail(gaoxin::load::kUsage);
   for (const std::string& name : gaoxin::load::ScenarioNames()) {
-    if (gaoxin::load::Scenarios().count(name) == 0) {
+    if (name != gaoxin::load::kWatchLeads && gaoxin::load::Scenarios().count(name) == 0) {
       return gaoxin::load::Fail(absl::StrCat("unknown scenario '", name, "'"));
     }
   }

@@ -30,6 +30,8 @@ class ServerProcess {
   int port() const { return port_; }
   // User + system CPU seconds the process has used so far.
   double CpuSeconds() const;
+  // Resident memory (VmRSS) in KB, -1 when unknown.
+  int64_t RssKb() const;
   // SIGTERM, wait up to `grace`, then SIGKILL. Idempotent.
   void Stop(absl::Duration grace);
   // The whole log so far.
