@@ -65,7 +65,9 @@ start() {  # name port binary [flags...]
   echo $! >"$VAR/$name.pid"
 }
 start leads 50051 "$BIN/services/leads/leads_server"
-start enterprise 50052 "$BIN/services/enterprise/enterprise_server"
+# Enterprise follows the leads service: leads reaching 入规 become above-scale enterprises.
+GAOXIN_LEADS_TOKEN="$TOKEN" start enterprise 50052 "$BIN/services/enterprise/enterprise_server" \
+  --leads_addr=127.0.0.1:50051
 # Petition asks the enterprise service about USCCs missing from the Redis directory; its token
 # goes by environment, not the command line, so it does not show in `ps`.
 GAOXIN_ENTERPRISE_TOKEN="$TOKEN" start petition 50053 "$BIN/services/petition/petition_server" \
