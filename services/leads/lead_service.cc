@@ -8,45 +8,11 @@
 #include "common/rpc.h"
 #include "common/server.h"
 #include "common/status_macros.h"
+#include "common/validation.h"
 #include "services/leads/domain/lead_rules.h"
 #include "services/leads/domain/year_summary.h"
 
 namespace gaoxin::leads {
-namespace {
-
-absl::Status CheckId(absl::string_view id, absl::string_view prefix, absl::string_view field) {
-  if (id.empty()) return InvalidField(field, "is required");
-  if (!IsValidId(id, prefix)) {
-    return InvalidField(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckOptionalId(absl::string_view id, absl::string_view prefix,
-                             absl::string_view field) {
-  return id.empty() ? absl::OkStatus() : CheckId(id, prefix, field);
-}
-
-absl::Status CheckYear(int year, absl::string_view field, bool required) {
-  if (year == 0 && !required) return absl::OkStatus();
-  if (year < 1900 || year > 2200) return InvalidField(field, "must be a year in 1900..2200");
-  return absl::OkStatus();
-}
-
-void CheckRequestId(const std::string& request_id, FieldViolations* v) {
-  if (request_id.size() > 100) v->Add("request_id", "must be at most 100 bytes");
-}
-
-void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
-               FieldViolations* v) {
-  if (required && text.empty()) {
-    v->Add(field, "is required");
-  } else if (text.size() > max) {
-    v->Add(field, absl::StrCat("must be at most ", max, " bytes"));
-  }
-}
-
-}  // namespace
 
 LeadServiceImpl::LeadServiceImpl(LeadStore* store, const Authenticator* auth, redis::Cache* cache,
                                  watch::ChangeFeed* feed, LeadStore::Clock clock,
