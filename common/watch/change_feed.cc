@@ -224,7 +224,7 @@ absl::Status ChangeFeed::CheckResumable(int64_t since) {
                                     head_.load(), "; re-list, then watch from the list's revision"));
     }
   }
-  absl::MutexLock lock(&ring_mu_);
+  absl::ReaderMutexLock lock(&ring_mu_);
   if (since < compacted_below_) {
     return MakeError(absl::StatusCode::kOutOfRange, "REVISION_COMPACTED",
                      absl::StrCat("changes after revision ", since,
@@ -240,7 +240,8 @@ absl::StatusOr<std::vector<EventPtr>> ChangeFeed::ReadAfter(int64_t after, int m
   const int64_t head = head_.load();
   if (after >= head) return out;
   {
-    absl::MutexLock lock(&ring_mu_);
+    // Shared: every watcher reads here on every wake; only the tailer and compaction write.
+    absl::ReaderMutexLock lock(&ring_mu_);
     if (after >= ring_floor_) {
       auto it = std::upper_bound(ring_.begin(), ring_.end(), after,
                                  [](int64_t rev, const EventPtr& e) { return rev < e->revision; });

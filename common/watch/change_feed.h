@@ -24,6 +24,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -44,6 +45,30 @@ struct ChangeEvent {
   // The resource's new state, serialized.
   std::string state;
   absl::Time time;
+
+  // Work every watcher would otherwise repeat for this event (decoding `state`, encoding the
+  // change for the wire): `make()` runs once, for the first watcher that asks; the others share
+  // its result for as long as the event lives (in the ring, or in a batch being built). `tag`
+  // tells results of different kinds apart: the address of a static in the caller.
+  //   static const char kTag = 0;
+  //   auto change = e.Memo<PreparedChange>(&kTag, [&] { return Prepare(e); });
+  template <typename T, typename Make>
+  std::shared_ptr<const T> Memo(const void* tag, Make make) const {
+    std::lock_guard<std::mutex> lock(memo_mu_);
+    for (const auto& [t, value] : memo_) {
+      if (t == tag) return std::static_pointer_cast<const T>(value);
+    }
+    auto value = std::make_shared<const T>(make());
+    memo_.emplace_back(tag, value);
+    return value;
+  }
+
+ private:
+  // A std::mutex, not absl::Mutex: it is taken while a watcher holds its own lock, and absl's
+  // deadlock detection (on in Debian's build) would record a lock-order edge for every
+  // (watcher, event) pair: millions of graph edges at 2,000 watchers.
+  mutable std::mutex memo_mu_;
+  mutable std::vector<std::pair<const void*, std::shared_ptr<const void>>> memo_;  // memo_mu_
 };
 using EventPtr = std::shared_ptr<const ChangeEvent>;
 

@@ -76,6 +76,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>, public Fee
     {
       absl::MutexLock lock(&mu_);
       writing_ = false;
+      // Free the sent message now (Clear() would keep every change's storage for reuse): an idle
+      // watcher then holds no message at all, a busy one only the one it is building.
+      response_ = Response();
       if (!ok) {
         // The client went away; OnDone follows.
         finished_ = true;

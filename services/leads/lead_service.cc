@@ -9,6 +9,7 @@
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "common/validation.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "services/leads/domain/lead_rules.h"
 #include "services/leads/domain/year_summary.h"
 
@@ -415,6 +416,32 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetYearSummary(
   });
 }
 
+namespace {
+
+// A lead change as every watcher of it gets it.
+struct PreparedLeadChange {
+  bool valid = false;  // false: the state did not decode (never sent)
+  v1::Stage stage = v1::STAGE_UNSPECIFIED;
+  common::v1::IndustryChain chain = common::v1::INDUSTRY_CHAIN_UNSPECIFIED;
+  std::string wire;  // the serialized LeadChange
+};
+
+PreparedLeadChange PrepareLeadChange(const watch::ChangeEvent& e) {
+  PreparedLeadChange out;
+  v1::LeadChange change;
+  if (!change.mutable_lead()->ParseFromString(e.state)) return out;
+  change.set_revision(e.revision);
+  change.set_kind(static_cast<common::v1::ChangeKind>(e.kind));
+  *change.mutable_change_time() = ToTimestamp(e.time);
+  out.valid = true;
+  out.stage = change.lead().stage();
+  out.chain = change.lead().industry_chain();
+  out.wire = change.SerializeAsString();
+  return out;
+}
+
+}  // namespace
+
 grpc::ServerWriteReactor<v1::WatchLeadsResponse>* LeadServiceImpl::WatchLeads(
     grpc::CallbackServerContext* ctx, const v1::WatchLeadsRequest* request) {
   absl::Status ok = auth_->Authorize(ctx, kLeadsReader).status();
@@ -431,17 +458,19 @@ grpc::ServerWriteReactor<v1::WatchLeadsResponse>* LeadServiceImpl::WatchLeads(
       feed_, request->since_revision(), watch_options_,
       [stage, chain](const watch::ChangeEvent& e, v1::WatchLeadsResponse* out) {
         if (e.resource_type != "lead") return false;
-        v1::LeadChange change;
-        if (!change.mutable_lead()->ParseFromString(e.state)) return false;
-        if (stage != v1::STAGE_UNSPECIFIED && change.lead().stage() != stage) return false;
-        if (chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED &&
-            change.lead().industry_chain() != chain) {
+        // Decoded and encoded once per change, not once per watcher.
+        static const char kTag = 0;
+        auto change = e.Memo<PreparedLeadChange>(&kTag, [&e] { return PrepareLeadChange(e); });
+        if (!change->valid) return false;
+        if (stage != v1::STAGE_UNSPECIFIED && change->stage != stage) return false;
+        if (chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED && change->chain != chain) {
           return false;
         }
-        change.set_revision(e.revision);
-        change.set_kind(static_cast<common::v1::ChangeKind>(e.kind));
-        *change.mutable_change_time() = ToTimestamp(e.time);
-        *out->add_changes() = std::move(change);
+        // Appended already encoded: on the wire this is exactly one `changes` entry (clients
+        // parse it as such; field order does not matter to protobuf), and gRPC's serialization
+        // of the message is a copy instead of re-encoding every lead for every watcher.
+        out->GetReflection()->MutableUnknownFields(out)->AddLengthDelimited(
+            v1::WatchLeadsResponse::kChangesFieldNumber, change->wire);
         return true;
       },
       [](int64_t revision, v1::WatchLeadsResponse* out) { out->set_revision(revision); });
