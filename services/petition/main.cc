@@ -8,11 +8,10 @@
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "common/config.h"
-#include "common/db/sqlite_database.h"
-#include "common/log.h"
 #include "common/redis/enterprise_directory.h"
-#include "common/redis/redis_client.h"
 #include "common/server.h"
+#include "common/service_main.h"
+#include "common/watch/watch_flags.h"
 #include "services/petition/enterprise_lookup.h"
 #include "services/petition/petition_service.h"
 #include "services/petition/petition_store.h"
@@ -31,27 +30,17 @@ ABSL_FLAG(int32_t, max_extension_days, 30, "longest single extension of the hand
 ABSL_FLAG(int32_t, review_request_days, 30, "days after an answer to request a review");
 ABSL_FLAG(int32_t, review_decide_days, 30, "days to decide a requested review");
 
-namespace {
-
-int Fail(const absl::Status& status) {
-  gaoxin::LogEvent("startup_failed", "error").Str("error", status.ToString()).Emit();
-  gaoxin::FlushLogs();
-  return 1;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   gaoxin::BlockTerminationSignals();
   gaoxin::InitConfig(argc, argv, "petition_server");
 
   auto auth = gaoxin::AuthenticatorFromFlags();
-  if (!auth.ok()) return Fail(auth.status());
+  if (!auth.ok()) return gaoxin::FailStartup(auth.status());
 
   const std::string key_file = absl::GetFlag(FLAGS_pii_key_file);
   auto cipher = key_file.empty() ? gaoxin::petition::PiiCipher::LoadFromEnv("GAOXIN_PII_KEY")
                                  : gaoxin::petition::PiiCipher::LoadFromFile(key_file);
-  if (!cipher.ok()) return Fail(cipher.status());
+  if (!cipher.ok()) return gaoxin::FailStartup(cipher.status());
 
   gaoxin::petition::DeadlinePolicy policy;
   policy.accept_days = absl::GetFlag(FLAGS_accept_days);
@@ -62,20 +51,19 @@ int main(int argc, char** argv) {
   for (int days : {policy.accept_days, policy.handle_days, policy.max_extension_days,
                    policy.review_request_days, policy.review_decide_days}) {
     if (days < 1 || days > 3650) {
-      return Fail(absl::InvalidArgumentError("deadline flags must be between 1 and 3650 days"));
+      return gaoxin::FailStartup(
+          absl::InvalidArgumentError("deadline flags must be between 1 and 3650 days"));
     }
   }
 
-  std::string db_path = absl::GetFlag(FLAGS_db);
-  if (db_path.empty()) db_path = "var/petition.db";
-  auto db = gaoxin::db::SqliteDatabase::Open(db_path);
-  if (!db.ok()) return Fail(db.status());
-  if (auto s = gaoxin::petition::PetitionStore::Migrate(**db); !s.ok()) return Fail(s);
-  gaoxin::LogEvent("db_ready").Int("commits", (*db)->commit_count()).Emit();
+  auto store_db = gaoxin::OpenStore("petition", &gaoxin::petition::PetitionStore::Migrate);
+  if (!store_db.ok()) return gaoxin::FailStartup(store_db.status());
+  // The store writes through live->db, so each local commit wakes the change feed at once.
+  auto live = gaoxin::StartLiveStore(store_db->get(), "petition");
+  if (!live.ok()) return gaoxin::FailStartup(live.status());
 
-  gaoxin::redis::RedisClient redis(
-      {absl::GetFlag(FLAGS_redis), absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms))});
-  gaoxin::redis::EnterpriseDirectory directory(&redis);
+  auto redis = gaoxin::RedisFromFlags();
+  gaoxin::redis::EnterpriseDirectory directory(redis.get());
   gaoxin::petition::DirectoryResolver::Options lookup_options;
   lookup_options.enterprise_addr = absl::GetFlag(FLAGS_enterprise_addr);
   lookup_options.token = absl::GetFlag(FLAGS_enterprise_token);
@@ -83,15 +71,15 @@ int main(int argc, char** argv) {
   gaoxin::petition::DirectoryResolver enterprises(&directory, lookup_options);
 
   auto clock = [] { return absl::Now(); };
-  gaoxin::petition::PetitionStore store(db->get(), &*cipher, policy, clock);
-  gaoxin::petition::PetitionServiceImpl service(&store, auth->get(), &*cipher, &enterprises);
+  gaoxin::petition::PetitionStore store(live->db.get(), &*cipher, policy, clock);
+  gaoxin::petition::PetitionServiceImpl service(&store, auth->get(), &*cipher, &enterprises,
+                                                live->feed.get(),
+                                                gaoxin::watch::WatchOptionsFromFlags(),
+                                                gaoxin::watch::SummaryOptionsFromFlags());
 
   gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(
       "gaoxin.petition.v1.PetitionService", 50053, auth->get()));
   server.AddService(&service);
-  if (auto s = server.Start(); !s.ok()) return Fail(s);
-  const int code = server.RunUntilSignal();
-  gaoxin::LogEvent("db_stats").Int("commits", (*db)->commit_count()).Emit();
-  gaoxin::FlushLogs();
-  return code;
+  // Watch streams end (UNAVAILABLE) before the server drains.
+  return gaoxin::ServeUntilSignal(server, live->feed.get(), store_db->get());
 }

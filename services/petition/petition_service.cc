@@ -1,17 +1,23 @@
 #include "services/petition/petition_service.h"
 
+#include <algorithm>
 #include <memory>
+#include <mutex>
 #include <utility>
+
+#include "absl/container/flat_hash_set.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/pagination.h"
 #include "common/rpc.h"
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "services/petition/domain/case_input.h"
+#include "services/petition/domain/derived_fields.h"
 #include "services/petition/domain/identity_codes.h"
 #include "services/petition/domain/ledger_stats.h"
 #include "services/petition/domain/masking.h"
@@ -89,8 +95,17 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
 }  // namespace
 
 PetitionServiceImpl::PetitionServiceImpl(PetitionStore* store, const Authenticator* auth,
-                                         const PiiCipher* cipher, EnterpriseResolver* enterprises)
-    : store_(store), auth_(auth), cipher_(cipher), enterprises_(enterprises) {}
+                                         const PiiCipher* cipher, EnterpriseResolver* enterprises,
+                                         watch::ChangeFeed* feed,
+                                         watch::WatchOptions watch_options,
+                                         watch::SummaryOptions summary_options)
+    : store_(store),
+      auth_(auth),
+      cipher_(cipher),
+      enterprises_(enterprises),
+      feed_(feed),
+      watch_options_(watch_options),
+      summary_options_(summary_options) {}
 
 // --- ledgers -----------------------------------------------------------------------------------
 
@@ -139,8 +154,11 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListLedgers(grpc::CallbackServerC
     RETURN_IF_ERROR(v.ToStatus());
     const std::string fingerprint = absl::StrCat("ledgers|", request->year(), "|", request->kind());
     ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
-    ASSIGN_OR_RETURN(auto result, store_->ListLedgers(request->year(), request->kind(), page));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto result,
+                     store_->ListLedgers(request->year(), request->kind(), page, &revision));
     for (auto& l : result.items) *response->add_ledgers() = std::move(l);
+    response->set_revision(revision);
     if (!result.next_after_key.empty()) {
       response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
     }
@@ -154,8 +172,10 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedgerStats(
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
     RETURN_IF_ERROR(CheckId(request->ledger_id(), "ledger", "ledger_id"));
-    ASSIGN_OR_RETURN(auto loaded, store_->LoadLedgerCases(request->ledger_id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto loaded, store_->LoadLedgerCases(request->ledger_id(), &revision));
     *response = ComputeLedgerStats(loaded.first, loaded.second, store_->policy(), store_->Today());
+    response->set_revision(revision);
     return absl::OkStatus();
   });
 }
@@ -277,9 +297,11 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
                      filter.leader, "|", filter.department, "|", filter.overdue_only, "|",
                      filter.id_hash);
     ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
-    ASSIGN_OR_RETURN(auto result, store_->ListCases(filter, page));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto result, store_->ListCases(filter, page, &revision));
     auto out = std::make_shared<v1::ListCasesResponse>();
     for (auto& c : result.items) *out->add_cases() = std::move(c);
+    out->set_revision(revision);
     if (!result.next_after_key.empty()) {
       out->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
     }
@@ -497,8 +519,10 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServer
         absl::StrCat("meetings|", filter.kind, "|", filter.case_id, "|",
                      absl::FormatCivilTime(filter.start), "|", absl::FormatCivilTime(filter.end));
     ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
-    ASSIGN_OR_RETURN(auto result, store_->ListMeetings(filter, page));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto result, store_->ListMeetings(filter, page, &revision));
     for (auto& m : result.items) *response->add_meetings() = std::move(m);
+    response->set_revision(revision);
     if (!result.next_after_key.empty()) {
       response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
     }
@@ -534,6 +558,126 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
     }
     return absl::OkStatus();
   });
+}
+
+// --- live updates ------------------------------------------------------------------------------
+
+namespace {
+
+struct WatchCaseFilter {
+  v1::CaseStatus status = v1::CASE_STATUS_UNSPECIFIED;
+  std::string ledger_id;
+  std::string department;
+  std::string category;
+
+  bool Matches(const v1::Case& c) const {
+    if (status != v1::CASE_STATUS_UNSPECIFIED && c.status() != status) return false;
+    if (!department.empty() && c.department() != department) return false;
+    if (!category.empty() && c.category() != category) return false;
+    if (!ledger_id.empty() &&
+        std::find(c.ledger_ids().begin(), c.ledger_ids().end(), ledger_id) ==
+            c.ledger_ids().end()) {
+      return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::WatchCasesResponse>* PetitionServiceImpl::WatchCases(
+    grpc::CallbackServerContext* ctx, const v1::WatchCasesRequest* request) {
+  absl::Status ok = auth_->Authorize(ctx, kPetitionReader).status();
+  if (ok.ok()) {
+    FieldViolations v;
+    if (!v1::CaseStatus_IsValid(request->status())) v.Add("status", "is not a known case status");
+    CheckOptionalId(request->ledger_id(), "ledger", "ledger_id", &v);
+    CheckText(request->department(), "department", 400, false, &v);
+    CheckText(request->category(), "category", 200, false, &v);
+    if (request->since_revision() < 0) v.Add("since_revision", "must not be negative");
+    ok = v.ToStatus();
+  }
+  if (!ok.ok()) return watch::FailedWatch<v1::WatchCasesResponse>(ok);
+  WatchCaseFilter filter;
+  filter.status = request->status();
+  filter.ledger_id = request->ledger_id();
+  filter.department = request->department();
+  filter.category = request->category();
+  // Runs on the feed's threads: nothing here may block (no audit write, see the header), and
+  // every path masks the petitioner.
+  return watch::StartWatch<v1::WatchCasesResponse>(
+      feed_, request->since_revision(), watch_options_,
+      [this, filter = std::move(filter)](const watch::ChangeEvent& e,
+                                         v1::WatchCasesResponse* out) {
+        if (e.resource_type != "case") return false;
+        v1::CaseChange change;
+        absl::StatusOr<v1::Case> opened = store_->OpenStoredCase(e.state);
+        if (opened.ok()) {
+          *change.mutable_petition_case() = *std::move(opened);
+        } else {
+          // A change the key cannot open (data loss) is still delivered, without petitioner
+          // data, rather than leaving a silent gap in the stream.
+          v1::Case* c = change.mutable_petition_case();
+          if (!c->ParseFromString(e.state)) return false;
+          c->clear_petitioner();
+          RefreshDerivedFields(c, store_->policy(), store_->Today());
+          LogEvent("watch_case_unreadable", "error")
+              .Str("case_id", e.resource_id)
+              .Int("revision", e.revision)
+              .Str("error", opened.status().ToString())
+              .Emit();
+        }
+        if (!filter.Matches(change.petition_case())) return false;
+        MaskCase(change.mutable_petition_case());
+        change.set_revision(e.revision);
+        change.set_kind(static_cast<common::v1::ChangeKind>(e.kind));
+        *change.mutable_change_time() = ToTimestamp(e.time);
+        *out->add_changes() = std::move(change);
+        return true;
+      },
+      [](int64_t revision, v1::WatchCasesResponse* out) { out->set_revision(revision); });
+}
+
+grpc::ServerWriteReactor<v1::LedgerStats>* PetitionServiceImpl::StreamLedgerStats(
+    grpc::CallbackServerContext* ctx, const v1::StreamLedgerStatsRequest* request) {
+  absl::Status ok = auth_->Authorize(ctx, kPetitionReader).status();
+  if (ok.ok()) ok = CheckId(request->ledger_id(), "ledger", "ledger_id");
+  if (!ok.ok()) return watch::FailedWatch<v1::LedgerStats>(ok);
+  // The cases on the ledger as of the last stats sent: a change that takes a case off the ledger
+  // matters although the case's new state no longer names it.
+  struct Members {
+    std::mutex mu;
+    absl::flat_hash_set<std::string> case_ids;
+  };
+  auto members = std::make_shared<Members>();
+  const std::string ledger_id = request->ledger_id();
+  return watch::StartSummaryStream<v1::LedgerStats>(
+      feed_, summary_options_,
+      [ledger_id, members](const watch::ChangeEvent& e) {
+        if (e.resource_type == "ledger") return e.resource_id == ledger_id;
+        if (e.resource_type != "case") return false;
+        {
+          std::lock_guard<std::mutex> lock(members->mu);
+          if (members->case_ids.contains(e.resource_id)) return true;
+        }
+        v1::Case c;
+        if (!c.ParseFromString(e.state)) return true;  // cannot tell: recompute
+        return std::find(c.ledger_ids().begin(), c.ledger_ids().end(), ledger_id) !=
+               c.ledger_ids().end();
+      },
+      [this, ledger_id, members]() -> absl::StatusOr<v1::LedgerStats> {
+        int64_t revision = 0;
+        ASSIGN_OR_RETURN(auto loaded, store_->LoadLedgerCases(ledger_id, &revision));
+        {
+          std::lock_guard<std::mutex> lock(members->mu);
+          members->case_ids.clear();
+          for (const v1::Case& c : loaded.second) members->case_ids.insert(c.id());
+        }
+        v1::LedgerStats stats =
+            ComputeLedgerStats(loaded.first, loaded.second, store_->policy(), store_->Today());
+        stats.set_revision(revision);
+        return stats;
+      });
 }
 
 }  // namespace gaoxin::petition

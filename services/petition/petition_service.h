@@ -3,10 +3,17 @@
 // `petition.pii` get petitioner fields masked; callers with it get them only after the audit
 // record of the read is durable (no audit, no plaintext). Rules live in domain/, persistence in
 // petition_store; this file wires them.
+//
+// Live updates: WatchCases streams case changes from the store's change log (the feed) and
+// StreamLedgerStats a ledger's stats after each relevant change. On the watch stream petitioner
+// data is always masked, for every caller (see WatchCases below).
 #ifndef GAOXIN_SERVICES_PETITION_PETITION_SERVICE_H_
 #define GAOXIN_SERVICES_PETITION_PETITION_SERVICE_H_
 
 #include "common/auth.h"
+#include "common/watch/change_feed.h"
+#include "common/watch/summary_reactor.h"
+#include "common/watch/watch_reactor.h"
 #include "gaoxin/petition/v1/petition.grpc.pb.h"
 #include "services/petition/enterprise_lookup.h"
 #include "services/petition/petition_store.h"
@@ -15,9 +22,11 @@ namespace gaoxin::petition {
 
 class PetitionServiceImpl final : public v1::PetitionService::CallbackService {
  public:
-  // All pointers must outlive the service.
+  // All pointers must outlive the service. `feed` is the change feed of `store`'s database.
   PetitionServiceImpl(PetitionStore* store, const Authenticator* auth, const PiiCipher* cipher,
-                      EnterpriseResolver* enterprises);
+                      EnterpriseResolver* enterprises, watch::ChangeFeed* feed,
+                      watch::WatchOptions watch_options = {},
+                      watch::SummaryOptions summary_options = {});
 
 #define GAOXIN_PETITION_RPC(Method, Request, Response)                                   \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx, const v1::Request* request, \
@@ -39,11 +48,25 @@ class PetitionServiceImpl final : public v1::PetitionService::CallbackService {
   GAOXIN_PETITION_RPC(ListAuditRecords, ListAuditRecordsRequest, ListAuditRecordsResponse)
 #undef GAOXIN_PETITION_RPC
 
+  // Role petition.reader. Petitioner fields are masked on this stream for every caller, with
+  // or without petition.pii, and no audit record is written: GetCase's rule is "plaintext only
+  // once the read is audited", and a watch is a long-lived, usually unattended stream (a
+  // dashboard, `gaoxinctl watch`) whose messages are built on the feed's threads, which must
+  // not wait for an audit write. A watcher that needs the plaintext calls GetCase, audited.
+  grpc::ServerWriteReactor<v1::WatchCasesResponse>* WatchCases(
+      grpc::CallbackServerContext* ctx, const v1::WatchCasesRequest* request) override;
+  // Role petition.reader. Stats carry no personal data.
+  grpc::ServerWriteReactor<v1::LedgerStats>* StreamLedgerStats(
+      grpc::CallbackServerContext* ctx, const v1::StreamLedgerStatsRequest* request) override;
+
  private:
   PetitionStore* store_;
   const Authenticator* auth_;
   const PiiCipher* cipher_;
   EnterpriseResolver* enterprises_;
+  watch::ChangeFeed* feed_;
+  const watch::WatchOptions watch_options_;
+  const watch::SummaryOptions summary_options_;
 };
 
 }  // namespace gaoxin::petition

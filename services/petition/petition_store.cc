@@ -245,7 +245,8 @@ absl::StatusOr<v1::Ledger> PetitionStore::GetLedger(const std::string& id) {
 
 absl::StatusOr<db::ResourcePage<v1::Ledger>> PetitionStore::ListLedgers(int year,
                                                                        v1::LedgerKind kind,
-                                                                       const Page& page) {
+                                                                       const Page& page,
+                                                                       int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (year != 0) AddFilter(&where, &params, "year = ?", year);
@@ -253,6 +254,9 @@ absl::StatusOr<db::ResourcePage<v1::Ledger>> PetitionStore::ListLedgers(int year
   db::ResourcePage<v1::Ledger> result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(result, ledgers_.List(tx, where, params, page.after_key, page.size));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return result;
@@ -312,6 +316,14 @@ absl::StatusOr<v1::Case> PetitionStore::LoadCase(Transaction& tx, const std::str
   return Open(std::move(sealed));
 }
 
+absl::StatusOr<v1::Case> PetitionStore::OpenStoredCase(absl::string_view state) const {
+  v1::Case sealed;
+  if (!sealed.ParseFromArray(state.data(), static_cast<int>(state.size()))) {
+    return absl::DataLossError("a case change in the log does not decode");
+  }
+  return Open(std::move(sealed));
+}
+
 absl::StatusOr<v1::Case> PetitionStore::GetCase(const std::string& id) {
   v1::Case c;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
@@ -322,7 +334,8 @@ absl::StatusOr<v1::Case> PetitionStore::GetCase(const std::string& id) {
 }
 
 absl::StatusOr<db::ResourcePage<v1::Case>> PetitionStore::ListCases(const CaseFilter& filter,
-                                                                   const Page& page) {
+                                                                   const Page& page,
+                                                                   int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (filter.status != v1::CASE_STATUS_UNSPECIFIED) {
@@ -343,6 +356,9 @@ absl::StatusOr<db::ResourcePage<v1::Case>> PetitionStore::ListCases(const CaseFi
   db::ResourcePage<v1::Case> result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(result, cases_.List(tx, where, params, page.after_key, page.size));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   for (v1::Case& c : result.items) {
@@ -436,13 +452,16 @@ void PetitionStore::AssignLeader(std::string id, std::string leader, std::string
 }
 
 absl::StatusOr<std::pair<v1::Ledger, std::vector<v1::Case>>> PetitionStore::LoadLedgerCases(
-    const std::string& ledger_id) {
+    const std::string& ledger_id, int64_t* revision) {
   std::pair<v1::Ledger, std::vector<v1::Case>> out;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(out.first, ledgers_.Get(tx, ledger_id));
     ASSIGN_OR_RETURN(out.second,
                      cases_.All(tx, "id IN (SELECT case_id FROM case_ledgers WHERE ledger_id = ?)",
                                 {ledger_id}));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   // Stats need no personal data: drop the ciphertext rather than decrypt it.
@@ -493,7 +512,7 @@ absl::StatusOr<v1::Meeting> PetitionStore::GetMeeting(const std::string& id) {
 }
 
 absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
-    const MeetingFilter& filter, const Page& page) {
+    const MeetingFilter& filter, const Page& page, int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (filter.kind != v1::MEETING_KIND_UNSPECIFIED) AddFilter(&where, &params, "kind = ?", filter.kind);
@@ -506,6 +525,9 @@ absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
   db::ResourcePage<v1::Meeting> result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(result, meetings_.List(tx, where, params, page.after_key, page.size));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return result;

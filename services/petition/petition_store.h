@@ -96,14 +96,17 @@ class PetitionStore {
   // Ledgers. Idempotent per request_id.
   void CreateLedger(v1::Ledger ledger, std::string request_id, Done<v1::Ledger> done);
   absl::StatusOr<v1::Ledger> GetLedger(const std::string& id);
+  // `revision` (optional): the store revision the page reflects, read in the same snapshot.
   absl::StatusOr<db::ResourcePage<v1::Ledger>> ListLedgers(int year, v1::LedgerKind kind,
-                                                          const Page& page);
+                                                          const Page& page,
+                                                          int64_t* revision = nullptr);
 
   // `prepared` came from PrepareNewCase (plaintext, status RECEIVED). Checks the ledgers exist,
   // detects repeats, assigns the id, stamps times, encrypts and stores. Idempotent per request_id.
   void CreateCase(v1::Case prepared, std::string request_id, Reveal reveal, Done<v1::Case> done);
   absl::StatusOr<v1::Case> GetCase(const std::string& id);
-  absl::StatusOr<db::ResourcePage<v1::Case>> ListCases(const CaseFilter& filter, const Page& page);
+  absl::StatusOr<db::ResourcePage<v1::Case>> ListCases(const CaseFilter& filter, const Page& page,
+                                                       int64_t* revision = nullptr);
   void UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done);
   void TransitionCase(std::string id, Move move, std::string etag, Reveal reveal,
                       Done<v1::Case> done);
@@ -112,14 +115,21 @@ class PetitionStore {
   void AssignLeader(std::string id, std::string leader, std::string etag, Reveal reveal,
                     Done<v1::Case> done);
 
-  // The ledger and every case on it (petitioner fields left sealed: stats need none of them).
+  // The ledger and every case on it (petitioner fields dropped: stats need none of them), and
+  // (optional) the store revision they reflect.
   absl::StatusOr<std::pair<v1::Ledger, std::vector<v1::Case>>> LoadLedgerCases(
-      const std::string& ledger_id);
+      const std::string& ledger_id, int64_t* revision = nullptr);
+
+  // A case as the change log stores it (a change event's `state`: petitioner fields sealed)
+  // made into what GetCase would return: petitioner decrypted, derived fields as of today.
+  // The caller masks or audits, exactly as for GetCase.
+  absl::StatusOr<v1::Case> OpenStoredCase(absl::string_view state) const;
 
   void RecordMeeting(v1::Meeting meeting, std::string request_id, Done<v1::Meeting> done);
   absl::StatusOr<v1::Meeting> GetMeeting(const std::string& id);
   absl::StatusOr<db::ResourcePage<v1::Meeting>> ListMeetings(const MeetingFilter& filter,
-                                                            const Page& page);
+                                                            const Page& page,
+                                                            int64_t* revision = nullptr);
 
   // Appends one audit record per case (unmasked read by `actor` through `method`); `done` runs
   // once they are durable. Cases without personal data get no record.
