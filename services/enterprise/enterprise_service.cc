@@ -1,6 +1,7 @@
 #include "services/enterprise/enterprise_service.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -16,6 +17,7 @@
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "common/uscc.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "services/enterprise/domain/period.h"
 #include "services/enterprise/domain/trend.h"
 #include "services/enterprise/domain/validation.h"
@@ -39,6 +41,13 @@ void CheckRequestId(const std::string& request_id, FieldViolations* v) {
 absl::Status CheckYear(int year, absl::string_view field) {
   if (year < 1990 || year > 2200) return InvalidField(field, "must be a year in 1990..2200");
   return absl::OkStatus();
+}
+
+// An industry-structure request's year and month (0 = whole year); returns the last month.
+absl::StatusOr<int> CheckStructurePeriod(int year, int month) {
+  RETURN_IF_ERROR(CheckYear(year, "year"));
+  if (month < 0 || month > 12) return InvalidField("month", "must be 1..12, or 0 for the whole year");
+  return month == 0 ? 12 : month;
 }
 
 void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
@@ -251,11 +260,12 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyRepo
 }  // namespace
 
 EnterpriseServiceImpl::EnterpriseServiceImpl(EnterpriseStore* store, const Authenticator* auth,
-                                             redis::Cache* cache, EnterpriseStore::Clock clock,
-                                             ServiceOptions options)
+                                             redis::Cache* cache, watch::ChangeFeed* feed,
+                                             EnterpriseStore::Clock clock, ServiceOptions options)
     : store_(store),
       auth_(auth),
       cache_(cache),
+      feed_(feed),
       clock_(std::move(clock)),
       options_(std::move(options)) {}
 
@@ -341,7 +351,9 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListEnterprises(
         request->has_key_enterprise() ? (request->key_enterprise() ? "1" : "0") : "-", "|",
         filter.status);
     ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
-    ASSIGN_OR_RETURN(auto result, store_->ListEnterprises(filter, page));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto result, store_->ListEnterprises(filter, page, &revision));
+    response->set_revision(revision);
     for (auto& e : result.items) *response->add_enterprises() = std::move(e);
     if (!result.next_after_key.empty()) {
       response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
@@ -417,7 +429,9 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListMonthlyReports(
         absl::StrCat("reports|", filter.enterprise_id, "|", filter.start_period, "|",
                      filter.end_period, "|", filter.include_superseded);
     ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
-    ASSIGN_OR_RETURN(auto result, store_->ListReports(filter, page));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto result, store_->ListReports(filter, page, &revision));
+    response->set_revision(revision);
     for (auto& r : result.items) *response->add_reports() = std::move(r);
     if (!result.next_after_key.empty()) {
       response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
@@ -452,25 +466,30 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetIndustryStructure(
     v1::IndustryStructure* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
-    RETURN_IF_ERROR(CheckYear(request->year(), "year"));
-    if (request->month() < 0 || request->month() > 12) {
-      return InvalidField("month", "must be 1..12, or 0 for the whole year");
-    }
-    const int through = request->month() == 0 ? 12 : request->month();
-    // The key carries the store revision, so a cached structure is never stale, even if Redis
-    // missed an invalidation while it was down.
-    ASSIGN_OR_RETURN(int64_t revision, store_->CurrentRevision());
-    const std::string key = absl::StrCat("structure:", request->year(), ":", through, ":", revision);
-    ASSIGN_OR_RETURN(std::string bytes,
-                     cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
-                       ASSIGN_OR_RETURN(auto rows,
-                                        store_->LoadStructureInputs(request->year(), through));
-                       return ComputeIndustryStructure(request->year(), through, rows)
-                           .SerializeAsString();
-                     }));
-    if (!response->ParseFromString(bytes)) return absl::InternalError("corrupt cached structure");
+    ASSIGN_OR_RETURN(const int through, CheckStructurePeriod(request->year(), request->month()));
+    ASSIGN_OR_RETURN(*response, IndustryStructureOf(request->year(), through));
     return absl::OkStatus();
   });
+}
+
+absl::StatusOr<v1::IndustryStructure> EnterpriseServiceImpl::IndustryStructureOf(int year,
+                                                                                 int through) {
+  // The key carries the store revision, so a cached structure is never stale, even if Redis
+  // missed an invalidation while it was down. ("v2": entries since the structure carries its
+  // revision.)
+  ASSIGN_OR_RETURN(int64_t revision, store_->CurrentRevision());
+  const std::string key = absl::StrCat("structure:v2:", year, ":", through, ":", revision);
+  ASSIGN_OR_RETURN(std::string bytes, cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
+    // Read in one snapshot with the revision it reflects (at least `revision`).
+    int64_t loaded_at = 0;
+    ASSIGN_OR_RETURN(auto rows, store_->LoadStructureInputs(year, through, &loaded_at));
+    v1::IndustryStructure structure = ComputeIndustryStructure(year, through, rows);
+    structure.set_revision(loaded_at);
+    return structure.SerializeAsString();
+  }));
+  v1::IndustryStructure structure;
+  if (!structure.ParseFromString(bytes)) return absl::InternalError("corrupt cached structure");
+  return structure;
 }
 
 // ------------------------------------------------------------------------------------------
@@ -536,7 +555,9 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListAlerts(grpc::CallbackServer
     const std::string fingerprint =
         absl::StrCat("alerts|", filter.state, "|", filter.rule, "|", filter.enterprise_id);
     ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
-    ASSIGN_OR_RETURN(auto result, store_->ListAlerts(filter, page));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(auto result, store_->ListAlerts(filter, page, &revision));
+    response->set_revision(revision);
     for (auto& a : result.items) *response->add_alerts() = std::move(a);
     if (!result.next_after_key.empty()) {
       response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
@@ -599,9 +620,12 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
         absl::StrCat("candidates|", request->target(), "|", request->industry_chain());
     ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
     const absl::CivilDay today = Today();
+    int64_t revision = 0;
     ASSIGN_OR_RETURN(auto inputs,
                      store_->LoadCultivationInputs(request->industry_chain(),
-                                                   LatestDuePeriod(today, options_.thresholds)));
+                                                   LatestDuePeriod(today, options_.thresholds),
+                                                   &revision));
+    response->set_revision(revision);
     std::string next;
     auto page_items = PageOf<v1::CultivationCandidate>(
         FindCultivationCandidates(request->target(), inputs, today, options_.cultivation), page,
@@ -610,6 +634,180 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
     if (!next.empty()) response->set_next_page_token(NextPageToken(next, fingerprint));
     return absl::OkStatus();
   });
+}
+
+// ------------------------------------------------------------------------------------------
+// Live updates
+
+namespace {
+
+absl::Status CheckSince(int64_t since) {
+  if (since < 0) return InvalidField("since_revision", "must not be negative (0 = from now)");
+  return absl::OkStatus();
+}
+
+// Every watcher of a change shares one decoding (for its filters) and one encoding (for the wire)
+// of it, made by the first that asks (ChangeEvent::Memo): at thousands of watchers, the per-watcher
+// cost of a change is a filter test and a copy.
+struct PreparedEnterpriseChange {
+  bool valid = false;  // false: the state did not decode (never sent)
+  common::v1::IndustryChain chain = common::v1::INDUSTRY_CHAIN_UNSPECIFIED;
+  bool above_scale = false;
+  bool key_enterprise = false;
+  std::string wire;  // the serialized EnterpriseChange
+};
+
+PreparedEnterpriseChange PrepareEnterpriseChange(const watch::ChangeEvent& e) {
+  PreparedEnterpriseChange out;
+  v1::EnterpriseChange change;
+  if (!change.mutable_enterprise()->ParseFromString(e.state)) return out;
+  change.set_revision(e.revision);
+  change.set_kind(static_cast<common::v1::ChangeKind>(e.kind));
+  *change.mutable_change_time() = ToTimestamp(e.time);
+  out.valid = true;
+  out.chain = change.enterprise().industry_chain();
+  out.above_scale = change.enterprise().above_scale();
+  out.key_enterprise = change.enterprise().key_enterprise();
+  out.wire = change.SerializeAsString();
+  return out;
+}
+
+struct PreparedAlertChange {
+  bool valid = false;
+  v1::AlertState state = v1::ALERT_STATE_UNSPECIFIED;
+  v1::AlertRule rule = v1::ALERT_RULE_UNSPECIFIED;
+  std::string enterprise_id;
+  std::string wire;  // the serialized AlertChange
+};
+
+PreparedAlertChange PrepareAlertChange(const watch::ChangeEvent& e) {
+  PreparedAlertChange out;
+  v1::AlertChange change;
+  if (!change.mutable_alert()->ParseFromString(e.state)) return out;
+  change.set_revision(e.revision);
+  change.set_kind(static_cast<common::v1::ChangeKind>(e.kind));
+  *change.mutable_change_time() = ToTimestamp(e.time);
+  out.valid = true;
+  out.state = change.alert().state();
+  out.rule = change.alert().rule();
+  out.enterprise_id = change.alert().enterprise_id();
+  out.wire = change.SerializeAsString();
+  return out;
+}
+
+// Appends an already encoded change: on the wire exactly one `changes` entry (field order does
+// not matter to protobuf), and serializing the message copies it instead of re-encoding it.
+template <typename Response>
+void AppendEncodedChange(const std::string& wire, Response* out) {
+  out->GetReflection()->MutableUnknownFields(out)->AddLengthDelimited(
+      Response::kChangesFieldNumber, wire);
+}
+
+// The statistical month of a report event; nullopt when it does not decode.
+std::optional<absl::CivilMonth> ReportPeriodOf(const watch::ChangeEvent& e) {
+  v1::MonthlyReport report;
+  absl::CivilMonth period;
+  if (!report.ParseFromString(e.state) || !ParsePeriod(report.period(), &period)) {
+    return std::nullopt;
+  }
+  return period;
+}
+
+// Whether a change event can change the industry structure of `year` through `through`: any
+// enterprise change (chain, above-scale status and date), and a report filed for one of the
+// months summed (January..through of the year or of the year before).
+bool AffectsStructure(const watch::ChangeEvent& e, int year, int through) {
+  if (e.resource_type == kEnterpriseEvent) return true;
+  if (e.resource_type != kMonthlyReportEvent) return false;
+  static const char kTag = 0;
+  auto period = e.Memo<std::optional<absl::CivilMonth>>(&kTag, [&e] { return ReportPeriodOf(e); });
+  if (!period->has_value()) return true;  // cannot tell: assume it matters
+  const absl::CivilMonth p = **period;
+  return (p.year() == year || p.year() == year - 1) && p.month() <= through;
+}
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::WatchEnterprisesResponse>* EnterpriseServiceImpl::WatchEnterprises(
+    grpc::CallbackServerContext* ctx, const v1::WatchEnterprisesRequest* request) {
+  absl::Status ok = auth_->Authorize(ctx, kEnterpriseReader).status();
+  if (ok.ok()) ok = CheckSince(request->since_revision());
+  if (ok.ok() && !common::v1::IndustryChain_IsValid(request->industry_chain())) {
+    ok = InvalidField("industry_chain", "is not a known industry chain");
+  }
+  if (!ok.ok()) return watch::FailedWatch<v1::WatchEnterprisesResponse>(ok);
+  const common::v1::IndustryChain chain = request->industry_chain();
+  std::optional<bool> above_scale;
+  if (request->has_above_scale()) above_scale = request->above_scale();
+  std::optional<bool> key_enterprise;
+  if (request->has_key_enterprise()) key_enterprise = request->key_enterprise();
+  return watch::StartWatch<v1::WatchEnterprisesResponse>(
+      feed_, request->since_revision(), options_.watch,
+      [chain, above_scale, key_enterprise](const watch::ChangeEvent& e,
+                                           v1::WatchEnterprisesResponse* out) {
+        if (e.resource_type != kEnterpriseEvent) return false;
+        static const char kTag = 0;
+        auto change =
+            e.Memo<PreparedEnterpriseChange>(&kTag, [&e] { return PrepareEnterpriseChange(e); });
+        if (!change->valid) return false;
+        if (chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED && change->chain != chain) return false;
+        if (above_scale && change->above_scale != *above_scale) return false;
+        if (key_enterprise && change->key_enterprise != *key_enterprise) return false;
+        AppendEncodedChange(change->wire, out);
+        return true;
+      },
+      [](int64_t revision, v1::WatchEnterprisesResponse* out) { out->set_revision(revision); });
+}
+
+grpc::ServerWriteReactor<v1::WatchAlertsResponse>* EnterpriseServiceImpl::WatchAlerts(
+    grpc::CallbackServerContext* ctx, const v1::WatchAlertsRequest* request) {
+  absl::Status ok = auth_->Authorize(ctx, kEnterpriseReader).status();
+  if (ok.ok()) {
+    FieldViolations v;
+    if (request->since_revision() < 0) {
+      v.Add("since_revision", "must not be negative (0 = from now)");
+    }
+    if (!v1::AlertState_IsValid(request->state())) v.Add("state", "is not a known alert state");
+    if (!v1::AlertRule_IsValid(request->rule())) v.Add("rule", "is not a known alert rule");
+    if (!request->enterprise_id().empty() && !IsValidId(request->enterprise_id(), "ent")) {
+      v.Add("enterprise_id", "is not an enterprise id");
+    }
+    ok = v.ToStatus();
+  }
+  if (!ok.ok()) return watch::FailedWatch<v1::WatchAlertsResponse>(ok);
+  const v1::AlertState state = request->state();
+  const v1::AlertRule rule = request->rule();
+  const std::string enterprise_id = request->enterprise_id();
+  return watch::StartWatch<v1::WatchAlertsResponse>(
+      feed_, request->since_revision(), options_.watch,
+      [state, rule, enterprise_id](const watch::ChangeEvent& e, v1::WatchAlertsResponse* out) {
+        if (e.resource_type != kAlertEvent) return false;
+        static const char kTag = 0;
+        auto change = e.Memo<PreparedAlertChange>(&kTag, [&e] { return PrepareAlertChange(e); });
+        if (!change->valid) return false;
+        if (state != v1::ALERT_STATE_UNSPECIFIED && change->state != state) return false;
+        if (rule != v1::ALERT_RULE_UNSPECIFIED && change->rule != rule) return false;
+        if (!enterprise_id.empty() && change->enterprise_id != enterprise_id) return false;
+        AppendEncodedChange(change->wire, out);
+        return true;
+      },
+      [](int64_t revision, v1::WatchAlertsResponse* out) { out->set_revision(revision); });
+}
+
+grpc::ServerWriteReactor<v1::IndustryStructure>* EnterpriseServiceImpl::StreamIndustryStructure(
+    grpc::CallbackServerContext* ctx, const v1::StreamIndustryStructureRequest* request) {
+  absl::Status ok = auth_->Authorize(ctx, kEnterpriseReader).status();
+  if (!ok.ok()) return watch::FailedWatch<v1::IndustryStructure>(ok);
+  absl::StatusOr<int> through = CheckStructurePeriod(request->year(), request->month());
+  if (!through.ok()) return watch::FailedWatch<v1::IndustryStructure>(through.status());
+  const int year = request->year();
+  const int last_month = *through;
+  return watch::StartSummaryStream<v1::IndustryStructure>(
+      feed_, options_.summary,
+      [year, last_month](const watch::ChangeEvent& e) {
+        return AffectsStructure(e, year, last_month);
+      },
+      [this, year, last_month]() { return IndustryStructureOf(year, last_month); });
 }
 
 }  // namespace gaoxin::enterprise

@@ -1,11 +1,15 @@
-// gaoxin.enterprise.v1.EnterpriseService over gRPC: authorization, request validation, paging and
-// the bulk-import stream around EnterpriseStore. Rules live in domain/, persistence in
-// enterprise_store; this file only wires them.
+// gaoxin.enterprise.v1.EnterpriseService over gRPC: authorization, request validation, paging,
+// the bulk-import stream around EnterpriseStore, and the live streams (WatchEnterprises,
+// WatchAlerts, StreamIndustryStructure) over the store's change feed. Rules live in domain/,
+// persistence in enterprise_store; this file only wires them.
 #ifndef GAOXIN_SERVICES_ENTERPRISE_ENTERPRISE_SERVICE_H_
 #define GAOXIN_SERVICES_ENTERPRISE_ENTERPRISE_SERVICE_H_
 
 #include "common/auth.h"
 #include "common/redis/cache.h"
+#include "common/watch/change_feed.h"
+#include "common/watch/summary_reactor.h"
+#include "common/watch/watch_reactor.h"
 #include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
 #include "services/enterprise/enterprise_store.h"
 
@@ -20,13 +24,18 @@ struct ServiceOptions {
   int import_max_in_flight = 8;
   // Row errors returned at most (all are counted in rows_rejected).
   int import_max_errors = 10000;
+  // Watch streams (progress interval, batch size) and dashboard streams (rate).
+  watch::WatchOptions watch;
+  watch::SummaryOptions summary;
 };
 
 class EnterpriseServiceImpl final : public v1::EnterpriseService::CallbackService {
  public:
-  // `cache` may be backed by no Redis at all.
+  // `cache` may be backed by no Redis at all. `feed` is the started change feed of the store
+  // `store` writes through (StartLiveStore).
   EnterpriseServiceImpl(EnterpriseStore* store, const Authenticator* auth, redis::Cache* cache,
-                        EnterpriseStore::Clock clock, ServiceOptions options);
+                        watch::ChangeFeed* feed, EnterpriseStore::Clock clock,
+                        ServiceOptions options);
 
   grpc::ServerUnaryReactor* CreateEnterprise(grpc::CallbackServerContext* ctx,
                                              const v1::CreateEnterpriseRequest* request,
@@ -76,12 +85,24 @@ class EnterpriseServiceImpl final : public v1::EnterpriseService::CallbackServic
       grpc::CallbackServerContext* ctx, const v1::ListCultivationCandidatesRequest* request,
       v1::ListCultivationCandidatesResponse* response) override;
 
+  grpc::ServerWriteReactor<v1::WatchEnterprisesResponse>* WatchEnterprises(
+      grpc::CallbackServerContext* ctx, const v1::WatchEnterprisesRequest* request) override;
+  grpc::ServerWriteReactor<v1::WatchAlertsResponse>* WatchAlerts(
+      grpc::CallbackServerContext* ctx, const v1::WatchAlertsRequest* request) override;
+  grpc::ServerWriteReactor<v1::IndustryStructure>* StreamIndustryStructure(
+      grpc::CallbackServerContext* ctx,
+      const v1::StreamIndustryStructureRequest* request) override;
+
  private:
   absl::CivilDay Today() const;
+  // The structure of `year` through `through_month`, tagged with its revision; cached in Redis
+  // under the store revision, so a cached one is never stale.
+  absl::StatusOr<v1::IndustryStructure> IndustryStructureOf(int year, int through_month);
 
   EnterpriseStore* store_;
   const Authenticator* auth_;
   redis::Cache* cache_;
+  watch::ChangeFeed* feed_;
   EnterpriseStore::Clock clock_;
   ServiceOptions options_;
 };

@@ -136,7 +136,7 @@ EnterpriseStore::EnterpriseStore(db::Database* db, Clock clock, AlertThresholds 
     : db_(db),
       clock_(std::move(clock)),
       thresholds_(thresholds),
-      enterprises_("enterprises", "enterprise",
+      enterprises_("enterprises", kEnterpriseEvent,
                    {"uscc", "chain", "above_scale", "above_scale_year", "key_enterprise", "status",
                     "agent_id"},
                    [](const v1::Enterprise& e) {
@@ -146,11 +146,11 @@ EnterpriseStore::EnterpriseStore(db::Database* db, Clock clock, AlertThresholds 
                          e.key_enterprise(), e.status(),
                          e.agent_id()};
                    }),
-      indicators_("indicators", "indicator", {"indicator", "year"},
+      indicators_("indicators", kIndicatorEvent, {"indicator", "year"},
                   [](const v1::IndicatorRecord& r) {
                     return std::vector<SqlValue>{r.indicator(), r.year()};
                   }),
-      alerts_("alerts", "alert", {"enterprise_id", "rule", "alert_state", "dedup_key", "create_us"},
+      alerts_("alerts", kAlertEvent, {"enterprise_id", "rule", "alert_state", "dedup_key", "create_us"},
               [](const v1::Alert& a) {
                 return std::vector<SqlValue>{a.enterprise_id(), a.rule(), a.state(),
                                              AlertDedupKey(a), TimestampMicros(a.create_time())};
@@ -258,7 +258,7 @@ absl::StatusOr<v1::Enterprise> EnterpriseStore::GetEnterpriseByUscc(const std::s
 }
 
 absl::StatusOr<db::ResourcePage<v1::Enterprise>> EnterpriseStore::ListEnterprises(
-    const EnterpriseFilter& f, const Page& page) {
+    const EnterpriseFilter& f, const Page& page, int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (f.chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED) AddFilter(&where, &params, "chain = ?", {f.chain});
@@ -275,6 +275,9 @@ absl::StatusOr<db::ResourcePage<v1::Enterprise>> EnterpriseStore::ListEnterprise
   db::ResourcePage<v1::Enterprise> result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(result, enterprises_.List(tx, where, params, page.after_key, page.size));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return result;
@@ -383,7 +386,7 @@ absl::StatusOr<EnterpriseStore::FileOutcome> EnterpriseStore::FileReportTx(
       {e.id(), report.period(), MonthIndex(period), report.id(), revision,
        report.output_value().units(), report.output_value().nanos(), report.revenue().units(),
        report.revenue().nanos(), SqlValue::Blob(content)}));
-  RETURN_IF_ERROR(db::AppendEvent(tx, "monthly_report", report.id(),
+  RETURN_IF_ERROR(db::AppendEvent(tx, kMonthlyReportEvent, report.id(),
                                   current ? db::EventKind::kUpdated : db::EventKind::kCreated,
                                   bytes)
                       .status());
@@ -524,7 +527,7 @@ void EnterpriseStore::ImportBatch(std::vector<ImportRow> rows, bool validate_onl
 }
 
 absl::StatusOr<db::ResourcePage<v1::MonthlyReport>> EnterpriseStore::ListReports(
-    const ReportFilter& f, const Page& page) {
+    const ReportFilter& f, const Page& page, int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (!f.include_superseded) AddFilter(&where, &params, "current = 1", {});
@@ -559,6 +562,9 @@ absl::StatusOr<db::ResourcePage<v1::MonthlyReport>> EnterpriseStore::ListReports
       result.next_after_key =
           absl::StrCat(last.period(), "|", last.enterprise_id(), "|", last.revision());
     }
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return result;
@@ -583,7 +589,7 @@ absl::StatusOr<std::vector<v1::MonthlyReport>> EnterpriseStore::CurrentReports(
 }
 
 absl::StatusOr<std::vector<EnterpriseOutput>> EnterpriseStore::LoadStructureInputs(
-    int year, int through_month) {
+    int year, int through_month, int64_t* revision) {
   const int prev_first = MonthIndex(absl::CivilMonth(year - 1, 1));
   const int prev_last = MonthIndex(absl::CivilMonth(year - 1, through_month));
   const int cur_first = MonthIndex(absl::CivilMonth(year, 1));
@@ -623,13 +629,16 @@ absl::StatusOr<std::vector<EnterpriseOutput>> EnterpriseStore::LoadStructureInpu
       out[it->second].output = SumColumns(row, 1, 2);
       out[it->second].previous_year_output = SumColumns(row, 3, 4);
     }
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return out;
 }
 
 absl::StatusOr<std::vector<CultivationInput>> EnterpriseStore::LoadCultivationInputs(
-    common::v1::IndustryChain chain, absl::CivilMonth last_period) {
+    common::v1::IndustryChain chain, absl::CivilMonth last_period, int64_t* revision) {
   const int last = MonthIndex(last_period);
   std::vector<CultivationInput> out;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
@@ -663,6 +672,9 @@ absl::StatusOr<std::vector<CultivationInput>> EnterpriseStore::LoadCultivationIn
       in.last_12_months_reported = static_cast<int>(row.Int(3));
       in.previous_12_month_revenue = SumColumns(row, 4, 5);
       in.previous_12_months_reported = static_cast<int>(row.Int(6));
+    }
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
     }
     return absl::OkStatus();
   }));
@@ -727,7 +739,8 @@ absl::StatusOr<v1::Alert> EnterpriseStore::GetAlert(const std::string& id) {
 }
 
 absl::StatusOr<db::ResourcePage<v1::Alert>> EnterpriseStore::ListAlerts(const AlertFilter& f,
-                                                                       const Page& page) {
+                                                                       const Page& page,
+                                                                       int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (f.state != v1::ALERT_STATE_UNSPECIFIED) AddFilter(&where, &params, "alert_state = ?", {f.state});
@@ -756,6 +769,9 @@ absl::StatusOr<db::ResourcePage<v1::Alert>> EnterpriseStore::ListAlerts(const Al
     if (static_cast<int>(rows.size()) > page.size) {
       result.next_after_key =
           absl::StrCat(rows[page.size - 1].Int(2), "|", result.items.back().id());
+    }
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
     }
     return absl::OkStatus();
   }));

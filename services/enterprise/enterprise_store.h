@@ -36,6 +36,14 @@ namespace gaoxin::enterprise {
 template <typename T>
 using Done = std::function<void(absl::StatusOr<T>)>;
 
+// The resource_type of this store's change events (the state is the serialized resource):
+// enterprises, alerts, zone indicators, and every filed monthly report revision (whose figures
+// the industry structure sums).
+inline constexpr char kEnterpriseEvent[] = "enterprise";
+inline constexpr char kAlertEvent[] = "alert";
+inline constexpr char kIndicatorEvent[] = "indicator";
+inline constexpr char kMonthlyReportEvent[] = "monthly_report";
+
 struct EnterpriseFilter {
   common::v1::IndustryChain chain = common::v1::INDUSTRY_CHAIN_UNSPECIFIED;
   v1::TitleKind title = v1::TITLE_KIND_UNSPECIFIED;  // held on `today`
@@ -91,8 +99,11 @@ class EnterpriseStore {
                         Done<v1::Enterprise> done);
   absl::StatusOr<v1::Enterprise> GetEnterprise(const std::string& id);
   absl::StatusOr<v1::Enterprise> GetEnterpriseByUscc(const std::string& uscc);
+  // Each read below that takes `revision` also sets it (when not null) to the store revision the
+  // result reflects, read in the same snapshot: a Watch from there misses nothing.
   absl::StatusOr<db::ResourcePage<v1::Enterprise>> ListEnterprises(const EnterpriseFilter& filter,
-                                                                  const Page& page);
+                                                                  const Page& page,
+                                                                  int64_t* revision = nullptr);
   void UpdateEnterprise(v1::UpdateEnterpriseRequest request, Done<v1::Enterprise> done);
   // Every enterprise (start-up republish of the directory) with the current revision.
   absl::StatusOr<std::vector<v1::Enterprise>> AllEnterprises(int64_t* revision);
@@ -105,7 +116,8 @@ class EnterpriseStore {
   void ImportBatch(std::vector<ImportRow> rows, bool validate_only,
                    Done<ImportBatchResult> done);
   absl::StatusOr<db::ResourcePage<v1::MonthlyReport>> ListReports(const ReportFilter& filter,
-                                                                 const Page& page);
+                                                                 const Page& page,
+                                                                 int64_t* revision = nullptr);
   // Current revisions of `enterprise_id` in [first, last] (inclusive "YYYY-MM").
   absl::StatusOr<std::vector<v1::MonthlyReport>> CurrentReports(const std::string& enterprise_id,
                                                                const std::string& first,
@@ -113,11 +125,12 @@ class EnterpriseStore {
 
   // One row per enterprise above scale in `year` with its output over January..through_month of
   // the year and of the year before, summed in SQL.
-  absl::StatusOr<std::vector<EnterpriseOutput>> LoadStructureInputs(int year, int through_month);
+  absl::StatusOr<std::vector<EnterpriseOutput>> LoadStructureInputs(int year, int through_month,
+                                                                    int64_t* revision = nullptr);
   // Enterprises (optionally of one chain) with their revenue over the 12 months ending at
   // `last_period` and the 12 before.
   absl::StatusOr<std::vector<CultivationInput>> LoadCultivationInputs(
-      common::v1::IndustryChain chain, absl::CivilMonth last_period);
+      common::v1::IndustryChain chain, absl::CivilMonth last_period, int64_t* revision = nullptr);
 
   void RecordIndicator(v1::IndicatorRecord record, std::string request_id,
                        Done<v1::IndicatorRecord> done);
@@ -125,7 +138,8 @@ class EnterpriseStore {
 
   absl::StatusOr<v1::Alert> GetAlert(const std::string& id);
   absl::StatusOr<db::ResourcePage<v1::Alert>> ListAlerts(const AlertFilter& filter,
-                                                        const Page& page);
+                                                        const Page& page,
+                                                        int64_t* revision = nullptr);
   void AcknowledgeAlert(v1::AcknowledgeAlertRequest request, Done<v1::Alert> done);
   void ResolveAlert(v1::ResolveAlertRequest request, Done<v1::Alert> done);
   // Raises NOT_REPORTED for every enterprise that must report and has not, for the periods due

@@ -13,6 +13,7 @@
 #include "common/server.h"
 #include "common/service_main.h"
 #include "common/status_macros.h"
+#include "common/watch/watch_flags.h"
 #include "services/enterprise/directory_publisher.h"
 #include "services/enterprise/enterprise_service.h"
 #include "services/enterprise/enterprise_store.h"
@@ -113,6 +114,8 @@ int main(int argc, char** argv) {
   options.thresholds.output_drop_percent = absl::GetFlag(FLAGS_alert_output_drop_percent);
   options.thresholds.report_due_day = absl::GetFlag(FLAGS_alert_report_due_day);
   options.import_batch_rows = std::max(1, absl::GetFlag(FLAGS_import_batch_rows));
+  options.watch = gaoxin::watch::WatchOptionsFromFlags();
+  options.summary = gaoxin::watch::SummaryOptionsFromFlags();
   if (auto s = gaoxin::enterprise::ValidateAlertThresholds(options.thresholds); !s.ok()) {
     return gaoxin::FailStartup(s);
   }
@@ -124,6 +127,10 @@ int main(int argc, char** argv) {
     return gaoxin::enterprise::LeadsConsumer::Migrate(d);
   });
   if (!db.ok()) return gaoxin::FailStartup(db.status());
+  // Every write (the store's and the leads consumer's) goes through live->db, so the change feed
+  // hears of each commit at once; Watch and dashboard streams read the feed.
+  auto live = gaoxin::StartLiveStore(db->get(), "enterprise");
+  if (!live.ok()) return gaoxin::FailStartup(live.status());
 
   auto redis = gaoxin::RedisFromFlags();
   gaoxin::redis::Cache cache(redis.get(), "enterprise",
@@ -134,20 +141,21 @@ int main(int argc, char** argv) {
   gaoxin::enterprise::DirectoryPublisher publisher(&directory);
 
   auto clock = [] { return absl::Now(); };
-  gaoxin::enterprise::EnterpriseStore store(db->get(), clock, options.thresholds);
+  gaoxin::enterprise::EnterpriseStore store(live->db.get(), clock, options.thresholds);
   store.SetDirectoryHook([&publisher](const gaoxin::enterprise::v1::Enterprise& e,
                                       int64_t revision) { publisher.Enqueue(e, revision); });
-  gaoxin::enterprise::EnterpriseServiceImpl service(&store, auth->get(), &cache, clock, options);
+  gaoxin::enterprise::EnterpriseServiceImpl service(&store, auth->get(), &cache, live->feed.get(),
+                                                    clock, options);
   Maintenance maintenance(&store, &publisher);
   // Leads reaching 入规 become above-scale enterprises here (at least once, idempotent).
   gaoxin::enterprise::LeadsConsumer leads_consumer(
-      db->get(), &store, {absl::GetFlag(FLAGS_leads_addr), absl::GetFlag(FLAGS_leads_token)});
+      live->db.get(), &store, {absl::GetFlag(FLAGS_leads_addr), absl::GetFlag(FLAGS_leads_token)});
   leads_consumer.Start();
 
   gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(
       "gaoxin.enterprise.v1.EnterpriseService", 50052, auth->get()));
   server.AddService(&service);
-  const int code = gaoxin::ServeUntilSignal(server, /*feed=*/nullptr, db->get());
+  const int code = gaoxin::ServeUntilSignal(server, live->feed.get(), db->get());
   gaoxin::LogEvent("directory_stats")
       .Int("published", publisher.published())
       .Int("failed", publisher.failed())
