@@ -16,6 +16,7 @@
 #include "common/rpc.h"
 #include "common/server.h"
 #include "common/status_macros.h"
+#include "common/validation.h"
 #include "services/petition/domain/case_input.h"
 #include "services/petition/domain/derived_fields.h"
 #include "services/petition/domain/identity_codes.h"
@@ -25,34 +26,6 @@
 
 namespace gaoxin::petition {
 namespace {
-
-absl::Status CheckId(absl::string_view id, absl::string_view prefix, absl::string_view field) {
-  if (id.empty()) return InvalidField(field, "is required");
-  if (!IsValidId(id, prefix)) {
-    return InvalidField(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
-  }
-  return absl::OkStatus();
-}
-
-void CheckOptionalId(absl::string_view id, absl::string_view prefix, absl::string_view field,
-                     FieldViolations* v) {
-  if (!id.empty() && !IsValidId(id, prefix)) {
-    v->Add(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
-  }
-}
-
-void CheckRequestId(const std::string& request_id, FieldViolations* v) {
-  if (request_id.size() > 100) v->Add("request_id", "must be at most 100 bytes");
-}
-
-void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
-               FieldViolations* v) {
-  if (required && text.empty()) {
-    v->Add(field, "is required");
-  } else if (text.size() > max) {
-    v->Add(field, absl::StrCat("must be at most ", max, " bytes"));
-  }
-}
 
 // A date argument that defaults to today and must not be in the future.
 absl::CivilDay DayOrToday(const common::v1::Date& date, absl::string_view field,
