@@ -169,14 +169,16 @@ int RunDemo(const Args& args) {
   if (args.size() != 2 || args[1] != "load") {
     return Usage("gaoxinctl demo load [--demo_dir=DIR] [--only=leads,enterprise,petition]");
   }
-  // One entry per service, loaded in this order (petition cases name demo enterprises).
+  // One entry per service, loaded in this order: enterprises first, because petition cases name
+  // demo enterprises and a demo lead reaching 入规 names one too (enterprise_server, following
+  // the leads service, then finds it registered instead of registering it itself).
   struct Part {
     const char* name;
     std::function<absl::Status(const std::string& dir)> load;
   };
   const std::vector<Part> parts = {
-      {"leads", [](const std::string& dir) { return LoadLeadsDemo(dir + "/leads.json"); }},
       {"enterprise", [](const std::string& dir) { return LoadEnterpriseDemo(dir + "/enterprise"); }},
+      {"leads", [](const std::string& dir) { return LoadLeadsDemo(dir + "/leads.json"); }},
       {"petition", [](const std::string& dir) { return LoadPetitionDemo(dir); }},
   };
   const std::string dir = absl::GetFlag(FLAGS_demo_dir);

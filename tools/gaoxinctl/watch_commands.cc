@@ -14,7 +14,9 @@
 #include "common/errors.h"
 #include "common/grpc_status.h"
 #include "common/watch/resume_loop.h"
+#include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
+#include "gaoxin/petition/v1/petition.grpc.pb.h"
 
 ABSL_DECLARE_FLAG(std::string, stage);
 
@@ -70,6 +72,89 @@ int WatchLeads() {
   return ReportError(s);
 }
 
+
+// Runs a Watch RPC with resume, printing each change with `print` (or its JSON with --json).
+template <typename Stub, typename Request, typename Response, typename Change>
+int WatchLoop(const std::string& what, Stub* stub,
+              std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(grpc::ClientContext*,
+                                                                           const Request&),
+              Request base, const google::protobuf::RepeatedPtrField<Change>& (Response::*changes)()
+                                const,
+              std::function<std::string(const Change&)> print) {
+  absl::Status s = watch::ResumeLoop(
+      what,
+      [&](int64_t* since) -> absl::Status {
+        grpc::ClientContext ctx;
+        PrepareContext(&ctx, absl::GetFlag(FLAGS_token), absl::InfiniteDuration());
+        Request req = base;
+        req.set_since_revision(*since);
+        auto reader = (stub->*method)(&ctx, req);
+        Response msg;
+        while (reader->Read(&msg)) {
+          for (const auto& c : (msg.*changes)()) {
+            if (absl::GetFlag(FLAGS_json)) {
+              std::cout << ToJson(c) << std::flush;
+            } else {
+              std::cout << print(c) << std::endl;
+            }
+          }
+          if ((msg.*changes)().empty() && absl::GetFlag(FLAGS_progress)) {
+            std::cout << "progress: up to revision " << msg.revision() << std::endl;
+          }
+          *since = msg.revision();
+        }
+        return FromGrpcStatus(reader->Finish());
+      },
+      absl::GetFlag(FLAGS_since), [] { return false; });
+  return ReportError(s);
+}
+
+int WatchEnterprises() {
+  auto stub = enterprise::v1::EnterpriseService::NewStub(
+      MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
+  return WatchLoop<enterprise::v1::EnterpriseService::Stub, enterprise::v1::WatchEnterprisesRequest,
+                   enterprise::v1::WatchEnterprisesResponse, enterprise::v1::EnterpriseChange>(
+      "enterprises", stub.get(), &enterprise::v1::EnterpriseService::Stub::WatchEnterprises, {},
+      &enterprise::v1::WatchEnterprisesResponse::changes,
+      [](const enterprise::v1::EnterpriseChange& c) {
+        return absl::StrCat("rev ", c.revision(), "  ", KindText(c.kind()), "  ",
+                            c.enterprise().id(), "  ", c.enterprise().uscc(), "  ",
+                            c.enterprise().name(), c.enterprise().above_scale() ? "  规上" : "");
+      });
+}
+
+int WatchAlerts() {
+  auto stub = enterprise::v1::EnterpriseService::NewStub(
+      MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
+  return WatchLoop<enterprise::v1::EnterpriseService::Stub, enterprise::v1::WatchAlertsRequest,
+                   enterprise::v1::WatchAlertsResponse, enterprise::v1::AlertChange>(
+      "alerts", stub.get(), &enterprise::v1::EnterpriseService::Stub::WatchAlerts, {},
+      &enterprise::v1::WatchAlertsResponse::changes, [](const enterprise::v1::AlertChange& c) {
+        return absl::StrCat(
+            "rev ", c.revision(), "  ", KindText(c.kind()), "  ", c.alert().id(), "  ",
+            EnumShortName(enterprise::v1::AlertRule_descriptor(), c.alert().rule(), "ALERT_RULE_"),
+            "  ",
+            EnumShortName(enterprise::v1::AlertState_descriptor(), c.alert().state(),
+                          "ALERT_STATE_"),
+            "  ", c.alert().period(), "  ", c.alert().detail());
+      });
+}
+
+int WatchCases() {
+  auto stub =
+      petition::v1::PetitionService::NewStub(MakeChannel(absl::GetFlag(FLAGS_petition_addr)));
+  return WatchLoop<petition::v1::PetitionService::Stub, petition::v1::WatchCasesRequest,
+                   petition::v1::WatchCasesResponse, petition::v1::CaseChange>(
+      "cases", stub.get(), &petition::v1::PetitionService::Stub::WatchCases, {},
+      &petition::v1::WatchCasesResponse::changes, [](const petition::v1::CaseChange& c) {
+        const auto& pc = c.petition_case();
+        return absl::StrCat(
+            "rev ", c.revision(), "  ", KindText(c.kind()), "  ", pc.id(), "  ",
+            EnumShortName(petition::v1::CaseStatus_descriptor(), pc.status(), "CASE_STATUS_"),
+            "  ", pc.category(), "  ", pc.subject(), "  (", pc.petitioner().name(), ")");
+      });
+}
+
 // The latest text of each dashboard panel, redrawn together.
 class Screen {
  public:
@@ -102,13 +187,44 @@ std::string LeadsPanel(const leads::v1::YearSummary& s) {
       " / reserve ", s.batches().reserve().count(), "\n");
 }
 
+
+std::string EnterprisePanel(const enterprise::v1::IndustryStructure& s) {
+  std::string out = absl::StrCat("[2 enterprise] industry structure ", s.year(), " through month ",
+                                 s.through_month(), " (revision ", s.revision(), ")\n");
+  for (const auto& c : s.chains()) {
+    absl::StrAppend(
+        &out, "  ",
+        EnumShortName(common::v1::IndustryChain_descriptor(), c.industry_chain(),
+                      "INDUSTRY_CHAIN_"),
+        ": ", Yi(c.figures().output_value()), " = ", c.share_of_zone().display_percent(),
+        "%, above scale ", c.figures().above_scale_count(), ", over 1亿 ",
+        c.figures().over_100_million_count(), ", grew >= 10% ", c.figures().grew_10_percent_count(),
+        "\n");
+  }
+  absl::StrAppend(&out, "  zone total: ", Yi(s.zone_total().output_value()), " (",
+                  s.zone_total().yoy_change().display_percent(), "% year on year)\n");
+  return out;
+}
+
+std::string LedgerPanel(const petition::v1::LedgerStats& s) {
+  return absl::StrCat("[3 petition] ", s.ledger_name(), " (revision ", s.revision(), ")\n",
+                      "  ", s.totals().resolved_and_reported(), " of ", s.totals().total(),
+                      " cases resolved and reported (",
+                      s.totals().resolution_rate().display_percent(), "%), open ",
+                      s.totals().open(), ", overdue ", s.totals().overdue(), "\n");
+}
+
 }  // namespace
 
 int RunWatch(const Args& args) {
   constexpr char kUsage[] =
-      "gaoxinctl watch leads [--since=REV] [--stage=S] [--progress] [--json]";
+      "gaoxinctl watch leads|enterprises|alerts|cases [--since=REV] [--stage=S] [--progress] "
+      "[--json]";
   if (args.size() != 2) return Usage(kUsage);
   if (args[1] == "leads") return WatchLeads();
+  if (args[1] == "enterprises") return WatchEnterprises();
+  if (args[1] == "alerts") return WatchAlerts();
+  if (args[1] == "cases") return WatchCases();
   return Usage(kUsage);
 }
 
@@ -138,6 +254,65 @@ int RunDashboard(const Args& args) {
         0, [] { return false; });
     screen.Set("1 leads", "[1 leads] stopped: " + s.ToString() + "\n");
   });
+  panels.emplace_back([&] {
+    auto stub = enterprise::v1::EnterpriseService::NewStub(
+        MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
+    absl::Status s = watch::ResumeLoop(
+        "enterprise",
+        [&](int64_t* since) -> absl::Status {
+          grpc::ClientContext ctx;
+          PrepareContext(&ctx, absl::GetFlag(FLAGS_token), absl::InfiniteDuration());
+          enterprise::v1::StreamIndustryStructureRequest req;
+          req.set_year(year);
+          auto reader = stub->StreamIndustryStructure(&ctx, req);
+          enterprise::v1::IndustryStructure structure;
+          while (reader->Read(&structure)) {
+            screen.Set("2 enterprise", EnterprisePanel(structure));
+            *since = structure.revision();
+          }
+          absl::Status end = FromGrpcStatus(reader->Finish());
+          if (!end.ok()) screen.Set("2 enterprise", "[2 enterprise] reconnecting: " + end.ToString() + "\n");
+          return end;
+        },
+        0, [] { return false; });
+    screen.Set("2 enterprise", "[2 enterprise] stopped: " + s.ToString() + "\n");
+  });
+  // One panel per petition ledger of the year.
+  auto petition_stub =
+      petition::v1::PetitionService::NewStub(MakeChannel(absl::GetFlag(FLAGS_petition_addr)));
+  petition::v1::ListLedgersRequest list;
+  list.set_year(year);
+  petition::v1::ListLedgersResponse ledgers;
+  grpc::ClientContext list_ctx;
+  Prepare(&list_ctx);
+  grpc::Status listed = petition_stub->ListLedgers(&list_ctx, list, &ledgers);
+  if (!listed.ok()) {
+    screen.Set("3 petition", "[3 petition] unavailable: " + listed.error_message() + "\n");
+  }
+  for (const auto& ledger : ledgers.ledgers()) {
+    const std::string panel = "3 petition " + ledger.id();
+    panels.emplace_back([&, panel, ledger_id = ledger.id()] {
+      absl::Status s = watch::ResumeLoop(
+          "petition",
+          [&](int64_t* since) -> absl::Status {
+            grpc::ClientContext ctx;
+            PrepareContext(&ctx, absl::GetFlag(FLAGS_token), absl::InfiniteDuration());
+            petition::v1::StreamLedgerStatsRequest req;
+            req.set_ledger_id(ledger_id);
+            auto reader = petition_stub->StreamLedgerStats(&ctx, req);
+            petition::v1::LedgerStats stats;
+            while (reader->Read(&stats)) {
+              screen.Set(panel, LedgerPanel(stats));
+              *since = stats.revision();
+            }
+            absl::Status end = FromGrpcStatus(reader->Finish());
+            if (!end.ok()) screen.Set(panel, "[3 petition] reconnecting: " + end.ToString() + "\n");
+            return end;
+          },
+          0, [] { return false; });
+      screen.Set(panel, "[3 petition] stopped: " + s.ToString() + "\n");
+    });
+  }
   for (auto& t : panels) t.join();
   return 0;
 }
