@@ -18,6 +18,7 @@
 #include "common/status_macros.h"
 #include "common/uscc.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "common/validation.h"
 #include "services/enterprise/domain/period.h"
 #include "services/enterprise/domain/trend.h"
 #include "services/enterprise/domain/validation.h"
@@ -26,37 +27,11 @@
 namespace gaoxin::enterprise {
 namespace {
 
-absl::Status CheckId(absl::string_view id, absl::string_view prefix, absl::string_view field) {
-  if (id.empty()) return InvalidField(field, "is required");
-  if (!IsValidId(id, prefix)) {
-    return InvalidField(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
-  }
-  return absl::OkStatus();
-}
-
-void CheckRequestId(const std::string& request_id, FieldViolations* v) {
-  if (request_id.size() > 100) v->Add("request_id", "must be at most 100 bytes");
-}
-
-absl::Status CheckYear(int year, absl::string_view field) {
-  if (year < 1990 || year > 2200) return InvalidField(field, "must be a year in 1990..2200");
-  return absl::OkStatus();
-}
-
 // An industry-structure request's year and month (0 = whole year); returns the last month.
 absl::StatusOr<int> CheckStructurePeriod(int year, int month) {
   RETURN_IF_ERROR(CheckYear(year, "year"));
   if (month < 0 || month > 12) return InvalidField("month", "must be 1..12, or 0 for the whole year");
   return month == 0 ? 12 : month;
-}
-
-void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
-               FieldViolations* v) {
-  if (required && text.empty()) {
-    v->Add(field, "is required");
-  } else if (text.size() > max) {
-    v->Add(field, absl::StrCat("must be at most ", max, " bytes"));
-  }
 }
 
 // Pages a computed, ordered list with a keyset key made by `key_of`.
