@@ -14,6 +14,7 @@
 #define GAOXIN_COMMON_RPC_H_
 
 #include <functional>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -23,6 +24,15 @@
 #include "grpcpp/support/server_callback.h"
 
 namespace gaoxin {
+
+// The metadata key under which Get responses carry the store revision they reflect (List
+// responses carry it as a `revision` field).
+inline constexpr char kRevisionMetadataKey[] = "x-gaoxin-revision";
+
+// Sends the revision a Get response reflects as initial metadata. Call before finishing.
+inline void SetResponseRevision(grpc::CallbackServerContext* ctx, int64_t revision) {
+  ctx->AddInitialMetadata(kRevisionMetadataKey, std::to_string(revision));
+}
 
 // Finishes a unary call with `status`.
 inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* ctx,

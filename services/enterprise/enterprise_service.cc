@@ -286,13 +286,17 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterprise(
     switch (request->key_case()) {
       case v1::GetEnterpriseRequest::kId: {
         RETURN_IF_ERROR(CheckId(request->id(), "ent", "id"));
-        ASSIGN_OR_RETURN(*response, store_->GetEnterprise(request->id()));
+        int64_t revision = 0;
+        ASSIGN_OR_RETURN(*response, store_->GetEnterprise(request->id(), &revision));
+        SetResponseRevision(ctx, revision);
         return absl::OkStatus();
       }
       case v1::GetEnterpriseRequest::kUscc: {
         absl::Status s = ValidateUscc(request->uscc(), UsccCheck::kSkipCheckCharacter);
         if (!s.ok()) return InvalidField("uscc", s.message());
-        ASSIGN_OR_RETURN(*response, store_->GetEnterpriseByUscc(request->uscc()));
+        int64_t revision = 0;
+        ASSIGN_OR_RETURN(*response, store_->GetEnterpriseByUscc(request->uscc(), &revision));
+        SetResponseRevision(ctx, revision);
         return absl::OkStatus();
       }
       default:
@@ -509,7 +513,9 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetAlert(grpc::CallbackServerCo
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
-    ASSIGN_OR_RETURN(*response, store_->GetAlert(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(*response, store_->GetAlert(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     return absl::OkStatus();
   });
 }

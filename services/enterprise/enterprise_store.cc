@@ -238,19 +238,27 @@ void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std:
       });
 }
 
-absl::StatusOr<v1::Enterprise> EnterpriseStore::GetEnterprise(const std::string& id) {
+absl::StatusOr<v1::Enterprise> EnterpriseStore::GetEnterprise(const std::string& id,
+                                                              int64_t* revision) {
   v1::Enterprise e;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(e, enterprises_.Get(tx, id));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return e;
 }
 
-absl::StatusOr<v1::Enterprise> EnterpriseStore::GetEnterpriseByUscc(const std::string& uscc) {
+absl::StatusOr<v1::Enterprise> EnterpriseStore::GetEnterpriseByUscc(const std::string& uscc,
+                                                                    int64_t* revision) {
   std::optional<v1::Enterprise> e;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(e, FindByUscc(tx, uscc));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   if (!e) return NotFoundError("enterprise with USCC", uscc);
@@ -729,10 +737,13 @@ absl::StatusOr<std::vector<v1::IndicatorRecord>> EnterpriseStore::IndicatorsOf(i
 // ---------------------------------------------------------------------------------------------
 // Alerts
 
-absl::StatusOr<v1::Alert> EnterpriseStore::GetAlert(const std::string& id) {
+absl::StatusOr<v1::Alert> EnterpriseStore::GetAlert(const std::string& id, int64_t* revision) {
   v1::Alert a;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(a, alerts_.Get(tx, id));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return a;

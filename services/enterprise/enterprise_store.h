@@ -97,8 +97,10 @@ class EnterpriseStore {
   // `request` passed ValidateNewEnterprise. ALREADY_EXISTS when the USCC is registered.
   void CreateEnterprise(v1::CreateEnterpriseRequest request, std::string principal,
                         Done<v1::Enterprise> done);
-  absl::StatusOr<v1::Enterprise> GetEnterprise(const std::string& id);
-  absl::StatusOr<v1::Enterprise> GetEnterpriseByUscc(const std::string& uscc);
+  // `revision`, when given, gets the store revision of the same snapshot.
+  absl::StatusOr<v1::Enterprise> GetEnterprise(const std::string& id, int64_t* revision = nullptr);
+  absl::StatusOr<v1::Enterprise> GetEnterpriseByUscc(const std::string& uscc,
+                                                     int64_t* revision = nullptr);
   // Each read below that takes `revision` also sets it (when not null) to the store revision the
   // result reflects, read in the same snapshot: a Watch from there misses nothing.
   absl::StatusOr<db::ResourcePage<v1::Enterprise>> ListEnterprises(const EnterpriseFilter& filter,
@@ -136,7 +138,7 @@ class EnterpriseStore {
                        Done<v1::IndicatorRecord> done);
   absl::StatusOr<std::vector<v1::IndicatorRecord>> IndicatorsOf(int year);
 
-  absl::StatusOr<v1::Alert> GetAlert(const std::string& id);
+  absl::StatusOr<v1::Alert> GetAlert(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Alert>> ListAlerts(const AlertFilter& filter,
                                                         const Page& page,
                                                         int64_t* revision = nullptr);

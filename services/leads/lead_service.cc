@@ -52,7 +52,9 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetLead(grpc::CallbackServerContext* 
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "lead", "id"));
-    ASSIGN_OR_RETURN(*response, store_->GetLead(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(*response, store_->GetLead(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     return absl::OkStatus();
   });
 }

@@ -139,10 +139,13 @@ void LeadStore::CreateLead(v1::CreateLeadRequest request, std::string principal,
       std::move(done));
 }
 
-absl::StatusOr<v1::Lead> LeadStore::GetLead(const std::string& id) {
+absl::StatusOr<v1::Lead> LeadStore::GetLead(const std::string& id, int64_t* revision) {
   v1::Lead lead;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(lead, leads_.Get(tx, id));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return lead;

@@ -47,7 +47,8 @@ class LeadStore {
 
   // `lead` has passed ValidateCreate. Idempotent per request_id.
   void CreateLead(v1::CreateLeadRequest request, std::string principal, Done<v1::Lead> done);
-  absl::StatusOr<v1::Lead> GetLead(const std::string& id);
+  // `revision`, when given, gets the store revision of the same snapshot.
+  absl::StatusOr<v1::Lead> GetLead(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Lead>> ListLeads(const LeadFilter& filter, const Page& page,
                                                       int64_t* revision);
   void UpdateLead(v1::UpdateLeadRequest request, Done<v1::Lead> done);

@@ -213,7 +213,9 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetCase(grpc::CallbackServerConte
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionReader));
     RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
-    ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     Done<v1::Case> done = finish(response);
     if (!who->HasRole(kPetitionPii)) {
       MaskCase(&c);

@@ -324,10 +324,13 @@ absl::StatusOr<v1::Case> PetitionStore::OpenStoredCase(absl::string_view state) 
   return Open(std::move(sealed));
 }
 
-absl::StatusOr<v1::Case> PetitionStore::GetCase(const std::string& id) {
+absl::StatusOr<v1::Case> PetitionStore::GetCase(const std::string& id, int64_t* revision) {
   v1::Case c;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(c, LoadCase(tx, id));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+    }
     return absl::OkStatus();
   }));
   return c;

@@ -104,7 +104,8 @@ class PetitionStore {
   // `prepared` came from PrepareNewCase (plaintext, status RECEIVED). Checks the ledgers exist,
   // detects repeats, assigns the id, stamps times, encrypts and stores. Idempotent per request_id.
   void CreateCase(v1::Case prepared, std::string request_id, Reveal reveal, Done<v1::Case> done);
-  absl::StatusOr<v1::Case> GetCase(const std::string& id);
+  // `revision`, when given, gets the store revision of the same snapshot.
+  absl::StatusOr<v1::Case> GetCase(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Case>> ListCases(const CaseFilter& filter, const Page& page,
                                                        int64_t* revision = nullptr);
   void UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done);

@@ -116,12 +116,17 @@ TEST_F(LeadsE2eTest, CreateGetAndListWithPaging) {
     created.insert(lead->id());
   }
   v1::Lead got;
-  ASSERT_TRUE(stub_->GetLead(Ctx(kReaderToken).get(), [&] {
+  auto get_ctx = Ctx(kReaderToken);
+  ASSERT_TRUE(stub_->GetLead(get_ctx.get(), [&] {
                      v1::GetLeadRequest r;
                      r.set_id(*created.begin());
                      return r;
                    }(), &got).ok());
   EXPECT_EQ(got.id(), *created.begin());
+  // Get responses carry the store revision they reflect as metadata: 7 creates so far.
+  auto header = get_ctx->GetServerInitialMetadata().find("x-gaoxin-revision");
+  ASSERT_NE(header, get_ctx->GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(header->second.data(), header->second.size()), "7");
 
   v1::ListLeadsRequest req;
   req.set_page_size(3);
