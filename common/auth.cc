@@ -59,8 +59,8 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::FromText(absl::str
     }
     std::string hash = absl::AsciiStrToLower(parts[0]);
     if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line ", line_no, ": first column must be a SHA-256 hex digest, not a token"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "line ", line_no, ": first column must be a SHA-256 hex digest, not a token"));
     }
     Principal p;
     p.name = std::string(parts[1]);
@@ -84,7 +84,8 @@ std::unique_ptr<Authenticator> Authenticator::AllowAll() {
   return auth;
 }
 
-absl::StatusOr<const Principal*> Authenticator::Authenticate(absl::string_view authorization) const {
+absl::StatusOr<const Principal*> Authenticator::Authenticate(
+    absl::string_view authorization) const {
   if (allow_all_) return &anonymous_;
   if (authorization.empty()) {
     return MakeError(absl::StatusCode::kUnauthenticated, "MISSING_TOKEN",

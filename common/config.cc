@@ -14,8 +14,7 @@
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve gRPC on; empty = 0.0.0.0 and the service's default port");
-ABSL_FLAG(std::string, db, "",
-          "store location: a SQLite file path (default: ./var/<service>.db)");
+ABSL_FLAG(std::string, db, "", "store location: a SQLite file path (default: ./var/<service>.db)");
 ABSL_FLAG(std::string, redis, "", "Redis host:port for the shared cache; empty = no Redis");
 ABSL_FLAG(std::string, tokens_file, "",
           "file mapping SHA-256(token) to principal and roles; see README");
@@ -26,8 +25,7 @@ ABSL_FLAG(int32_t, shutdown_grace_ms, 10000,
           "below Kubernetes' terminationGracePeriodSeconds");
 ABSL_FLAG(int32_t, max_connection_age_ms, 300000,
           "close client connections after this age so load spreads after scale-out");
-ABSL_FLAG(int32_t, keepalive_time_ms, 60000,
-          "server keepalive ping interval on idle connections");
+ABSL_FLAG(int32_t, keepalive_time_ms, 60000, "server keepalive ping interval on idle connections");
 ABSL_FLAG(int32_t, max_message_bytes, 8 << 20, "largest request or response message");
 ABSL_FLAG(int32_t, redis_timeout_ms, 200, "Redis connect and command timeout");
 ABSL_FLAG(int32_t, cache_ttl_s, 60, "time-to-live of cached summaries in Redis");
@@ -74,8 +72,9 @@ bool ApplyEnvironment(std::string* error) {
 
 std::vector<char*> InitConfig(int argc, char** argv, absl::string_view program) {
   absl::SetProgramUsageMessage(
-      absl::StrCat(program, ": a gaoxin gRPC service. Every flag has an environment twin "
-                            "GAOXIN_<FLAG>; the command line wins."));
+      absl::StrCat(program,
+                   ": a gaoxin gRPC service. Every flag has an environment twin "
+                   "GAOXIN_<FLAG>; the command line wins."));
   std::string error;
   if (!ApplyEnvironment(&error)) {
     LogEvent("config_error", "error").Str("error", error).Emit();

@@ -14,8 +14,7 @@ constexpr absl::string_view kBadRequestUrl = "type.googleapis.com/google.rpc.Bad
 
 }  // namespace
 
-absl::Status MakeError(absl::StatusCode code, absl::string_view reason,
-                       absl::string_view message) {
+absl::Status MakeError(absl::StatusCode code, absl::string_view reason, absl::string_view message) {
   absl::Status status(code, message);
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));

@@ -42,9 +42,7 @@ class FieldViolations {
   // Adds the violations of `other`, prefixing each field with `prefix` + ".".
   void Merge(absl::string_view prefix, const FieldViolations& other);
   bool empty() const { return violations_.empty(); }
-  const std::vector<std::pair<std::string, std::string>>& violations() const {
-    return violations_;
-  }
+  const std::vector<std::pair<std::string, std::string>>& violations() const { return violations_; }
   // OK when empty; otherwise INVALID_ARGUMENT naming every field, with BadRequest details.
   absl::Status ToStatus() const;
 

@@ -64,11 +64,21 @@ void AppendJsonString(std::string* out, absl::string_view s) {
   out->push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (c < 0x20) {
           absl::StrAppendFormat(out, "\\u%04x", c);
@@ -82,7 +92,8 @@ void AppendJsonString(std::string* out, absl::string_view s) {
 
 LogEvent::LogEvent(absl::string_view event, absl::string_view level) {
   line_ = "{\"ts\":";
-  AppendJsonString(&line_, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()));
+  AppendJsonString(&line_,
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()));
   line_.append(",\"level\":");
   AppendJsonString(&line_, level);
   line_.append(",\"event\":");

@@ -34,7 +34,8 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* md = methods->GetRecvInitialMetadata();
       auto it = md->find("authorization");
-      if (it != md->end() && auth_ != nullptr) principal_ = auth_->PrincipalName(ToView(it->second));
+      if (it != md->end() && auth_ != nullptr)
+        principal_ = auth_->PrincipalName(ToView(it->second));
       it = md->find(kRequestIdKey);
       if (it != md->end()) request_id_ = std::string(ToView(it->second));
     }

@@ -11,9 +11,9 @@
 #define GAOXIN_CONCAT_INNER_(a, b) a##b
 #define GAOXIN_CONCAT_(a, b) GAOXIN_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                      \
-  do {                                             \
-    ::absl::Status gaoxin_status_ = (expr);        \
+#define RETURN_IF_ERROR(expr)                        \
+  do {                                               \
+    ::absl::Status gaoxin_status_ = (expr);          \
     if (!gaoxin_status_.ok()) return gaoxin_status_; \
   } while (0)
 

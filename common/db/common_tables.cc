@@ -28,10 +28,9 @@ absl::Status ApplyCommonSchema(Database& db) {
 absl::StatusOr<std::optional<std::string>> FindRequest(Transaction& tx, absl::string_view method,
                                                        absl::string_view request_id) {
   if (request_id.empty()) return std::optional<std::string>();
-  ASSIGN_OR_RETURN(auto row,
-                   tx.QueryOne("SELECT resource_id FROM request_ids WHERE method = ? AND "
-                               "request_id = ?",
-                               {method, request_id}));
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT resource_id FROM request_ids WHERE method = ? AND "
+                                         "request_id = ?",
+                                         {method, request_id}));
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(row->Text(0));
 }

@@ -41,12 +41,12 @@ class SqlValue {
   enum class Type { kNull, kInt, kText, kBlob };
 
   SqlValue() = default;
-  SqlValue(int64_t v) : type_(Type::kInt), int_(v) {}           // NOLINT: implicit by design
-  SqlValue(int v) : type_(Type::kInt), int_(v) {}               // NOLINT
-  SqlValue(bool v) : type_(Type::kInt), int_(v ? 1 : 0) {}      // NOLINT
-  SqlValue(const char* v) : type_(Type::kText), bytes_(v) {}    // NOLINT
+  SqlValue(int64_t v) : type_(Type::kInt), int_(v) {}         // NOLINT: implicit by design
+  SqlValue(int v) : type_(Type::kInt), int_(v) {}             // NOLINT
+  SqlValue(bool v) : type_(Type::kInt), int_(v ? 1 : 0) {}    // NOLINT
+  SqlValue(const char* v) : type_(Type::kText), bytes_(v) {}  // NOLINT
   SqlValue(std::string v) : type_(Type::kText), bytes_(std::move(v)) {}  // NOLINT
-  SqlValue(absl::string_view v) : type_(Type::kText), bytes_(v) {}      // NOLINT
+  SqlValue(absl::string_view v) : type_(Type::kText), bytes_(v) {}       // NOLINT
   static SqlValue Blob(std::string bytes) {
     SqlValue v(std::move(bytes));
     v.type_ = Type::kBlob;

@@ -34,9 +34,9 @@ class SqliteConnection final : public Transaction {
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
                                                                 int busy_timeout_ms) {
     sqlite3* handle = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &handle,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &handle,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     std::unique_ptr<SqliteConnection> conn(new SqliteConnection(handle));
     if (rc != SQLITE_OK) return SqliteError(handle, rc, absl::StrCat("open ", path));
     sqlite3_busy_timeout(handle, busy_timeout_ms);
@@ -129,7 +129,8 @@ class SqliteConnection final : public Transaction {
     }
     sqlite3_clear_bindings(stmt);
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt)) {
-      return absl::InternalError(absl::StrCat("statement wants ", sqlite3_bind_parameter_count(stmt),
+      return absl::InternalError(absl::StrCat("statement wants ",
+                                              sqlite3_bind_parameter_count(stmt),
                                               " parameters, got ", params.size(), ": ", sql));
     }
     for (size_t i = 0; i < params.size(); ++i) {
@@ -219,8 +220,8 @@ void SqliteDatabase::CheckpointLoop() {
     }
     // PASSIVE never blocks the writer or readers; it copies what it can and the WAL restarts
     // from the beginning once everything is copied and no reader still needs it.
-    int rc = sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr,
-                                       SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    int rc = sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                       nullptr, nullptr);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
       LogEvent("db_checkpoint_failed", "warn")
           .Str("error", sqlite3_errmsg(checkpointer_->handle()))
@@ -245,9 +246,8 @@ void SqliteDatabase::WriterLoop() {
     {
       absl::MutexLock lock(&queue_mu_);
       queue_mu_.Await(absl::Condition(
-          +[](SqliteDatabase* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return self->stopping_ || !self->queue_.empty();
-          },
+          +[](SqliteDatabase* self)
+               ABSL_NO_THREAD_SAFETY_ANALYSIS { return self->stopping_ || !self->queue_.empty(); },
           this));
       if (queue_.empty() && stopping_) return;
       while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {

@@ -10,7 +10,6 @@
 namespace gaoxin::redis {
 namespace {
 
-
 Reply Convert(const redisReply* r) {
   Reply out;
   switch (r->type) {

@@ -125,13 +125,13 @@ void ChangeFeed::TailLoop() {
     bool local = false;
     {
       absl::MutexLock lock(&wake_mu_);
-      wake_mu_.AwaitWithTimeout(
-          absl::Condition(
-              +[](ChangeFeed* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                return self->stopping_ || self->local_dirty_ || self->remote_dirty_;
-              },
-              this),
-          options_.poll_interval);
+      wake_mu_.AwaitWithTimeout(absl::Condition(
+                                    +[](ChangeFeed* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                                      return self->stopping_ || self->local_dirty_ ||
+                                             self->remote_dirty_;
+                                    },
+                                    this),
+                                options_.poll_interval);
       if (stopping_) return;
       local = local_dirty_;
       local_dirty_ = false;
@@ -155,9 +155,9 @@ absl::Status ChangeFeed::ReadNewEvents(bool publish) {
   while (true) {
     std::vector<db::Row> rows;
     RETURN_IF_ERROR(db_->Read([&](db::Transaction& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(rows, tx.Query(kSelectEvents, {head_.load(),
-                                                      std::numeric_limits<int64_t>::max(),
-                                                      kReadBatch}));
+      ASSIGN_OR_RETURN(
+          rows,
+          tx.Query(kSelectEvents, {head_.load(), std::numeric_limits<int64_t>::max(), kReadBatch}));
       return absl::OkStatus();
     }));
     if (rows.empty()) break;
@@ -219,18 +219,19 @@ absl::Status ChangeFeed::CheckResumable(int64_t since) {
   if (since > head_.load()) {
     RETURN_IF_ERROR(ReadNewEvents(false));
     if (since > head_.load()) {
-      return MakeError(absl::StatusCode::kOutOfRange, "REVISION_IN_FUTURE",
-                       absl::StrCat("since_revision ", since, " is newer than the newest revision ",
-                                    head_.load(), "; re-list, then watch from the list's revision"));
+      return MakeError(
+          absl::StatusCode::kOutOfRange, "REVISION_IN_FUTURE",
+          absl::StrCat("since_revision ", since, " is newer than the newest revision ",
+                       head_.load(), "; re-list, then watch from the list's revision"));
     }
   }
   absl::ReaderMutexLock lock(&ring_mu_);
   if (since < compacted_below_) {
-    return MakeError(absl::StatusCode::kOutOfRange, "REVISION_COMPACTED",
-                     absl::StrCat("changes after revision ", since,
-                                  " are no longer retained (history starts after ",
-                                  compacted_below_,
-                                  "); re-list, then watch from the list's revision"));
+    return MakeError(
+        absl::StatusCode::kOutOfRange, "REVISION_COMPACTED",
+        absl::StrCat("changes after revision ", since,
+                     " are no longer retained (history starts after ", compacted_below_,
+                     "); re-list, then watch from the list's revision"));
   }
   return absl::OkStatus();
 }
@@ -269,8 +270,8 @@ absl::StatusOr<std::vector<EventPtr>> ChangeFeed::ReadAfter(int64_t after, int m
 absl::StatusOr<int64_t> ChangeFeed::Compact() {
   const int64_t cutoff_ms = absl::ToUnixMillis(absl::Now() - options_.retention);
   const int64_t head = head_.load();
-  const int64_t keep_from =
-      options_.retain_events > 0 ? head - options_.retain_events : std::numeric_limits<int64_t>::min();
+  const int64_t keep_from = options_.retain_events > 0 ? head - options_.retain_events
+                                                       : std::numeric_limits<int64_t>::min();
   int64_t removed = 0;
   RETURN_IF_ERROR(db_->Write([&](db::Transaction& tx) -> absl::Status {
     RETURN_IF_ERROR(tx.Execute(

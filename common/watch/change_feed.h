@@ -160,7 +160,7 @@ class ChangeFeed {
   // stream's OnDone (which unregisters) inline on this same thread.
   std::recursive_mutex subscribers_mu_;
   absl::flat_hash_set<FeedSubscriber*> subscribers_;  // guarded by subscribers_mu_
-  bool stopped_ = false;                               // guarded by subscribers_mu_
+  bool stopped_ = false;                              // guarded by subscribers_mu_
 
   std::unique_ptr<redis::RedisClient> publisher_;
   std::unique_ptr<redis::RedisClient> listener_;

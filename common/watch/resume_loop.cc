@@ -18,7 +18,10 @@ absl::Status ResumeLoop(const std::string& what,
     if (stop()) return absl::OkStatus();
     switch (s.code()) {
       case absl::StatusCode::kOutOfRange: {
-        LogEvent("watch_history_lost", "warn").Str("stream", what).Str("error", s.ToString()).Emit();
+        LogEvent("watch_history_lost", "warn")
+            .Str("stream", what)
+            .Str("error", s.ToString())
+            .Emit();
         if (hooks.on_out_of_range) {
           absl::StatusOr<int64_t> from = hooks.on_out_of_range();
           if (!from.ok()) {

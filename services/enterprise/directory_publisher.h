@@ -4,7 +4,8 @@
 // so the queue is bounded by the number of enterprises.
 //
 //   DirectoryPublisher publisher(&directory);
-//   store.SetDirectoryHook([&](const v1::Enterprise& e, int64_t rev) { publisher.Enqueue(e, rev); });
+//   store.SetDirectoryHook([&](const v1::Enterprise& e, int64_t rev) { publisher.Enqueue(e, rev);
+//   });
 #ifndef GAOXIN_SERVICES_ENTERPRISE_DIRECTORY_PUBLISHER_H_
 #define GAOXIN_SERVICES_ENTERPRISE_DIRECTORY_PUBLISHER_H_
 

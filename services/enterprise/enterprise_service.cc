@@ -17,8 +17,8 @@
 #include "common/server.h"
 #include "common/status_macros.h"
 #include "common/uscc.h"
-#include "google/protobuf/unknown_field_set.h"
 #include "common/validation.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "services/enterprise/domain/period.h"
 #include "services/enterprise/domain/trend.h"
 #include "services/enterprise/domain/validation.h"
@@ -30,14 +30,15 @@ namespace {
 // An industry-structure request's year and month (0 = whole year); returns the last month.
 absl::StatusOr<int> CheckStructurePeriod(int year, int month) {
   RETURN_IF_ERROR(CheckYear(year, "year"));
-  if (month < 0 || month > 12) return InvalidField("month", "must be 1..12, or 0 for the whole year");
+  if (month < 0 || month > 12)
+    return InvalidField("month", "must be 1..12, or 0 for the whole year");
   return month == 0 ? 12 : month;
 }
 
 // Pages a computed, ordered list with a keyset key made by `key_of`.
 template <typename T, typename KeyFn>
-std::vector<T> PageOf(std::vector<T> all, const Page& page, KeyFn key_of, bool (*after)(
-    const T&, absl::string_view), std::string* next_key) {
+std::vector<T> PageOf(std::vector<T> all, const Page& page, KeyFn key_of,
+                      bool (*after)(const T&, absl::string_view), std::string* next_key) {
   std::vector<T> out;
   size_t i = 0;
   if (!page.after_key.empty()) {
@@ -269,7 +270,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::CreateEnterprise(
       v.Add(field, message);
     }
     const std::string& agent = request->enterprise().agent_id();
-    if (!agent.empty() && !IsValidId(agent, "agent")) v.Add("enterprise.agent_id", "is not an agent id");
+    if (!agent.empty() && !IsValidId(agent, "agent"))
+      v.Add("enterprise.agent_id", "is not an agent id");
     CheckText(request->enterprise().sub_sector(), "enterprise.sub_sector", 200, false, &v);
     CheckRequestId(request->request_id(), &v);
     RETURN_IF_ERROR(v.ToStatus());
@@ -324,12 +326,13 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListEnterprises(
     if (request->has_key_enterprise()) filter.key_enterprise = request->key_enterprise();
     filter.status = request->status();
     filter.today = Today();
-    const std::string fingerprint = absl::StrCat(
-        "enterprises|", filter.chain, "|", filter.title, "|",
-        request->has_above_scale() ? (request->above_scale() ? "1" : "0") : "-", "|",
-        request->has_key_enterprise() ? (request->key_enterprise() ? "1" : "0") : "-", "|",
-        filter.status);
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const std::string fingerprint =
+        absl::StrCat("enterprises|", filter.chain, "|", filter.title, "|",
+                     request->has_above_scale() ? (request->above_scale() ? "1" : "0") : "-", "|",
+                     request->has_key_enterprise() ? (request->key_enterprise() ? "1" : "0") : "-",
+                     "|", filter.status);
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListEnterprises(filter, page, &revision));
     response->set_revision(revision);
@@ -371,7 +374,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::SubmitMonthlyReport(
       v.Add(field, message);
     }
     const std::string& id = request->report().enterprise_id();
-    if (!id.empty() && !IsValidId(id, "ent")) v.Add("report.enterprise_id", "is not an enterprise id");
+    if (!id.empty() && !IsValidId(id, "ent"))
+      v.Add("report.enterprise_id", "is not an enterprise id");
     CheckRequestId(request->request_id(), &v);
     RETURN_IF_ERROR(v.ToStatus());
     store_->SubmitReport(request->report(), request->request_id(), finish(response));
@@ -407,7 +411,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListMonthlyReports(
     const std::string fingerprint =
         absl::StrCat("reports|", filter.enterprise_id, "|", filter.start_period, "|",
                      filter.end_period, "|", filter.include_superseded);
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListReports(filter, page, &revision));
     response->set_revision(revision);
@@ -426,7 +431,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterpriseTrend(
     RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     RETURN_IF_ERROR(CheckId(request->enterprise_id(), "ent", "enterprise_id"));
     absl::CivilMonth start, end;
-    if (!ParsePeriod(request->start_period(), &start) || !ParsePeriod(request->end_period(), &end)) {
+    if (!ParsePeriod(request->start_period(), &start) ||
+        !ParsePeriod(request->end_period(), &end)) {
       // ComputeTrend names the bad field.
       ASSIGN_OR_RETURN(*response, ComputeTrend(*request, {}));
       return absl::OkStatus();
@@ -535,7 +541,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListAlerts(grpc::CallbackServer
     AlertFilter filter{request->state(), request->rule(), request->enterprise_id()};
     const std::string fingerprint =
         absl::StrCat("alerts|", filter.state, "|", filter.rule, "|", filter.enterprise_id);
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListAlerts(filter, page, &revision));
     response->set_revision(revision);
@@ -564,8 +571,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::AcknowledgeAlert(
 }
 
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::ResolveAlert(
-    grpc::CallbackServerContext* ctx, const v1::ResolveAlertRequest* request,
-    v1::Alert* response) {
+    grpc::CallbackServerContext* ctx, const v1::ResolveAlertRequest* request, v1::Alert* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kEnterpriseWriter));
     RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
@@ -599,13 +605,13 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
     RETURN_IF_ERROR(v.ToStatus());
     const std::string fingerprint =
         absl::StrCat("candidates|", request->target(), "|", request->industry_chain());
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     const absl::CivilDay today = Today();
     int64_t revision = 0;
-    ASSIGN_OR_RETURN(auto inputs,
-                     store_->LoadCultivationInputs(request->industry_chain(),
-                                                   LatestDuePeriod(today, options_.thresholds),
-                                                   &revision));
+    ASSIGN_OR_RETURN(auto inputs, store_->LoadCultivationInputs(
+                                      request->industry_chain(),
+                                      LatestDuePeriod(today, options_.thresholds), &revision));
     response->set_revision(revision);
     std::string next;
     auto page_items = PageOf<v1::CultivationCandidate>(
@@ -680,8 +686,8 @@ PreparedAlertChange PrepareAlertChange(const watch::ChangeEvent& e) {
 // not matter to protobuf), and serializing the message copies it instead of re-encoding it.
 template <typename Response>
 void AppendEncodedChange(const std::string& wire, Response* out) {
-  out->GetReflection()->MutableUnknownFields(out)->AddLengthDelimited(
-      Response::kChangesFieldNumber, wire);
+  out->GetReflection()->MutableUnknownFields(out)->AddLengthDelimited(Response::kChangesFieldNumber,
+                                                                      wire);
 }
 
 // The statistical month of a report event; nullopt when it does not decode.

@@ -90,8 +90,7 @@ class EnterpriseServiceImpl final : public v1::EnterpriseService::CallbackServic
   grpc::ServerWriteReactor<v1::WatchAlertsResponse>* WatchAlerts(
       grpc::CallbackServerContext* ctx, const v1::WatchAlertsRequest* request) override;
   grpc::ServerWriteReactor<v1::IndustryStructure>* StreamIndustryStructure(
-      grpc::CallbackServerContext* ctx,
-      const v1::StreamIndustryStructureRequest* request) override;
+      grpc::CallbackServerContext* ctx, const v1::StreamIndustryStructureRequest* request) override;
 
  private:
   absl::CivilDay Today() const;

@@ -136,21 +136,23 @@ EnterpriseStore::EnterpriseStore(db::Database* db, Clock clock, AlertThresholds 
     : db_(db),
       clock_(std::move(clock)),
       thresholds_(thresholds),
-      enterprises_("enterprises", kEnterpriseEvent,
-                   {"uscc", "chain", "above_scale", "above_scale_year", "key_enterprise", "status",
-                    "agent_id"},
-                   [](const v1::Enterprise& e) {
-                     return std::vector<SqlValue>{
-                         e.uscc(),           e.industry_chain(),
-                         e.above_scale(),    IsSet(e.above_scale_date()) ? e.above_scale_date().year() : 0,
-                         e.key_enterprise(), e.status(),
-                         e.agent_id()};
-                   }),
+      enterprises_(
+          "enterprises", kEnterpriseEvent,
+          {"uscc", "chain", "above_scale", "above_scale_year", "key_enterprise", "status",
+           "agent_id"},
+          [](const v1::Enterprise& e) {
+            return std::vector<SqlValue>{
+                e.uscc(),           e.industry_chain(),
+                e.above_scale(),    IsSet(e.above_scale_date()) ? e.above_scale_date().year() : 0,
+                e.key_enterprise(), e.status(),
+                e.agent_id()};
+          }),
       indicators_("indicators", kIndicatorEvent, {"indicator", "year"},
                   [](const v1::IndicatorRecord& r) {
                     return std::vector<SqlValue>{r.indicator(), r.year()};
                   }),
-      alerts_("alerts", kAlertEvent, {"enterprise_id", "rule", "alert_state", "dedup_key", "create_us"},
+      alerts_("alerts", kAlertEvent,
+              {"enterprise_id", "rule", "alert_state", "dedup_key", "create_us"},
               [](const v1::Alert& a) {
                 return std::vector<SqlValue>{a.enterprise_id(), a.rule(), a.state(),
                                              AlertDedupKey(a), TimestampMicros(a.create_time())};
@@ -167,17 +169,17 @@ absl::Status EnterpriseStore::Migrate(db::Database& db) {
 absl::Status EnterpriseStore::SaveTitles(Transaction& tx, const v1::Enterprise& e) {
   RETURN_IF_ERROR(tx.Execute("DELETE FROM enterprise_titles WHERE enterprise_id = ?", {e.id()}));
   for (const v1::Title& t : e.titles()) {
-    RETURN_IF_ERROR(tx.Execute(
-        "INSERT INTO enterprise_titles(enterprise_id, kind, grant_date, expiry_date) "
-        "VALUES(?, ?, ?, ?)",
-        {e.id(), t.kind(), FormatDate(t.grant_date()),
-         IsSet(t.expiry_date()) ? FormatDate(t.expiry_date()) : std::string()}));
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO enterprise_titles(enterprise_id, kind, grant_date, expiry_date) "
+                   "VALUES(?, ?, ?, ?)",
+                   {e.id(), t.kind(), FormatDate(t.grant_date()),
+                    IsSet(t.expiry_date()) ? FormatDate(t.expiry_date()) : std::string()}));
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<v1::Enterprise>> EnterpriseStore::FindByUscc(
-    Transaction& tx, const std::string& uscc) {
+absl::StatusOr<std::optional<v1::Enterprise>> EnterpriseStore::FindByUscc(Transaction& tx,
+                                                                          const std::string& uscc) {
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id FROM enterprises WHERE uscc = ?", {uscc}));
   if (!row) return std::optional<v1::Enterprise>();
   return enterprises_.Find(tx, row->Text(0));
@@ -201,25 +203,26 @@ void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std:
       *db_,
       [this, e = std::move(e), request = std::move(request), principal = std::move(principal),
        revision](Transaction& tx) -> absl::StatusOr<v1::Enterprise> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateEnterprise", request.request_id()));
+        ASSIGN_OR_RETURN(auto existing,
+                         db::FindRequest(tx, "CreateEnterprise", request.request_id()));
         if (existing) return enterprises_.Get(tx, *existing);
         ASSIGN_OR_RETURN(auto same, FindByUscc(tx, e.uscc()));
         if (same) {
-          return AlreadyExists("USCC_ALREADY_REGISTERED",
-                               absl::StrCat("enterprise.uscc '", e.uscc(),
-                                            "' is already registered as ", same->id(), " (",
-                                            same->name(), ")"));
+          return AlreadyExists(
+              "USCC_ALREADY_REGISTERED",
+              absl::StrCat("enterprise.uscc '", e.uscc(), "' is already registered as ", same->id(),
+                           " (", same->name(), ")"));
         }
         ASSIGN_OR_RETURN(v1::Enterprise stored, enterprises_.Insert(tx, e));
         RETURN_IF_ERROR(SaveTitles(tx, stored));
         if (request.has_uscc_check_override()) {
           // The audit record of an accepted code that fails the check character.
-          RETURN_IF_ERROR(db::AppendEvent(tx, "uscc_check_override", stored.id(),
-                                          db::EventKind::kCreated,
-                                          absl::StrCat(stored.uscc(), "\n", principal, "\n",
-                                                       request.uscc_check_override().approved_by(),
-                                                       "\n", request.uscc_check_override().reason()))
-                              .status());
+          RETURN_IF_ERROR(
+              db::AppendEvent(tx, "uscc_check_override", stored.id(), db::EventKind::kCreated,
+                              absl::StrCat(stored.uscc(), "\n", principal, "\n",
+                                           request.uscc_check_override().approved_by(), "\n",
+                                           request.uscc_check_override().reason()))
+                  .status());
           LogEvent("uscc_check_override", "warn")
               .Str("enterprise_id", stored.id())
               .Str("uscc", stored.uscc())
@@ -228,7 +231,8 @@ void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std:
               .Str("reason", request.uscc_check_override().reason())
               .Emit();
         }
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateEnterprise", request.request_id(), stored.id()));
+        RETURN_IF_ERROR(
+            db::RememberRequest(tx, "CreateEnterprise", request.request_id(), stored.id()));
         ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
         return stored;
       },
@@ -269,10 +273,12 @@ absl::StatusOr<db::ResourcePage<v1::Enterprise>> EnterpriseStore::ListEnterprise
     const EnterpriseFilter& f, const Page& page, int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
-  if (f.chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED) AddFilter(&where, &params, "chain = ?", {f.chain});
+  if (f.chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED)
+    AddFilter(&where, &params, "chain = ?", {f.chain});
   if (f.above_scale) AddFilter(&where, &params, "above_scale = ?", {*f.above_scale});
   if (f.key_enterprise) AddFilter(&where, &params, "key_enterprise = ?", {*f.key_enterprise});
-  if (f.status != v1::ENTERPRISE_STATUS_UNSPECIFIED) AddFilter(&where, &params, "status = ?", {f.status});
+  if (f.status != v1::ENTERPRISE_STATUS_UNSPECIFIED)
+    AddFilter(&where, &params, "status = ?", {f.status});
   if (f.title != v1::TITLE_KIND_UNSPECIFIED) {
     const std::string today = FormatDate(FromCivilDay(f.today));
     AddFilter(&where, &params,
@@ -296,7 +302,8 @@ void EnterpriseStore::UpdateEnterprise(v1::UpdateEnterpriseRequest request,
   auto revision = std::make_shared<int64_t>(0);
   db::WriteWithResult<v1::Enterprise>(
       *db_,
-      [this, request = std::move(request), revision](Transaction& tx) -> absl::StatusOr<v1::Enterprise> {
+      [this, request = std::move(request),
+       revision](Transaction& tx) -> absl::StatusOr<v1::Enterprise> {
         ASSIGN_OR_RETURN(v1::Enterprise stored, enterprises_.Get(tx, request.enterprise().id()));
         if (!request.enterprise().etag().empty() && request.enterprise().etag() != stored.etag()) {
           return EtagMismatch("enterprise");
@@ -331,27 +338,30 @@ absl::StatusOr<std::vector<v1::Enterprise>> EnterpriseStore::AllEnterprises(int6
 // Monthly reports
 
 absl::StatusOr<v1::MonthlyReport> EnterpriseStore::ReportById(Transaction& tx,
-                                                               const std::string& id) {
+                                                              const std::string& id) {
   ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT state FROM monthly_reports WHERE id = ?", {id}));
   if (!row) return NotFoundError("monthly report", id);
   return DecodeReport(row->Blob(0));
 }
 
-absl::StatusOr<EnterpriseStore::FileOutcome> EnterpriseStore::FileReportTx(
-    Transaction& tx, const v1::Enterprise& e, v1::MonthlyReport report, absl::Time now,
-    bool check_late_alert) {
+absl::StatusOr<EnterpriseStore::FileOutcome> EnterpriseStore::FileReportTx(Transaction& tx,
+                                                                           const v1::Enterprise& e,
+                                                                           v1::MonthlyReport report,
+                                                                           absl::Time now,
+                                                                           bool check_late_alert) {
   absl::CivilMonth period;
-  if (!ParsePeriod(report.period(), &period)) return InvalidField("report.period", "must be YYYY-MM");
+  if (!ParsePeriod(report.period(), &period))
+    return InvalidField("report.period", "must be YYYY-MM");
   report.set_enterprise_id(e.id());
   const std::string content = ContentOf(report);
   // One read for both the current revision of this period and the months the alert rules
   // compare it with (the same month a year before and a year after).
-  ASSIGN_OR_RETURN(std::vector<Row> rows,
-                   tx.Query("SELECT period, revision, report_id, content, output_units, "
-                            "output_nanos FROM report_figures WHERE enterprise_id = ? AND "
-                            "period IN (?, ?, ?)",
-                            {e.id(), FormatPeriod(period - 12), report.period(),
-                             FormatPeriod(period + 12)}));
+  ASSIGN_OR_RETURN(
+      std::vector<Row> rows,
+      tx.Query("SELECT period, revision, report_id, content, output_units, "
+               "output_nanos FROM report_figures WHERE enterprise_id = ? AND "
+               "period IN (?, ?, ?)",
+               {e.id(), FormatPeriod(period - 12), report.period(), FormatPeriod(period + 12)}));
   const Row* current = nullptr;
   ReportSeries series;
   for (const Row& row : rows) {
@@ -380,13 +390,13 @@ absl::StatusOr<EnterpriseStore::FileOutcome> EnterpriseStore::FileReportTx(
   *report.mutable_export_value() = FromNanos(ToNanos(report.export_value()));
   const std::string bytes = report.SerializeAsString();
   if (current) {
-    RETURN_IF_ERROR(tx.Execute("UPDATE monthly_reports SET current = 0 WHERE id = ?",
-                               {current->Text(2)}));
+    RETURN_IF_ERROR(
+        tx.Execute("UPDATE monthly_reports SET current = 0 WHERE id = ?", {current->Text(2)}));
   }
-  RETURN_IF_ERROR(tx.Execute(
-      "INSERT INTO monthly_reports(id, enterprise_id, period, revision, current, state) "
-      "VALUES(?, ?, ?, ?, 1, ?)",
-      {report.id(), e.id(), report.period(), revision, SqlValue::Blob(bytes)}));
+  RETURN_IF_ERROR(
+      tx.Execute("INSERT INTO monthly_reports(id, enterprise_id, period, revision, current, state) "
+                 "VALUES(?, ?, ?, ?, 1, ?)",
+                 {report.id(), e.id(), report.period(), revision, SqlValue::Blob(bytes)}));
   RETURN_IF_ERROR(tx.Execute(
       "INSERT OR REPLACE INTO report_figures(enterprise_id, period, month_index, report_id, "
       "revision, output_units, output_nanos, revenue_units, revenue_nanos, content) "
@@ -426,9 +436,8 @@ absl::StatusOr<bool> EnterpriseStore::AnyOpenNotReportedTx(Transaction& tx) {
 }
 
 absl::Status EnterpriseStore::EvaluateAlertsTx(Transaction& tx, const v1::Enterprise& e,
-                                               const ReportSeries& series,
-                                               absl::CivilMonth period, absl::Time now,
-                                               bool check_late_alert) {
+                                               const ReportSeries& series, absl::CivilMonth period,
+                                               absl::Time now, bool check_late_alert) {
   const absl::CivilDay today = TodayInZone(now);
   for (absl::CivilMonth p : {period, period + 12}) {
     if (!series.count(p)) continue;
@@ -441,12 +450,12 @@ absl::Status EnterpriseStore::EvaluateAlertsTx(Transaction& tx, const v1::Enterp
   }
   if (!check_late_alert) return absl::OkStatus();
   // A late report settles the NOT_REPORTED alert of its period.
-  ASSIGN_OR_RETURN(auto late,
-                   tx.QueryOne("SELECT state, version FROM alerts WHERE dedup_key = ? AND "
-                               "alert_state != ?",
-                               {AlertDedupKey(e.id(), v1::ALERT_RULE_NOT_REPORTED,
-                                              FormatPeriod(period)),
-                                static_cast<int>(v1::ALERT_STATE_RESOLVED)}));
+  ASSIGN_OR_RETURN(
+      auto late,
+      tx.QueryOne("SELECT state, version FROM alerts WHERE dedup_key = ? AND "
+                  "alert_state != ?",
+                  {AlertDedupKey(e.id(), v1::ALERT_RULE_NOT_REPORTED, FormatPeriod(period)),
+                   static_cast<int>(v1::ALERT_STATE_RESOLVED)}));
   if (late) {
     ASSIGN_OR_RETURN(v1::Alert alert, DecodeAlert(*late));
     alert.set_state(v1::ALERT_STATE_RESOLVED);
@@ -473,7 +482,8 @@ void EnterpriseStore::SubmitReport(v1::MonthlyReport report, std::string request
                                         report.enterprise_id(), "' not found"));
         }
         ASSIGN_OR_RETURN(FileOutcome outcome, FileReportTx(tx, *e, report, clock_(), true));
-        RETURN_IF_ERROR(db::RememberRequest(tx, "SubmitMonthlyReport", request_id, outcome.report_id));
+        RETURN_IF_ERROR(
+            db::RememberRequest(tx, "SubmitMonthlyReport", request_id, outcome.report_id));
         return ReportById(tx, outcome.report_id);
       },
       std::move(done));
@@ -554,9 +564,9 @@ absl::StatusOr<db::ResourcePage<v1::MonthlyReport>> EnterpriseStore::ListReports
               "(period = ? AND enterprise_id = ? AND revision < ?))",
               {k[0], k[0], k[1], k[0], k[1], rev});
   }
-  const std::string sql = absl::StrCat(
-      "SELECT state FROM monthly_reports", where.empty() ? "" : " WHERE ", where,
-      " ORDER BY period DESC, enterprise_id ASC, revision DESC LIMIT ?");
+  const std::string sql =
+      absl::StrCat("SELECT state FROM monthly_reports", where.empty() ? "" : " WHERE ", where,
+                   " ORDER BY period DESC, enterprise_id ASC, revision DESC LIMIT ?");
   params.push_back(page.size + 1);
   db::ResourcePage<v1::MonthlyReport> result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
@@ -618,19 +628,18 @@ absl::StatusOr<std::vector<EnterpriseOutput>> EnterpriseStore::LoadStructureInpu
       index[o.enterprise_id] = out.size();
       out.push_back(std::move(o));
     }
-    ASSIGN_OR_RETURN(
-        std::vector<Row> sums,
-        // One contiguous range scan of the covering index (an OR of two ranges makes SQLite
-        // merge two scans, several times slower); months of the previous year after
-        // through_month fall in neither CASE.
-        tx.Query("SELECT enterprise_id,"
-                 " SUM(CASE WHEN month_index >= ?1 THEN output_units ELSE 0 END),"
-                 " SUM(CASE WHEN month_index >= ?1 THEN output_nanos ELSE 0 END),"
-                 " SUM(CASE WHEN month_index <= ?3 THEN output_units ELSE 0 END),"
-                 " SUM(CASE WHEN month_index <= ?3 THEN output_nanos ELSE 0 END)"
-                 " FROM report_figures WHERE month_index BETWEEN ?2 AND ?4"
-                 " GROUP BY enterprise_id",
-                 {cur_first, prev_first, prev_last, cur_last}));
+    ASSIGN_OR_RETURN(std::vector<Row> sums,
+                     // One contiguous range scan of the covering index (an OR of two ranges makes
+                     // SQLite merge two scans, several times slower); months of the previous year
+                     // after through_month fall in neither CASE.
+                     tx.Query("SELECT enterprise_id,"
+                              " SUM(CASE WHEN month_index >= ?1 THEN output_units ELSE 0 END),"
+                              " SUM(CASE WHEN month_index >= ?1 THEN output_nanos ELSE 0 END),"
+                              " SUM(CASE WHEN month_index <= ?3 THEN output_units ELSE 0 END),"
+                              " SUM(CASE WHEN month_index <= ?3 THEN output_nanos ELSE 0 END)"
+                              " FROM report_figures WHERE month_index BETWEEN ?2 AND ?4"
+                              " GROUP BY enterprise_id",
+                              {cur_first, prev_first, prev_last, cur_last}));
     for (const Row& row : sums) {
       auto it = index.find(row.Text(0));
       if (it == index.end()) continue;
@@ -652,7 +661,8 @@ absl::StatusOr<std::vector<CultivationInput>> EnterpriseStore::LoadCultivationIn
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     std::string where;
     std::vector<SqlValue> params;
-    if (chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED) AddFilter(&where, &params, "chain = ?", {chain});
+    if (chain != common::v1::INDUSTRY_CHAIN_UNSPECIFIED)
+      AddFilter(&where, &params, "chain = ?", {chain});
     ASSIGN_OR_RETURN(std::vector<v1::Enterprise> ents, enterprises_.All(tx, where, params));
     absl::flat_hash_map<std::string, size_t> index;
     for (auto& e : ents) {
@@ -696,8 +706,8 @@ void EnterpriseStore::RecordIndicator(v1::IndicatorRecord record, std::string re
                                       Done<v1::IndicatorRecord> done) {
   db::WriteWithResult<v1::IndicatorRecord>(
       *db_,
-      [this, record = std::move(record), request_id = std::move(request_id)](
-          Transaction& tx) -> absl::StatusOr<v1::IndicatorRecord> {
+      [this, record = std::move(record),
+       request_id = std::move(request_id)](Transaction& tx) -> absl::StatusOr<v1::IndicatorRecord> {
         ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "RecordIndicator", request_id));
         if (existing) return indicators_.Get(tx, *existing);
         v1::IndicatorRecord r = record;
@@ -710,7 +720,8 @@ void EnterpriseStore::RecordIndicator(v1::IndicatorRecord record, std::string re
         v1::IndicatorRecord stored;
         if (row) {
           ASSIGN_OR_RETURN(v1::IndicatorRecord old, indicators_.Get(tx, row->Text(0)));
-          if (!record.etag().empty() && record.etag() != old.etag()) return EtagMismatch("indicator");
+          if (!record.etag().empty() && record.etag() != old.etag())
+            return EtagMismatch("indicator");
           r.set_id(old.id());
           r.set_etag(old.etag());
           ASSIGN_OR_RETURN(stored, indicators_.Update(tx, std::move(r), ""));
@@ -750,11 +761,12 @@ absl::StatusOr<v1::Alert> EnterpriseStore::GetAlert(const std::string& id, int64
 }
 
 absl::StatusOr<db::ResourcePage<v1::Alert>> EnterpriseStore::ListAlerts(const AlertFilter& f,
-                                                                       const Page& page,
-                                                                       int64_t* revision) {
+                                                                        const Page& page,
+                                                                        int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
-  if (f.state != v1::ALERT_STATE_UNSPECIFIED) AddFilter(&where, &params, "alert_state = ?", {f.state});
+  if (f.state != v1::ALERT_STATE_UNSPECIFIED)
+    AddFilter(&where, &params, "alert_state = ?", {f.state});
   if (f.rule != v1::ALERT_RULE_UNSPECIFIED) AddFilter(&where, &params, "rule = ?", {f.rule});
   if (!f.enterprise_id.empty()) AddFilter(&where, &params, "enterprise_id = ?", {f.enterprise_id});
   // Newest first: keyset over (create_us DESC, id ASC), key "create_us|id".
@@ -824,7 +836,8 @@ void EnterpriseStore::AcknowledgeAlert(v1::AcknowledgeAlertRequest request, Done
 void EnterpriseStore::ResolveAlert(v1::ResolveAlertRequest request, Done<v1::Alert> done) {
   ChangeAlert(
       request.id(), request.etag(),
-      [this, by = request.resolved_by(), note = request.resolution_note()](v1::Alert& a) -> absl::Status {
+      [this, by = request.resolved_by(),
+       note = request.resolution_note()](v1::Alert& a) -> absl::Status {
         if (a.state() == v1::ALERT_STATE_RESOLVED) {
           return FailedPrecondition("ALERT_ALREADY_RESOLVED", "the alert is already resolved");
         }
@@ -866,8 +879,8 @@ void EnterpriseStore::SweepNotReported(int lookback_months, Done<int> done) {
         int opened = 0;
         for (const v1::Enterprise& e : ents) {
           // Expected from the month it was registered, or its first report if earlier.
-          int64_t start = MonthIndex(absl::CivilMonth(TodayInZone(
-              absl::FromUnixSeconds(e.create_time().seconds()))));
+          int64_t start = MonthIndex(
+              absl::CivilMonth(TodayInZone(absl::FromUnixSeconds(e.create_time().seconds()))));
           if (auto it = first_report.find(e.id()); it != first_report.end()) {
             start = std::min(start, it->second);
           }

@@ -5,7 +5,8 @@
 //
 // Monthly reports are kept twice: every revision as a blob in monthly_reports (history), and the
 // current revision's figures as integer columns in report_figures, one row per (enterprise,
-// period), so that summaries over thousands of enterprises and years are SQL sums, not blob decodes.
+// period), so that summaries over thousands of enterprises and years are SQL sums, not blob
+// decodes.
 //
 //   EnterpriseStore store(db, clock, thresholds);
 //   store.SubmitReport(report, request_id, done);              // revision 1, or n+1 on resubmit
@@ -75,8 +76,8 @@ struct ImportRow {
 
 // What a batch of import rows did.
 struct ImportBatchResult {
-  int accepted = 0;    // filed, or identical to the current revision (nothing changed)
-  int unchanged = 0;   // of those, identical to the current revision
+  int accepted = 0;   // filed, or identical to the current revision (nothing changed)
+  int unchanged = 0;  // of those, identical to the current revision
   std::vector<v1::ImportRowError> errors;
 };
 
@@ -104,8 +105,8 @@ class EnterpriseStore {
   // Each read below that takes `revision` also sets it (when not null) to the store revision the
   // result reflects, read in the same snapshot: a Watch from there misses nothing.
   absl::StatusOr<db::ResourcePage<v1::Enterprise>> ListEnterprises(const EnterpriseFilter& filter,
-                                                                  const Page& page,
-                                                                  int64_t* revision = nullptr);
+                                                                   const Page& page,
+                                                                   int64_t* revision = nullptr);
   void UpdateEnterprise(v1::UpdateEnterpriseRequest request, Done<v1::Enterprise> done);
   // Every enterprise (start-up republish of the directory) with the current revision.
   absl::StatusOr<std::vector<v1::Enterprise>> AllEnterprises(int64_t* revision);
@@ -115,15 +116,14 @@ class EnterpriseStore {
   void SubmitReport(v1::MonthlyReport report, std::string request_id, Done<v1::MonthlyReport> done);
   // Files validated rows as one unit of work; a bad row (unknown enterprise) is reported, the
   // others are filed. Nothing is written when `validate_only`.
-  void ImportBatch(std::vector<ImportRow> rows, bool validate_only,
-                   Done<ImportBatchResult> done);
+  void ImportBatch(std::vector<ImportRow> rows, bool validate_only, Done<ImportBatchResult> done);
   absl::StatusOr<db::ResourcePage<v1::MonthlyReport>> ListReports(const ReportFilter& filter,
-                                                                 const Page& page,
-                                                                 int64_t* revision = nullptr);
+                                                                  const Page& page,
+                                                                  int64_t* revision = nullptr);
   // Current revisions of `enterprise_id` in [first, last] (inclusive "YYYY-MM").
   absl::StatusOr<std::vector<v1::MonthlyReport>> CurrentReports(const std::string& enterprise_id,
-                                                               const std::string& first,
-                                                               const std::string& last);
+                                                                const std::string& first,
+                                                                const std::string& last);
 
   // One row per enterprise above scale in `year` with its output over January..through_month of
   // the year and of the year before, summed in SQL.
@@ -140,8 +140,8 @@ class EnterpriseStore {
 
   absl::StatusOr<v1::Alert> GetAlert(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Alert>> ListAlerts(const AlertFilter& filter,
-                                                        const Page& page,
-                                                        int64_t* revision = nullptr);
+                                                         const Page& page,
+                                                         int64_t* revision = nullptr);
   void AcknowledgeAlert(v1::AcknowledgeAlertRequest request, Done<v1::Alert> done);
   void ResolveAlert(v1::ResolveAlertRequest request, Done<v1::Alert> done);
   // Raises NOT_REPORTED for every enterprise that must report and has not, for the periods due
@@ -163,17 +163,17 @@ class EnterpriseStore {
                                            bool check_late_alert);
   // `series` holds the enterprise's output for period − 12, period and period + 12 (when filed).
   absl::Status EvaluateAlertsTx(db::Transaction& tx, const v1::Enterprise& e,
-                                const ReportSeries& series, absl::CivilMonth period,
-                                absl::Time now, bool check_late_alert);
+                                const ReportSeries& series, absl::CivilMonth period, absl::Time now,
+                                bool check_late_alert);
   absl::StatusOr<bool> AnyOpenNotReportedTx(db::Transaction& tx);
   absl::StatusOr<bool> OpenAlertTx(db::Transaction& tx, v1::Alert alert, absl::Time now);
   absl::StatusOr<v1::MonthlyReport> ReportById(db::Transaction& tx, const std::string& id);
   absl::Status SaveTitles(db::Transaction& tx, const v1::Enterprise& e);
   absl::StatusOr<std::optional<v1::Enterprise>> FindByUscc(db::Transaction& tx,
-                                                          const std::string& uscc);
+                                                           const std::string& uscc);
   void AfterEnterpriseWrite(const v1::Enterprise& e, int64_t revision);
-  void ChangeAlert(std::string id, std::string etag,
-                   std::function<absl::Status(v1::Alert&)> change, Done<v1::Alert> done);
+  void ChangeAlert(std::string id, std::string etag, std::function<absl::Status(v1::Alert&)> change,
+                   Done<v1::Alert> done);
 
   db::Database* db_;
   Clock clock_;

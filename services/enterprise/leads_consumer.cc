@@ -80,15 +80,17 @@ absl::Status LeadsConsumer::Apply(const leads::v1::Lead& lead) {
     case PromotionAction::kNone:
       return absl::OkStatus();
     case PromotionAction::kSkip:
-      LogEvent("lead_promotion_skipped", "warn").Str("lead", lead.id()).Str("reason", plan.reason).Emit();
+      LogEvent("lead_promotion_skipped", "warn")
+          .Str("lead", lead.id())
+          .Str("reason", plan.reason)
+          .Emit();
       return absl::OkStatus();
     case PromotionAction::kCreate: {
       v1::CreateEnterpriseRequest req;
       *req.mutable_enterprise() = plan.enterprise;
       req.set_request_id(PromotionRequestId(lead.id()));
-      auto created = Await<v1::Enterprise>([&](auto done) {
-        store_->CreateEnterprise(req, "leads-consumer", std::move(done));
-      });
+      auto created = Await<v1::Enterprise>(
+          [&](auto done) { store_->CreateEnterprise(req, "leads-consumer", std::move(done)); });
       // Registered meanwhile under the same USCC by someone else: mark it instead, next time.
       if (absl::IsAlreadyExists(created.status())) return absl::OkStatus();
       RETURN_IF_ERROR(created.status());
@@ -99,9 +101,10 @@ absl::Status LeadsConsumer::Apply(const leads::v1::Lead& lead) {
       v1::UpdateEnterpriseRequest req;
       *req.mutable_enterprise() = plan.enterprise;
       req.mutable_update_mask()->add_paths("above_scale");
-      if (plan.enterprise.has_above_scale_date()) req.mutable_update_mask()->add_paths("above_scale_date");
-      auto updated = Await<v1::Enterprise>(
-          [&](auto done) { store_->UpdateEnterprise(req, std::move(done)); });
+      if (plan.enterprise.has_above_scale_date())
+        req.mutable_update_mask()->add_paths("above_scale_date");
+      auto updated =
+          Await<v1::Enterprise>([&](auto done) { store_->UpdateEnterprise(req, std::move(done)); });
       RETURN_IF_ERROR(updated.status());
       LogEvent("lead_promoted").Str("lead", lead.id()).Str("enterprise", updated->id()).Emit();
       return absl::OkStatus();

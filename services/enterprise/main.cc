@@ -22,8 +22,9 @@
 ABSL_FLAG(int32_t, alert_output_drop_percent, 20,
           "OUTPUT_DROP alert when a key enterprise's monthly output fell by at least this "
           "percentage year on year (1..100)");
-ABSL_FLAG(int32_t, alert_report_due_day, 10,
-          "a period's report is due by this day of the following month (1..28); NOT_REPORTED after");
+ABSL_FLAG(
+    int32_t, alert_report_due_day, 10,
+    "a period's report is due by this day of the following month (1..28); NOT_REPORTED after");
 ABSL_FLAG(int32_t, alert_sweep_interval_s, 3600,
           "seconds between NOT_REPORTED sweeps (also run at start-up); 0 disables the sweep");
 ABSL_FLAG(int32_t, alert_sweep_lookback_months, 3,
@@ -46,7 +47,9 @@ void RepublishDirectory(gaoxin::enterprise::EnterpriseStore& store,
   int64_t revision = 0;
   auto all = store.AllEnterprises(&revision);
   if (!all.ok()) {
-    gaoxin::LogEvent("directory_republish_failed", "warn").Str("error", all.status().ToString()).Emit();
+    gaoxin::LogEvent("directory_republish_failed", "warn")
+        .Str("error", all.status().ToString())
+        .Emit();
     return;
   }
   for (const auto& e : *all) publisher.Enqueue(e, revision);
@@ -76,7 +79,8 @@ class Maintenance {
       const absl::Time now = absl::Now();
       if (next_republish <= now) {
         RepublishDirectory(store, publisher);
-        next_republish = republish_s > 0 ? now + absl::Seconds(republish_s) : absl::InfiniteFuture();
+        next_republish =
+            republish_s > 0 ? now + absl::Seconds(republish_s) : absl::InfiniteFuture();
       }
       if (next_sweep <= now) {
         if (sweep_s > 0) {

@@ -36,8 +36,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::CreateLead(grpc::CallbackServerContex
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kLeadsWriter));
     NoteRequestId(ctx, request->request_id());
     FieldViolations v = ValidateCreate(*request, Today());
-    if (!request->lead().agent_id().empty() &&
-        !IsValidId(request->lead().agent_id(), "agent")) {
+    if (!request->lead().agent_id().empty() && !IsValidId(request->lead().agent_id(), "agent")) {
       v.Add("lead.agent_id", "is not an agent id");
     }
     RETURN_IF_ERROR(v.ToStatus());
@@ -82,7 +81,8 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListLeads(grpc::CallbackServerContext
     const std::string fingerprint =
         absl::StrCat("leads|", filter.stage, "|", filter.chain, "|", filter.source, "|",
                      filter.agent_id, "|", filter.year);
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListLeads(filter, page, &revision));
     for (auto& lead : result.items) *response->add_leads() = std::move(lead);
@@ -106,9 +106,9 @@ grpc::ServerUnaryReactor* LeadServiceImpl::UpdateLead(grpc::CallbackServerContex
   });
 }
 
-grpc::ServerUnaryReactor* LeadServiceImpl::TransitionLead(
-    grpc::CallbackServerContext* ctx, const v1::TransitionLeadRequest* request,
-    v1::Lead* response) {
+grpc::ServerUnaryReactor* LeadServiceImpl::TransitionLead(grpc::CallbackServerContext* ctx,
+                                                          const v1::TransitionLeadRequest* request,
+                                                          v1::Lead* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kLeadsWriter));
     RETURN_IF_ERROR(CheckId(request->id(), "lead", "id"));
@@ -166,7 +166,8 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListFundings(grpc::CallbackServerCont
     RETURN_IF_ERROR(CheckYear(request->year(), "year", false));
     const std::string fingerprint =
         absl::StrCat("fundings|", request->lead_id(), "|", request->year());
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     ASSIGN_OR_RETURN(auto result, store_->ListFundings(request->lead_id(), request->year(), page));
     for (auto& f : result.items) *response->add_fundings() = std::move(f);
     if (!result.next_after_key.empty()) {
@@ -235,9 +236,9 @@ grpc::ServerUnaryReactor* LeadServiceImpl::RevitalizeIdleAsset(
   });
 }
 
-grpc::ServerUnaryReactor* LeadServiceImpl::ListIdleAssets(
-    grpc::CallbackServerContext* ctx, const v1::ListIdleAssetsRequest* request,
-    v1::ListIdleAssetsResponse* response) {
+grpc::ServerUnaryReactor* LeadServiceImpl::ListIdleAssets(grpc::CallbackServerContext* ctx,
+                                                          const v1::ListIdleAssetsRequest* request,
+                                                          v1::ListIdleAssetsResponse* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
     if (!v1::IdleAssetStatus_IsValid(request->status())) {
@@ -246,9 +247,9 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListIdleAssets(
     RETURN_IF_ERROR(CheckYear(request->year(), "year", false));
     const std::string fingerprint =
         absl::StrCat("assets|", request->status(), "|", request->year());
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
-    ASSIGN_OR_RETURN(auto result,
-                     store_->ListIdleAssets(request->status(), request->year(), page));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(auto result, store_->ListIdleAssets(request->status(), request->year(), page));
     for (auto& a : result.items) *response->add_idle_assets() = std::move(a);
     if (!result.next_after_key.empty()) {
       response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
@@ -378,7 +379,8 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListTickets(grpc::CallbackServerConte
     }
     const std::string fingerprint =
         absl::StrCat("tickets|", request->agent_id(), "|", request->status());
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     ASSIGN_OR_RETURN(auto result,
                      store_->ListTickets(request->agent_id(), request->status(), page));
     for (auto& t : result.items) *response->add_tickets() = std::move(t);
@@ -407,9 +409,9 @@ absl::StatusOr<v1::YearSummary> LeadServiceImpl::YearSummary(int year) {
   return summary;
 }
 
-grpc::ServerUnaryReactor* LeadServiceImpl::GetYearSummary(
-    grpc::CallbackServerContext* ctx, const v1::GetYearSummaryRequest* request,
-    v1::YearSummary* response) {
+grpc::ServerUnaryReactor* LeadServiceImpl::GetYearSummary(grpc::CallbackServerContext* ctx,
+                                                          const v1::GetYearSummaryRequest* request,
+                                                          v1::YearSummary* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
     RETURN_IF_ERROR(CheckYear(request->year(), "year", true));

@@ -25,8 +25,7 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
                                        const v1::CreateLeadRequest* request,
                                        v1::Lead* response) override;
   grpc::ServerUnaryReactor* GetLead(grpc::CallbackServerContext* ctx,
-                                    const v1::GetLeadRequest* request,
-                                    v1::Lead* response) override;
+                                    const v1::GetLeadRequest* request, v1::Lead* response) override;
   grpc::ServerUnaryReactor* ListLeads(grpc::CallbackServerContext* ctx,
                                       const v1::ListLeadsRequest* request,
                                       v1::ListLeadsResponse* response) override;

@@ -1,11 +1,11 @@
 #include "services/leads/lead_store.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/db/common_tables.h"
 #include "common/field_mask.h"
 #include "common/ids.h"
 #include "common/money.h"
-#include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 
 namespace gaoxin::leads {
@@ -50,11 +50,11 @@ void AddFilter(std::string* where, std::vector<SqlValue>* params, absl::string_v
 LeadStore::LeadStore(db::Database* db, Clock clock)
     : db_(db),
       clock_(std::move(clock)),
-      leads_("leads", "lead", {"stage", "chain", "source", "agent_id"},
-             [](const v1::Lead& l) {
-               return std::vector<SqlValue>{l.stage(), l.industry_chain(), l.source(),
-                                            l.agent_id()};
-             }),
+      leads_(
+          "leads", "lead", {"stage", "chain", "source", "agent_id"},
+          [](const v1::Lead& l) {
+            return std::vector<SqlValue>{l.stage(), l.industry_chain(), l.source(), l.agent_id()};
+          }),
       fundings_("fundings", "funding", {"lead_id", "year"},
                 [](const v1::Funding& f) {
                   return std::vector<SqlValue>{f.lead_id(), f.arrival_date().year()};
@@ -77,13 +77,13 @@ google::protobuf::Timestamp LeadStore::Now() const { return ToTimestamp(clock_()
 
 template <typename T>
 void LeadStore::CreateOnce(const db::ResourceTable<T>& table, absl::string_view method, T item,
-                           std::string request_id,
-                           std::function<absl::Status(Transaction&)> check, Done<T> done) {
+                           std::string request_id, std::function<absl::Status(Transaction&)> check,
+                           Done<T> done) {
   db::WriteWithResult<T>(
       *db_,
       [&table, method = std::string(method), item = std::move(item),
-       request_id = std::move(request_id), check = std::move(check)](Transaction& tx)
-          -> absl::StatusOr<T> {
+       request_id = std::move(request_id),
+       check = std::move(check)](Transaction& tx) -> absl::StatusOr<T> {
         ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, method, request_id));
         if (existing) return table.Get(tx, *existing);
         if (check) RETURN_IF_ERROR(check(tx));
@@ -113,7 +113,8 @@ void LeadStore::CreateLead(v1::CreateLeadRequest request, std::string principal,
   if (lead.has_planned_investment()) {
     *lead.mutable_planned_investment() = FromNanos(ToNanos(lead.planned_investment()));
   }
-  if (lead.has_signed_amount()) *lead.mutable_signed_amount() = FromNanos(ToNanos(lead.signed_amount()));
+  if (lead.has_signed_amount())
+    *lead.mutable_signed_amount() = FromNanos(ToNanos(lead.signed_amount()));
   v1::StageEvent* first = lead.add_history();
   first->set_from_stage(v1::STAGE_UNSPECIFIED);
   first->set_to_stage(lead.stage());
@@ -183,11 +184,11 @@ void LeadStore::UpdateLead(v1::UpdateLeadRequest request, Done<v1::Lead> done) {
       [this, request = std::move(request)](Transaction& tx) -> absl::StatusOr<v1::Lead> {
         ASSIGN_OR_RETURN(v1::Lead lead, leads_.Get(tx, request.lead().id()));
         const std::string read_etag = lead.etag();
-        RETURN_IF_ERROR(ApplyUpdateMask(request.lead(), request.update_mask(),
-                                        {"name", "investor", "industry_chain", "sub_sector",
-                                         "source", "planned_investment", "signed_amount",
-                                         "land_area_m2", "agent_id", "note"},
-                                        &lead));
+        RETURN_IF_ERROR(ApplyUpdateMask(
+            request.lead(), request.update_mask(),
+            {"name", "investor", "industry_chain", "sub_sector", "source", "planned_investment",
+             "signed_amount", "land_area_m2", "agent_id", "note"},
+            &lead));
         RETURN_IF_ERROR(ValidateLeadFields(lead).ToStatus());
         lead.set_etag(read_etag);
         *lead.mutable_update_time() = Now();
@@ -214,8 +215,7 @@ void LeadStore::TransitionLead(std::string id, StageMove move, std::string etag,
       std::move(done));
 }
 
-void LeadStore::RecordFunding(v1::Funding funding, std::string request_id,
-                              Done<v1::Funding> done) {
+void LeadStore::RecordFunding(v1::Funding funding, std::string request_id, Done<v1::Funding> done) {
   funding.set_id(NewId("funding"));
   *funding.mutable_amount() = FromNanos(ToNanos(funding.amount()));
   *funding.mutable_create_time() = Now();
@@ -227,8 +227,7 @@ void LeadStore::RecordFunding(v1::Funding funding, std::string request_id,
 }
 
 absl::StatusOr<db::ResourcePage<v1::Funding>> LeadStore::ListFundings(const std::string& lead_id,
-                                                                      int year,
-                                                                      const Page& page) {
+                                                                      int year, const Page& page) {
   std::string where;
   std::vector<SqlValue> params;
   if (!lead_id.empty()) AddFilter(&where, &params, "lead_id = ?", lead_id);
@@ -273,9 +272,9 @@ void LeadStore::RevitalizeIdleAsset(v1::RevitalizeIdleAssetRequest request,
           return EtagMismatch("idle asset");
         }
         if (asset.status() == v1::IDLE_ASSET_STATUS_REVITALIZED) {
-          return FailedPrecondition("ALREADY_REVITALIZED",
-                                    "the asset was already revitalised on " +
-                                        FormatDate(asset.revitalized_date()));
+          return FailedPrecondition(
+              "ALREADY_REVITALIZED",
+              "the asset was already revitalised on " + FormatDate(asset.revitalized_date()));
         }
         if (!request.lead_id().empty()) RETURN_IF_ERROR(leads_.Get(tx, request.lead_id()).status());
         asset.set_status(v1::IDLE_ASSET_STATUS_REVITALIZED);
@@ -363,7 +362,8 @@ void LeadStore::ResolveTicket(v1::ResolveTicketRequest request, Done<v1::Ticket>
       *db_,
       [this, request = std::move(request)](Transaction& tx) -> absl::StatusOr<v1::Ticket> {
         ASSIGN_OR_RETURN(v1::Ticket ticket, tickets_.Get(tx, request.id()));
-        if (!request.etag().empty() && request.etag() != ticket.etag()) return EtagMismatch("ticket");
+        if (!request.etag().empty() && request.etag() != ticket.etag())
+          return EtagMismatch("ticket");
         if (ticket.status() == v1::TICKET_STATUS_RESOLVED) {
           return FailedPrecondition("ALREADY_RESOLVED", "the ticket is already resolved");
         }

@@ -50,19 +50,19 @@ class LeadStore {
   // `revision`, when given, gets the store revision of the same snapshot.
   absl::StatusOr<v1::Lead> GetLead(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Lead>> ListLeads(const LeadFilter& filter, const Page& page,
-                                                      int64_t* revision);
+                                                       int64_t* revision);
   void UpdateLead(v1::UpdateLeadRequest request, Done<v1::Lead> done);
   void TransitionLead(std::string id, StageMove move, std::string etag, Done<v1::Lead> done);
 
   void RecordFunding(v1::Funding funding, std::string request_id, Done<v1::Funding> done);
   absl::StatusOr<db::ResourcePage<v1::Funding>> ListFundings(const std::string& lead_id, int year,
-                                                            const Page& page);
+                                                             const Page& page);
 
   void CreateIdleAsset(v1::IdleAsset asset, std::string request_id, Done<v1::IdleAsset> done);
   absl::StatusOr<v1::IdleAsset> GetIdleAsset(const std::string& id);
   void RevitalizeIdleAsset(v1::RevitalizeIdleAssetRequest request, Done<v1::IdleAsset> done);
   absl::StatusOr<db::ResourcePage<v1::IdleAsset>> ListIdleAssets(v1::IdleAssetStatus status,
-                                                                int year, const Page& page);
+                                                                 int year, const Page& page);
 
   void CreateAgent(v1::Agent agent, std::string request_id, Done<v1::Agent> done);
   absl::StatusOr<v1::Agent> GetAgent(const std::string& id);
@@ -72,8 +72,8 @@ class LeadStore {
   absl::StatusOr<v1::Ticket> GetTicket(const std::string& id);
   void ResolveTicket(v1::ResolveTicketRequest request, Done<v1::Ticket> done);
   absl::StatusOr<db::ResourcePage<v1::Ticket>> ListTickets(const std::string& agent_id,
-                                                          v1::TicketStatus status,
-                                                          const Page& page);
+                                                           v1::TicketStatus status,
+                                                           const Page& page);
 
   absl::StatusOr<SummaryInputs> LoadSummaryInputs(int year);
   absl::StatusOr<int64_t> CurrentRevision();

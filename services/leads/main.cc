@@ -21,8 +21,7 @@ int main(int argc, char** argv) {
   if (!live.ok()) return gaoxin::FailStartup(live.status());
 
   auto redis = gaoxin::RedisFromFlags();
-  gaoxin::redis::Cache cache(redis.get(), "leads",
-                             absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_s)));
+  gaoxin::redis::Cache cache(redis.get(), "leads", absl::Seconds(absl::GetFlag(FLAGS_cache_ttl_s)));
 
   auto clock = [] { return absl::Now(); };
   gaoxin::leads::LeadStore store(live->db.get(), clock);

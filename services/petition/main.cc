@@ -72,13 +72,12 @@ int main(int argc, char** argv) {
 
   auto clock = [] { return absl::Now(); };
   gaoxin::petition::PetitionStore store(live->db.get(), &*cipher, policy, clock);
-  gaoxin::petition::PetitionServiceImpl service(&store, auth->get(), &*cipher, &enterprises,
-                                                live->feed.get(),
-                                                gaoxin::watch::WatchOptionsFromFlags(),
-                                                gaoxin::watch::SummaryOptionsFromFlags());
+  gaoxin::petition::PetitionServiceImpl service(
+      &store, auth->get(), &*cipher, &enterprises, live->feed.get(),
+      gaoxin::watch::WatchOptionsFromFlags(), gaoxin::watch::SummaryOptionsFromFlags());
 
-  gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(
-      "gaoxin.petition.v1.PetitionService", 50053, auth->get()));
+  gaoxin::GrpcServer server(
+      gaoxin::ServerSettings::FromFlags("gaoxin.petition.v1.PetitionService", 50053, auth->get()));
   server.AddService(&service);
   // Watch streams end (UNAVAILABLE) before the server drains.
   return gaoxin::ServeUntilSignal(server, live->feed.get(), store_db->get());

@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
-
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/errors.h"
@@ -69,8 +68,7 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
 
 PetitionServiceImpl::PetitionServiceImpl(PetitionStore* store, const Authenticator* auth,
                                          const PiiCipher* cipher, EnterpriseResolver* enterprises,
-                                         watch::ChangeFeed* feed,
-                                         watch::WatchOptions watch_options,
+                                         watch::ChangeFeed* feed, watch::WatchOptions watch_options,
                                          watch::SummaryOptions summary_options)
     : store_(store),
       auth_(auth),
@@ -83,8 +81,8 @@ PetitionServiceImpl::PetitionServiceImpl(PetitionStore* store, const Authenticat
 // --- ledgers -----------------------------------------------------------------------------------
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::CreateLedger(grpc::CallbackServerContext* ctx,
-                                                           const v1::CreateLedgerRequest* request,
-                                                           v1::Ledger* response) {
+                                                            const v1::CreateLedgerRequest* request,
+                                                            v1::Ledger* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionWriter).status());
     NoteRequestId(ctx, request->request_id());
@@ -104,8 +102,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::CreateLedger(grpc::CallbackServer
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedger(grpc::CallbackServerContext* ctx,
-                                                        const v1::GetLedgerRequest* request,
-                                                        v1::Ledger* response) {
+                                                         const v1::GetLedgerRequest* request,
+                                                         v1::Ledger* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "ledger", "id"));
@@ -115,8 +113,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedger(grpc::CallbackServerCon
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::ListLedgers(grpc::CallbackServerContext* ctx,
-                                                          const v1::ListLedgersRequest* request,
-                                                          v1::ListLedgersResponse* response) {
+                                                           const v1::ListLedgersRequest* request,
+                                                           v1::ListLedgersResponse* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
     FieldViolations v;
@@ -126,7 +124,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListLedgers(grpc::CallbackServerC
     if (!v1::LedgerKind_IsValid(request->kind())) v.Add("kind", "is not a known ledger kind");
     RETURN_IF_ERROR(v.ToStatus());
     const std::string fingerprint = absl::StrCat("ledgers|", request->year(), "|", request->kind());
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result,
                      store_->ListLedgers(request->year(), request->kind(), page, &revision));
@@ -156,8 +155,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedgerStats(
 // --- cases -------------------------------------------------------------------------------------
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::CreateCase(grpc::CallbackServerContext* ctx,
-                                                         const v1::CreateCaseRequest* request,
-                                                         v1::Case* response) {
+                                                          const v1::CreateCaseRequest* request,
+                                                          v1::Case* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
     NoteRequestId(ctx, request->request_id());
@@ -191,25 +190,24 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::CreateCase(grpc::CallbackServerCo
       return absl::OkStatus();
     }
     const std::string uscc = prepared.enterprise_uscc();
-    enterprises_->Resolve(
-        uscc, [this, prepared = std::move(prepared), request_id = request->request_id(),
-               reveal = std::move(reveal),
-               done = std::move(done)](absl::StatusOr<std::string> name) mutable {
-          if (!name.ok()) {
-            done(name.status());
-            return;
-          }
-          prepared.set_enterprise_name(*name);
-          store_->CreateCase(std::move(prepared), std::move(request_id), std::move(reveal),
-                             std::move(done));
-        });
+    enterprises_->Resolve(uscc, [this, prepared = std::move(prepared),
+                                 request_id = request->request_id(), reveal = std::move(reveal),
+                                 done = std::move(done)](absl::StatusOr<std::string> name) mutable {
+      if (!name.ok()) {
+        done(name.status());
+        return;
+      }
+      prepared.set_enterprise_name(*name);
+      store_->CreateCase(std::move(prepared), std::move(request_id), std::move(reveal),
+                         std::move(done));
+    });
     return absl::OkStatus();
   });
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetCase(grpc::CallbackServerContext* ctx,
-                                                      const v1::GetCaseRequest* request,
-                                                      v1::Case* response) {
+                                                       const v1::GetCaseRequest* request,
+                                                       v1::Case* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionReader));
     RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
@@ -236,8 +234,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetCase(grpc::CallbackServerConte
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerContext* ctx,
-                                                        const v1::ListCasesRequest* request,
-                                                        v1::ListCasesResponse* response) {
+                                                         const v1::ListCasesRequest* request,
+                                                         v1::ListCasesResponse* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionReader));
     FieldViolations v;
@@ -267,11 +265,11 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
     filter.department = request->department();
     filter.overdue_only = request->overdue_only();
     // The fingerprint carries the ID number's keyed hash, never the number.
-    const std::string fingerprint =
-        absl::StrCat("cases|", filter.status, "|", filter.ledger_id, "|", filter.category, "|",
-                     filter.leader, "|", filter.department, "|", filter.overdue_only, "|",
-                     filter.id_hash);
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const std::string fingerprint = absl::StrCat(
+        "cases|", filter.status, "|", filter.ledger_id, "|", filter.category, "|", filter.leader,
+        "|", filter.department, "|", filter.overdue_only, "|", filter.id_hash);
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListCases(filter, page, &revision));
     auto out = std::make_shared<v1::ListCasesResponse>();
@@ -301,8 +299,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerContext* ctx,
-                                                         const v1::UpdateCaseRequest* request,
-                                                         v1::Case* response) {
+                                                          const v1::UpdateCaseRequest* request,
+                                                          v1::Case* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
     RETURN_IF_ERROR(CheckId(request->case_().id(), "case", "case.id"));
@@ -410,8 +408,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ExtendDeadline(
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::AssignLeader(grpc::CallbackServerContext* ctx,
-                                                           const v1::AssignLeaderRequest* request,
-                                                           v1::Case* response) {
+                                                            const v1::AssignLeaderRequest* request,
+                                                            v1::Case* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
     RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
@@ -460,8 +458,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::RecordMeeting(
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerContext* ctx,
-                                                         const v1::GetMeetingRequest* request,
-                                                         v1::Meeting* response) {
+                                                          const v1::GetMeetingRequest* request,
+                                                          v1::Meeting* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "meeting", "id"));
@@ -471,8 +469,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerCo
 }
 
 grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServerContext* ctx,
-                                                           const v1::ListMeetingsRequest* request,
-                                                           v1::ListMeetingsResponse* response) {
+                                                            const v1::ListMeetingsRequest* request,
+                                                            v1::ListMeetingsResponse* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
     FieldViolations v;
@@ -493,7 +491,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServer
     const std::string fingerprint =
         absl::StrCat("meetings|", filter.kind, "|", filter.case_id, "|",
                      absl::FormatCivilTime(filter.start), "|", absl::FormatCivilTime(filter.end));
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListMeetings(filter, page, &revision));
     for (auto& m : result.items) *response->add_meetings() = std::move(m);
@@ -521,11 +520,11 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
     filter.case_id = request->case_id();
     if (request->has_start_time()) filter.start = FromTimestamp(request->start_time());
     if (request->has_end_time()) filter.end = FromTimestamp(request->end_time());
-    const std::string fingerprint =
-        absl::StrCat("audit|", filter.actor, "|", filter.case_id, "|",
-                     request->start_time().ShortDebugString(), "|",
-                     request->end_time().ShortDebugString());
-    ASSIGN_OR_RETURN(Page page, ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const std::string fingerprint = absl::StrCat("audit|", filter.actor, "|", filter.case_id, "|",
+                                                 request->start_time().ShortDebugString(), "|",
+                                                 request->end_time().ShortDebugString());
+    ASSIGN_OR_RETURN(Page page,
+                     ParsePage(request->page_size(), request->page_token(), fingerprint));
     ASSIGN_OR_RETURN(auto result, store_->ListAuditRecords(filter, page));
     for (auto& r : result.items) *response->add_records() = std::move(r);
     if (!result.next_after_key.empty()) {
@@ -549,9 +548,8 @@ struct WatchCaseFilter {
     if (status != v1::CASE_STATUS_UNSPECIFIED && c.status() != status) return false;
     if (!department.empty() && c.department() != department) return false;
     if (!category.empty() && c.category() != category) return false;
-    if (!ledger_id.empty() &&
-        std::find(c.ledger_ids().begin(), c.ledger_ids().end(), ledger_id) ==
-            c.ledger_ids().end()) {
+    if (!ledger_id.empty() && std::find(c.ledger_ids().begin(), c.ledger_ids().end(), ledger_id) ==
+                                  c.ledger_ids().end()) {
       return false;
     }
     return true;
@@ -582,8 +580,7 @@ grpc::ServerWriteReactor<v1::WatchCasesResponse>* PetitionServiceImpl::WatchCase
   // every path masks the petitioner.
   return watch::StartWatch<v1::WatchCasesResponse>(
       feed_, request->since_revision(), watch_options_,
-      [this, filter = std::move(filter)](const watch::ChangeEvent& e,
-                                         v1::WatchCasesResponse* out) {
+      [this, filter = std::move(filter)](const watch::ChangeEvent& e, v1::WatchCasesResponse* out) {
         if (e.resource_type != "case") return false;
         v1::CaseChange change;
         absl::StatusOr<v1::Case> opened = store_->OpenStoredCase(e.state);

@@ -28,7 +28,7 @@ class PetitionServiceImpl final : public v1::PetitionService::CallbackService {
                       watch::WatchOptions watch_options = {},
                       watch::SummaryOptions summary_options = {});
 
-#define GAOXIN_PETITION_RPC(Method, Request, Response)                                   \
+#define GAOXIN_PETITION_RPC(Method, Request, Response)                                           \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx, const v1::Request* request, \
                                    v1::Response* response) override;
   GAOXIN_PETITION_RPC(CreateLedger, CreateLedgerRequest, Ledger)

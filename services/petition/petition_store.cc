@@ -108,9 +108,7 @@ std::vector<std::string> RevealedFields(const v1::Petitioner& p) {
   return out;
 }
 
-int64_t DayNumber(absl::CivilDay day) {
-  return day.year() * 10000 + day.month() * 100 + day.day();
-}
+int64_t DayNumber(absl::CivilDay day) { return day.year() * 10000 + day.month() * 100 + day.day(); }
 
 PetitionStore::PetitionStore(db::Database* db, const PiiCipher* cipher, DeadlinePolicy policy,
                              Clock clock)
@@ -119,14 +117,16 @@ PetitionStore::PetitionStore(db::Database* db, const PiiCipher* cipher, Deadline
       policy_(policy),
       clock_(std::move(clock)),
       ledgers_("ledgers", "ledger", {"year", "kind"},
-               [](const v1::Ledger& l) { return std::vector<SqlValue>{l.year(), l.kind()}; }),
+               [](const v1::Ledger& l) {
+                 return std::vector<SqlValue>{l.year(), l.kind()};
+               }),
       cases_("cases", "case", {"status", "due_day", "category", "leader", "department"},
              [](const v1::Case& c) {
-               return std::vector<SqlValue>{
-                   c.status(),
-                   IsSet(c.due_date()) ? SqlValue(DayNumber(ToCivilDay(c.due_date())))
-                                       : SqlValue::Null(),
-                   c.category(), c.leader(), c.department()};
+               return std::vector<SqlValue>{c.status(),
+                                            IsSet(c.due_date())
+                                                ? SqlValue(DayNumber(ToCivilDay(c.due_date())))
+                                                : SqlValue::Null(),
+                                            c.category(), c.leader(), c.department()};
              }),
       meetings_("meetings", "meeting", {"kind", "day"}, [](const v1::Meeting& m) {
         return std::vector<SqlValue>{m.kind(), DayNumber(ToCivilDay(m.date()))};
@@ -187,8 +187,8 @@ absl::Status PetitionStore::SaveCaseLinks(Transaction& tx, const v1::Case& c, bo
     RETURN_IF_ERROR(tx.Execute("DELETE FROM case_ledgers WHERE case_id = ?", {c.id()}));
   }
   for (const std::string& ledger : c.ledger_ids()) {
-    RETURN_IF_ERROR(tx.Execute("INSERT OR IGNORE INTO case_ledgers(ledger_id, case_id) VALUES(?, ?)",
-                               {ledger, c.id()}));
+    RETURN_IF_ERROR(tx.Execute(
+        "INSERT OR IGNORE INTO case_ledgers(ledger_id, case_id) VALUES(?, ?)", {ledger, c.id()}));
   }
   const std::string hash =
       c.petitioner().id_number().empty() ? "" : cipher_->KeyedHash(c.petitioner().id_number());
@@ -196,8 +196,7 @@ absl::Status PetitionStore::SaveCaseLinks(Transaction& tx, const v1::Case& c, bo
 }
 
 absl::Status PetitionStore::AppendAudit(Transaction& tx, const v1::Case& c,
-                                        const std::string& actor,
-                                        const std::string& method) const {
+                                        const std::string& actor, const std::string& method) const {
   std::vector<std::string> fields = RevealedFields(c.petitioner());
   if (fields.empty()) return absl::OkStatus();
   v1::AuditRecord record;
@@ -216,8 +215,7 @@ absl::Status PetitionStore::AppendAudit(Transaction& tx, const v1::Case& c,
 
 // --- ledgers -----------------------------------------------------------------------------------
 
-void PetitionStore::CreateLedger(v1::Ledger ledger, std::string request_id,
-                                 Done<v1::Ledger> done) {
+void PetitionStore::CreateLedger(v1::Ledger ledger, std::string request_id, Done<v1::Ledger> done) {
   ledger.set_id(NewId("ledger"));
   *ledger.mutable_create_time() = Now();
   *ledger.mutable_update_time() = ledger.create_time();
@@ -244,9 +242,9 @@ absl::StatusOr<v1::Ledger> PetitionStore::GetLedger(const std::string& id) {
 }
 
 absl::StatusOr<db::ResourcePage<v1::Ledger>> PetitionStore::ListLedgers(int year,
-                                                                       v1::LedgerKind kind,
-                                                                       const Page& page,
-                                                                       int64_t* revision) {
+                                                                        v1::LedgerKind kind,
+                                                                        const Page& page,
+                                                                        int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (year != 0) AddFilter(&where, &params, "year = ?", year);
@@ -281,7 +279,8 @@ void PetitionStore::CreateCase(v1::Case prepared, std::string request_id, Reveal
         ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateCase", request_id));
         if (existing) {
           ASSIGN_OR_RETURN(v1::Case original, LoadCase(tx, *existing));
-          if (reveal.unmasked) RETURN_IF_ERROR(AppendAudit(tx, original, reveal.actor, reveal.method));
+          if (reveal.unmasked)
+            RETURN_IF_ERROR(AppendAudit(tx, original, reveal.actor, reveal.method));
           return original;
         }
         RETURN_IF_ERROR(CheckLedgers(tx, c));
@@ -337,8 +336,8 @@ absl::StatusOr<v1::Case> PetitionStore::GetCase(const std::string& id, int64_t* 
 }
 
 absl::StatusOr<db::ResourcePage<v1::Case>> PetitionStore::ListCases(const CaseFilter& filter,
-                                                                   const Page& page,
-                                                                   int64_t* revision) {
+                                                                    const Page& page,
+                                                                    int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
   if (filter.status != v1::CASE_STATUS_UNSPECIFIED) {
@@ -402,8 +401,7 @@ void PetitionStore::ChangeCase(std::string id, std::string etag, Reveal reveal,
       std::move(done));
 }
 
-void PetitionStore::UpdateCase(v1::UpdateCaseRequest request, Reveal reveal,
-                               Done<v1::Case> done) {
+void PetitionStore::UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done) {
   const std::string id = request.case_().id();
   const std::string etag = request.case_().etag();
   // ApplyCaseUpdate and the ledger check both need the transaction: run them in one write.
@@ -495,9 +493,9 @@ void PetitionStore::RecordMeeting(v1::Meeting meeting, std::string request_id,
         RETURN_IF_ERROR(v.ToStatus());
         ASSIGN_OR_RETURN(v1::Meeting stored, meetings_.Insert(tx, meeting));
         for (const std::string& case_id : stored.case_ids()) {
-          RETURN_IF_ERROR(tx.Execute(
-              "INSERT OR IGNORE INTO meeting_cases(case_id, meeting_id) VALUES(?, ?)",
-              {case_id, stored.id()}));
+          RETURN_IF_ERROR(
+              tx.Execute("INSERT OR IGNORE INTO meeting_cases(case_id, meeting_id) VALUES(?, ?)",
+                         {case_id, stored.id()}));
         }
         RETURN_IF_ERROR(db::RememberRequest(tx, "RecordMeeting", request_id, stored.id()));
         return stored;
@@ -518,7 +516,8 @@ absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
     const MeetingFilter& filter, const Page& page, int64_t* revision) {
   std::string where;
   std::vector<SqlValue> params;
-  if (filter.kind != v1::MEETING_KIND_UNSPECIFIED) AddFilter(&where, &params, "kind = ?", filter.kind);
+  if (filter.kind != v1::MEETING_KIND_UNSPECIFIED)
+    AddFilter(&where, &params, "kind = ?", filter.kind);
   if (!filter.case_id.empty()) {
     AddFilter(&where, &params, "id IN (SELECT meeting_id FROM meeting_cases WHERE case_id = ?)",
               filter.case_id);

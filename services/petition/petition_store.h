@@ -98,8 +98,8 @@ class PetitionStore {
   absl::StatusOr<v1::Ledger> GetLedger(const std::string& id);
   // `revision` (optional): the store revision the page reflects, read in the same snapshot.
   absl::StatusOr<db::ResourcePage<v1::Ledger>> ListLedgers(int year, v1::LedgerKind kind,
-                                                          const Page& page,
-                                                          int64_t* revision = nullptr);
+                                                           const Page& page,
+                                                           int64_t* revision = nullptr);
 
   // `prepared` came from PrepareNewCase (plaintext, status RECEIVED). Checks the ledgers exist,
   // detects repeats, assigns the id, stamps times, encrypts and stores. Idempotent per request_id.
@@ -129,15 +129,15 @@ class PetitionStore {
   void RecordMeeting(v1::Meeting meeting, std::string request_id, Done<v1::Meeting> done);
   absl::StatusOr<v1::Meeting> GetMeeting(const std::string& id);
   absl::StatusOr<db::ResourcePage<v1::Meeting>> ListMeetings(const MeetingFilter& filter,
-                                                            const Page& page,
-                                                            int64_t* revision = nullptr);
+                                                             const Page& page,
+                                                             int64_t* revision = nullptr);
 
   // Appends one audit record per case (unmasked read by `actor` through `method`); `done` runs
   // once they are durable. Cases without personal data get no record.
   void AuditReads(const std::vector<const v1::Case*>& cases, const std::string& actor,
                   const std::string& method, std::function<void(absl::Status)> done);
   absl::StatusOr<db::ResourcePage<v1::AuditRecord>> ListAuditRecords(const AuditFilter& filter,
-                                                                    const Page& page);
+                                                                     const Page& page);
 
  private:
   // Encrypts the petitioner fields of `c` (its id set).

@@ -46,8 +46,8 @@ class EnterpriseE2eTest : public ::testing::Test {
     testing::WriteFile(
         dir_.File("tokens"),
         absl::StrCat(Sha256Hex(kWriterToken), " writer enterprise.writer,enterprise.reader\n",
-                     Sha256Hex(kReaderToken), " reader enterprise.reader\n",
-                     Sha256Hex(kLeadsToken), " leads leads.reader,leads.writer\n"));
+                     Sha256Hex(kReaderToken), " reader enterprise.reader\n", Sha256Hex(kLeadsToken),
+                     " leads leads.reader,leads.writer\n"));
     ASSERT_TRUE(redis_.Start());
     port_ = testing::FreePort();
     StartServer();
@@ -58,8 +58,8 @@ class EnterpriseE2eTest : public ::testing::Test {
         std::vector<std::string>{SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
                                  "--db=" + dir_.File("enterprise.db"),
                                  "--redis=" + redis_.address(),
-                                 "--tokens_file=" + dir_.File("tokens"),
-                                 "--shutdown_grace_ms=3000", "--directory_republish_interval_s=1"},
+                                 "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000",
+                                 "--directory_republish_interval_s=1"},
         dir_.File("server.log"));
     ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
         << testing::ReadFileOrEmpty(dir_.File("server.log"));
@@ -157,10 +157,10 @@ class EnterpriseE2eTest : public ::testing::Test {
 
   int LoadDemo(const std::string& log) {
     setenv("GAOXIN_TOKEN", kWriterToken, 1);
-    Subprocess load({GAOXINCTL_PATH, "demo", "load", "--enterprise_addr=" + address(),
-                     std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo",
-                     "--only=enterprise"},
-                    dir_.File(log));
+    Subprocess load(
+        {GAOXINCTL_PATH, "demo", "load", "--enterprise_addr=" + address(),
+         std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo", "--only=enterprise"},
+        dir_.File(log));
     return load.Wait(absl::Seconds(120));
   }
 
@@ -251,8 +251,9 @@ TEST_F(EnterpriseE2eTest, AuthenticationAndRoles) {
   EXPECT_EQ(stub_->CreateEnterprise(Ctx(kReaderToken).get(), ValidCreate(3), &e).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   v1::MonthlyReport r;
-  EXPECT_EQ(stub_->SubmitMonthlyReport(Ctx(kReaderToken).get(), Report("ent-0000000000000001",
-                                                                       "2023-01", 1), &r)
+  EXPECT_EQ(stub_
+                ->SubmitMonthlyReport(Ctx(kReaderToken).get(),
+                                      Report("ent-0000000000000001", "2023-01", 1), &r)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   // The import stream checks the role too.
@@ -352,10 +353,10 @@ TEST_F(EnterpriseE2eTest, BulkImportStoresGoodRowsReportsBadOnesAndIsIdempotent)
     rows.push_back(r);
   };
   for (int m = 1; m <= 12; ++m) row(m + 1, Uscc(5), absl::StrFormat("2023-%02d", m), 1000 + m);
-  row(14, Uscc(6), "2023-01", 5);          // well-formed, not registered
-  row(15, Uscc(5), "2099-01", 5);          // future
-  row(16, Uscc(5), "2023-13", 5);          // no such month
-  row(17, Uscc(5), "2022-01", -1);         // negative
+  row(14, Uscc(6), "2023-01", 5);               // well-formed, not registered
+  row(15, Uscc(5), "2099-01", 5);               // future
+  row(16, Uscc(5), "2023-13", 5);               // no such month
+  row(17, Uscc(5), "2022-01", -1);              // negative
   row(18, "91210900MA0XXXXXXO", "2022-01", 1);  // not a USCC
   for (int m = 1; m <= 12; ++m) row(m + 18, Uscc(5), absl::StrFormat("2022-%02d", m), 900);
 
@@ -437,8 +438,8 @@ TEST_F(EnterpriseE2eTest, EveryAcknowledgedReportSurvivesKillNine) {
         v1::MonthlyReport r;
         grpc::ClientContext ctx;
         PrepareContext(&ctx, kWriterToken, absl::Seconds(5));
-        auto req = Report(ids[t], absl::StrFormat("%04d-%02d", period.year(), period.month()),
-                          1000 + i);
+        auto req =
+            Report(ids[t], absl::StrFormat("%04d-%02d", period.year(), period.month()), 1000 + i);
         if (stub->SubmitMonthlyReport(&ctx, req, &r).ok()) {
           absl::MutexLock lock(&mu);
           acknowledged.insert(r.id());
@@ -491,7 +492,8 @@ TEST_F(EnterpriseE2eTest, DirectoryInRedisAndRedisOutageChangesNothingAClientSee
   // Writes go on and are visible at once.
   auto during = Create(ValidCreate(9));
   ASSERT_TRUE(during.ok()) << during.status();
-  ASSERT_TRUE(stub_->SubmitMonthlyReport(Ctx().get(), Report(during->id(), "2023-01", 700), &r).ok());
+  ASSERT_TRUE(
+      stub_->SubmitMonthlyReport(Ctx().get(), Report(during->id(), "2023-01", 700), &r).ok());
   EXPECT_EQ(ToNanos(Structure(2023).zone_total().output_value()), YuanNanos(1000));
 
   ASSERT_TRUE(redis_.Start());

@@ -35,8 +35,8 @@ class PromotionE2eTest : public ::testing::Test {
                                  "--db=" + dir_.File("leads.db"),
                                  "--tokens_file=" + dir_.File("tokens")},
         dir_.File("leads.log"));
-    ASSERT_TRUE(testing::WaitForServing(LeadsAddress(), "gaoxin.leads.v1.LeadService",
-                                        absl::Seconds(15)));
+    ASSERT_TRUE(
+        testing::WaitForServing(LeadsAddress(), "gaoxin.leads.v1.LeadService", absl::Seconds(15)));
     StartEnterprise();
   }
 
@@ -46,15 +46,13 @@ class PromotionE2eTest : public ::testing::Test {
   void StartEnterprise() {
     setenv("GAOXIN_LEADS_TOKEN", kToken, 1);  // by environment, as operators are told to
     enterprise_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{ENTERPRISE_SERVER_PATH,
-                                 absl::StrCat("--listen=", EnterpriseAddress()),
-                                 "--db=" + dir_.File("enterprise.db"),
-                                 "--tokens_file=" + dir_.File("tokens"),
-                                 "--leads_addr=" + LeadsAddress(), "--alert_sweep_interval_s=0"},
+        std::vector<std::string>{
+            ENTERPRISE_SERVER_PATH, absl::StrCat("--listen=", EnterpriseAddress()),
+            "--db=" + dir_.File("enterprise.db"), "--tokens_file=" + dir_.File("tokens"),
+            "--leads_addr=" + LeadsAddress(), "--alert_sweep_interval_s=0"},
         dir_.File("enterprise.log"));
-    ASSERT_TRUE(testing::WaitForServing(EnterpriseAddress(),
-                                        "gaoxin.enterprise.v1.EnterpriseService",
-                                        absl::Seconds(15)));
+    ASSERT_TRUE(testing::WaitForServing(
+        EnterpriseAddress(), "gaoxin.enterprise.v1.EnterpriseService", absl::Seconds(15)));
   }
 
   // Creates a lead for `uscc` and walks it to ABOVE_SCALE.

@@ -203,9 +203,9 @@ class EnterpriseWatchE2eTest : public ::testing::Test {
     return ctx;
   }
 
-  absl::StatusOr<v1::Enterprise> Create(int n, common::v1::IndustryChain chain =
-                                                   common::v1::INDUSTRY_CHAIN_EQUIPMENT_MANUFACTURING,
-                                        bool above_scale = true, bool key = true) {
+  absl::StatusOr<v1::Enterprise> Create(
+      int n, common::v1::IndustryChain chain = common::v1::INDUSTRY_CHAIN_EQUIPMENT_MANUFACTURING,
+      bool above_scale = true, bool key = true) {
     v1::CreateEnterpriseRequest req;
     v1::Enterprise* e = req.mutable_enterprise();
     e->set_uscc(Uscc(n));
@@ -379,9 +379,9 @@ TEST_F(EnterpriseWatchE2eTest, WatchAlertsDeliversAnAlertRaisedByAZeroOutputRepo
   AlertWatch on_all(address(), WatchAlerts(all));
   AlertWatch on_open_of_e(address(), WatchAlerts(open_of_e));
 
-  ASSERT_TRUE(Submit(e->id(), "2023-06", 5000000).ok());   // no alert
-  ASSERT_TRUE(Submit(other->id(), "2023-06", 0).ok());     // another enterprise's alert
-  ASSERT_TRUE(Submit(e->id(), "2023-07", 0).ok());         // ZERO_OUTPUT for e
+  ASSERT_TRUE(Submit(e->id(), "2023-06", 5000000).ok());  // no alert
+  ASSERT_TRUE(Submit(other->id(), "2023-06", 0).ok());    // another enterprise's alert
+  ASSERT_TRUE(Submit(e->id(), "2023-07", 0).ok());        // ZERO_OUTPUT for e
   ASSERT_TRUE(on_all.WaitForChanges(2));
   ASSERT_TRUE(on_open_of_e.WaitForChanges(1));
   auto mine = on_open_of_e.changes();
@@ -505,8 +505,8 @@ TEST_F(EnterpriseWatchE2eTest, ALeadPromotedByTheLeadsServiceArrivesOnTheWatch) 
   Subprocess leads({LEADS_SERVER_PATH, "--listen=" + leads_address, "--db=" + dir_.File("leads.db"),
                     "--tokens_file=" + dir_.File("tokens")},
                    dir_.File("leads.log"));
-  ASSERT_TRUE(testing::WaitForServing(leads_address, "gaoxin.leads.v1.LeadService",
-                                      absl::Seconds(15)));
+  ASSERT_TRUE(
+      testing::WaitForServing(leads_address, "gaoxin.leads.v1.LeadService", absl::Seconds(15)));
   setenv("GAOXIN_LEADS_TOKEN", kLeadsToken, 1);
   StartServer({"--leads_addr=" + leads_address});
   v1::WatchEnterprisesRequest req;

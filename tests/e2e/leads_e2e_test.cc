@@ -45,7 +45,8 @@ class LeadsE2eTest : public ::testing::Test {
     server_ = std::make_unique<Subprocess>(
         std::vector<std::string>{SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
                                  "--db=" + dir_.File("leads.db"), "--redis=" + redis_.address(),
-                                 "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"},
+                                 "--tokens_file=" + dir_.File("tokens"),
+                                 "--shutdown_grace_ms=3000"},
         dir_.File("server.log"));
     ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
         << testing::ReadFileOrEmpty(dir_.File("server.log"));
@@ -77,8 +78,7 @@ class LeadsE2eTest : public ::testing::Test {
     return lead;
   }
 
-  absl::StatusOr<v1::Lead> Transition(const std::string& id, v1::Stage to,
-                                      common::v1::Date date) {
+  absl::StatusOr<v1::Lead> Transition(const std::string& id, v1::Stage to, common::v1::Date date) {
     v1::TransitionLeadRequest req;
     req.set_id(id);
     req.set_to_stage(to);
@@ -117,11 +117,16 @@ TEST_F(LeadsE2eTest, CreateGetAndListWithPaging) {
   }
   v1::Lead got;
   auto get_ctx = Ctx(kReaderToken);
-  ASSERT_TRUE(stub_->GetLead(get_ctx.get(), [&] {
-                     v1::GetLeadRequest r;
-                     r.set_id(*created.begin());
-                     return r;
-                   }(), &got).ok());
+  ASSERT_TRUE(stub_
+                  ->GetLead(
+                      get_ctx.get(),
+                      [&] {
+                        v1::GetLeadRequest r;
+                        r.set_id(*created.begin());
+                        return r;
+                      }(),
+                      &got)
+                  .ok());
   EXPECT_EQ(got.id(), *created.begin());
   // Get responses carry the store revision they reflect as metadata: 7 creates so far.
   auto header = get_ctx->GetServerInitialMetadata().find("x-gaoxin-revision");
@@ -174,8 +179,8 @@ TEST_F(LeadsE2eTest, ReflectionIsOpenWithoutAToken) {
   grpc::GenericStub stub(MakeChannel(address()));
   grpc::ClientContext ctx;
   grpc::CompletionQueue cq;
-  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                               &cq);
+  auto call =
+      stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   void* tag;
   bool ok;
   call->StartCall(reinterpret_cast<void*>(1));
@@ -271,15 +276,26 @@ TEST_F(LeadsE2eTest, BadInputOfEveryFieldIsRejectedAndStoresNothing) {
   std::vector<Case> cases = {
       {"lead.name", [](auto* r) { r->mutable_lead()->clear_name(); }},
       {"lead.name", [](auto* r) { r->mutable_lead()->set_name(std::string(300, 'x')); }},
-      {"lead.investor.uscc", [](auto* r) { r->mutable_lead()->mutable_investor()->set_uscc("91210900MA0U9K5H2X"); }},
-      {"lead.investor.name", [](auto* r) { r->mutable_lead()->mutable_investor()->set_name(std::string(300, 'x')); }},
-      {"lead.industry_chain", [](auto* r) { r->mutable_lead()->set_industry_chain(static_cast<common::v1::IndustryChain>(42)); }},
-      {"lead.source", [](auto* r) { r->mutable_lead()->set_source(static_cast<v1::LeadSource>(42)); }},
-      {"lead.sub_sector", [](auto* r) { r->mutable_lead()->set_sub_sector(std::string(200, 'x')); }},
-      {"lead.planned_investment", [](auto* r) { *r->mutable_lead()->mutable_planned_investment() = Yuan(-1); }},
-      {"lead.planned_investment.currency_code", [](auto* r) { r->mutable_lead()->mutable_planned_investment()->set_currency_code("USD"); }},
-      {"lead.planned_investment.nanos", [](auto* r) { r->mutable_lead()->mutable_planned_investment()->set_nanos(-5); }},
-      {"lead.signed_amount", [](auto* r) { *r->mutable_lead()->mutable_signed_amount() = Yuan(-1); }},
+      {"lead.investor.uscc",
+       [](auto* r) { r->mutable_lead()->mutable_investor()->set_uscc("91210900MA0U9K5H2X"); }},
+      {"lead.investor.name",
+       [](auto* r) { r->mutable_lead()->mutable_investor()->set_name(std::string(300, 'x')); }},
+      {"lead.industry_chain",
+       [](auto* r) {
+         r->mutable_lead()->set_industry_chain(static_cast<common::v1::IndustryChain>(42));
+       }},
+      {"lead.source",
+       [](auto* r) { r->mutable_lead()->set_source(static_cast<v1::LeadSource>(42)); }},
+      {"lead.sub_sector",
+       [](auto* r) { r->mutable_lead()->set_sub_sector(std::string(200, 'x')); }},
+      {"lead.planned_investment",
+       [](auto* r) { *r->mutable_lead()->mutable_planned_investment() = Yuan(-1); }},
+      {"lead.planned_investment.currency_code",
+       [](auto* r) { r->mutable_lead()->mutable_planned_investment()->set_currency_code("USD"); }},
+      {"lead.planned_investment.nanos",
+       [](auto* r) { r->mutable_lead()->mutable_planned_investment()->set_nanos(-5); }},
+      {"lead.signed_amount",
+       [](auto* r) { *r->mutable_lead()->mutable_signed_amount() = Yuan(-1); }},
       {"lead.land_area_m2", [](auto* r) { r->mutable_lead()->set_land_area_m2(-1); }},
       {"lead.note", [](auto* r) { r->mutable_lead()->set_note(std::string(5000, 'x')); }},
       {"lead.stage", [](auto* r) { r->mutable_lead()->set_stage(v1::STAGE_SIGNED); }},
@@ -409,8 +425,7 @@ TEST_F(LeadsE2eTest, SigtermDrainsAndExitsZero) {
   EXPECT_NE(log.find("\"event\":\"server_draining\""), std::string::npos);
   EXPECT_NE(log.find("\"event\":\"server_stopped\""), std::string::npos);
   // One JSON line per RPC, with the principal.
-  EXPECT_NE(log.find("\"method\":\"/gaoxin.leads.v1.LeadService/CreateLead\""),
-            std::string::npos);
+  EXPECT_NE(log.find("\"method\":\"/gaoxin.leads.v1.LeadService/CreateLead\""), std::string::npos);
   EXPECT_NE(log.find("\"principal\":\"writer\""), std::string::npos);
 }
 
@@ -427,8 +442,7 @@ TEST_F(LeadsE2eTest, RefusesToStartWithoutTokens) {
 TEST_F(LeadsE2eTest, DemoDataReproducesTheReportsLeadsFigures) {
   setenv("GAOXIN_TOKEN", kWriterToken, 1);
   Subprocess load({GAOXINCTL_PATH, "demo", "load", "--leads_addr=" + address(),
-                   std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo",
-                   "--only=leads"},
+                   std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo", "--only=leads"},
                   dir_.File("load.log"));
   ASSERT_EQ(load.Wait(absl::Seconds(60)), 0) << testing::ReadFileOrEmpty(dir_.File("load.log"));
   v1::GetYearSummaryRequest req;
@@ -448,10 +462,10 @@ TEST_F(LeadsE2eTest, DemoDataReproducesTheReportsLeadsFigures) {
 
   // Loading twice changes nothing.
   const int leads_before = CountLeads();
-  Subprocess again({GAOXINCTL_PATH, "demo", "load", "--leads_addr=" + address(),
-                    std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo",
-                    "--only=leads"},
-                   dir_.File("load2.log"));
+  Subprocess again(
+      {GAOXINCTL_PATH, "demo", "load", "--leads_addr=" + address(),
+       std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo", "--only=leads"},
+      dir_.File("load2.log"));
   ASSERT_EQ(again.Wait(absl::Seconds(60)), 0);
   EXPECT_EQ(CountLeads(), leads_before);
   v1::YearSummary twice;

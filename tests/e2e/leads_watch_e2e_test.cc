@@ -60,9 +60,8 @@ class WatchClient {
   // Waits until `n` changes arrived (or the stream ended, or the timeout).
   bool WaitForChanges(size_t n, absl::Duration timeout = absl::Seconds(10)) {
     absl::MutexLock lock(&mu_);
-    auto enough = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return changes_.size() >= n || done_;
-    };
+    auto enough = [this, n]()
+                      ABSL_SHARED_LOCKS_REQUIRED(mu_) { return changes_.size() >= n || done_; };
     mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
     return changes_.size() >= n;
   }
@@ -207,8 +206,7 @@ TEST_F(LeadsWatchE2eTest, IdleStreamsGetProgressWithTheCurrentRevision) {
 }
 
 TEST_F(LeadsWatchE2eTest, ResumingFromCompactedHistoryIsOutOfRange) {
-  const std::string a =
-      StartReplica({"--event_retention_count=3", "--event_compaction_s=1"});
+  const std::string a = StartReplica({"--event_retention_count=3", "--event_compaction_s=1"});
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(Create(a, absl::StrCat("l", i)).ok());
   absl::SleepFor(absl::Milliseconds(1600));  // a compaction pass
   WatchClient old(a, 1);

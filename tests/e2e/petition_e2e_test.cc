@@ -52,11 +52,10 @@ class PetitionE2eTest : public ::testing::Test {
     testing::WriteFile(
         dir_.File("tokens"),
         absl::StrCat(Sha256Hex(kWriterToken), " writer petition.writer,petition.reader\n",
-                     Sha256Hex(kReaderToken), " reader petition.reader\n",
-                     Sha256Hex(kOfficerToken),
+                     Sha256Hex(kReaderToken), " reader petition.reader\n", Sha256Hex(kOfficerToken),
                      " officer petition.reader,petition.writer,petition.pii\n",
-                     Sha256Hex(kAuditorToken), " audit-office auditor\n",
-                     Sha256Hex(kOtherToken), " other enterprise.reader\n"));
+                     Sha256Hex(kAuditorToken), " audit-office auditor\n", Sha256Hex(kOtherToken),
+                     " other enterprise.reader\n"));
     // 64 hex digits: the key is made here, never taken from the repository.
     testing::WriteFile(dir_.File("pii.key"),
                        "8f1c2a9b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071829304a5b6c7d8\n");
@@ -69,12 +68,12 @@ class PetitionE2eTest : public ::testing::Test {
 
   void StartServer() {
     server_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{
-            SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-            "--db=" + dir_.File("petition.db"), "--redis=" + redis_.address(),
-            "--tokens_file=" + dir_.File("tokens"), "--pii_key_file=" + dir_.File("pii.key"),
-            absl::StrCat("--enterprise_addr=127.0.0.1:", enterprise_port_),
-            "--enterprise_timeout_ms=500", "--shutdown_grace_ms=3000"},
+        std::vector<std::string>{SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+                                 "--db=" + dir_.File("petition.db"), "--redis=" + redis_.address(),
+                                 "--tokens_file=" + dir_.File("tokens"),
+                                 "--pii_key_file=" + dir_.File("pii.key"),
+                                 absl::StrCat("--enterprise_addr=127.0.0.1:", enterprise_port_),
+                                 "--enterprise_timeout_ms=500", "--shutdown_grace_ms=3000"},
         dir_.File("server.log"));
     ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
         << testing::ReadFileOrEmpty(dir_.File("server.log"));
@@ -451,8 +450,9 @@ TEST_F(PetitionE2eTest, PiiReaderSeesPlaintextAndEveryUnmaskedReadIsAudited) {
   auto listed = ListAll(v1::ListCasesRequest(), kOfficerToken);
   ASSERT_EQ(listed.size(), 2u);
   int plaintext = 0;
-  for (const auto& l : listed) plaintext += l.petitioner().id_number().size() == 18 &&
-                                            l.petitioner().id_number().find('*') == std::string::npos;
+  for (const auto& l : listed)
+    plaintext += l.petitioner().id_number().size() == 18 &&
+                 l.petitioner().id_number().find('*') == std::string::npos;
   EXPECT_EQ(plaintext, 2);
   EXPECT_EQ(AuditRecords(c->id()).size(), 2u);
   EXPECT_EQ(AuditRecords(c2->id()).size(), 1u);
@@ -576,8 +576,12 @@ TEST_F(PetitionE2eTest, DemoDataGivesTheLedgerRatesExactly) {
   PublishDemoEnterprise();
   setenv("GAOXIN_TOKEN", kWriterToken, 1);
   const std::vector<std::string> load = {
-      GAOXINCTL_PATH, "demo", "load", "--petition_addr=" + address(),
-      std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo", "--only=petition"};
+      GAOXINCTL_PATH,
+      "demo",
+      "load",
+      "--petition_addr=" + address(),
+      std::string("--demo_dir=") + GAOXIN_SOURCE_DIR + "/deploy/demo",
+      "--only=petition"};
   Subprocess first(load, dir_.File("load.log"));
   ASSERT_EQ(first.Wait(absl::Seconds(120)), 0) << testing::ReadFileOrEmpty(dir_.File("load.log"));
 

@@ -109,12 +109,10 @@ class WatchClient : public StreamClient<v1::WatchCasesRequest, v1::WatchCasesRes
  public:
   WatchClient(const std::string& address, const std::string& token,
               const v1::WatchCasesRequest& request)
-      : StreamClient(address, token, request,
-                     [](auto* stub, auto* ctx, const auto& req) {
-                       return stub->WatchCases(ctx, req);
-                     }) {}
-  WatchClient(const std::string& address, int64_t since,
-              const std::string& token = kReaderToken)
+      : StreamClient(address, token, request, [](auto* stub, auto* ctx, const auto& req) {
+          return stub->WatchCases(ctx, req);
+        }) {}
+  WatchClient(const std::string& address, int64_t since, const std::string& token = kReaderToken)
       : WatchClient(address, token, Since(since)) {}
 
   static v1::WatchCasesRequest Since(int64_t since) {
@@ -159,11 +157,10 @@ class PetitionWatchE2eTest : public ::testing::Test {
     testing::WriteFile(
         dir_.File("tokens"),
         absl::StrCat(Sha256Hex(kWriterToken), " writer petition.writer,petition.reader\n",
-                     Sha256Hex(kReaderToken), " reader petition.reader\n",
-                     Sha256Hex(kOfficerToken),
+                     Sha256Hex(kReaderToken), " reader petition.reader\n", Sha256Hex(kOfficerToken),
                      " officer petition.reader,petition.writer,petition.pii\n",
-                     Sha256Hex(kAuditorToken), " audit-office auditor\n",
-                     Sha256Hex(kOtherToken), " other enterprise.reader\n"));
+                     Sha256Hex(kAuditorToken), " audit-office auditor\n", Sha256Hex(kOtherToken),
+                     " other enterprise.reader\n"));
     testing::WriteFile(dir_.File("pii.key"),
                        "8f1c2a9b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071829304a5b6c7d8\n");
     ASSERT_TRUE(redis_.Start());
@@ -172,9 +169,9 @@ class PetitionWatchE2eTest : public ::testing::Test {
   void StartServer(std::vector<std::string> extra = {}) {
     port_ = testing::FreePort();
     std::vector<std::string> argv = {
-        SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-        "--db=" + dir_.File("petition.db"), "--redis=" + redis_.address(),
-        "--tokens_file=" + dir_.File("tokens"), "--pii_key_file=" + dir_.File("pii.key"),
+        SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_), "--db=" + dir_.File("petition.db"),
+        "--redis=" + redis_.address(), "--tokens_file=" + dir_.File("tokens"),
+        "--pii_key_file=" + dir_.File("pii.key"),
         // Nothing listens there: no test here names an enterprise.
         absl::StrCat("--enterprise_addr=127.0.0.1:", testing::FreePort()),
         "--shutdown_grace_ms=2000", "--log_rpcs=false"};
@@ -301,10 +298,9 @@ TEST_F(PetitionWatchE2eTest, DeliversCaseChangesInOrderAndResumesExactly) {
   {
     WatchClient watch(address(), start);
     for (int i = 0; i < 3; ++i) {
-      ids.push_back(
-          CreateCase(ValidCase("观察人", ResidentId(absl::StrCat("2109991980020200", i)),
-                               ledger.id()))
-              .id());
+      ids.push_back(CreateCase(ValidCase("观察人", ResidentId(absl::StrCat("2109991980020200", i)),
+                                         ledger.id()))
+                        .id());
     }
     ASSERT_TRUE(Move(ids[0], v1::CASE_STATUS_ACCEPTED).ok());
     ASSERT_TRUE(watch.WaitForChanges(4));
@@ -323,8 +319,7 @@ TEST_F(PetitionWatchE2eTest, DeliversCaseChangesInOrderAndResumesExactly) {
     EXPECT_EQ(changes[3].petition_case().status(), v1::CASE_STATUS_ACCEPTED);
     EXPECT_EQ(changes[3].petition_case().etag(), "2");
     // Derived fields as on Get: the handling limit runs from acceptance (today) for 60 days.
-    EXPECT_EQ(ToCivilDay(changes[3].petition_case().due_date()),
-              TodayInZone(absl::Now()) + 60);
+    EXPECT_EQ(ToCivilDay(changes[3].petition_case().due_date()), TodayInZone(absl::Now()) + 60);
     EXPECT_FALSE(changes[3].petition_case().overdue());
     // The last message's revision covers everything delivered.
     EXPECT_GE(watch.messages().back().revision(), changes.back().revision());
@@ -462,15 +457,14 @@ TEST_F(PetitionWatchE2eTest, LedgerStatsStreamAtOnceThenAfterRelevantChangesAtAB
   EXPECT_EQ(stats.messages().size(), 1u);
 
   // Walk one case to REPORTED: the stats follow, tagged with a newer revision.
-  for (v1::CaseStatus to : {v1::CASE_STATUS_ACCEPTED, v1::CASE_STATUS_ASSIGNED,
-                            v1::CASE_STATUS_IN_PROGRESS, v1::CASE_STATUS_RESOLVED,
-                            v1::CASE_STATUS_REPORTED}) {
+  for (v1::CaseStatus to :
+       {v1::CASE_STATUS_ACCEPTED, v1::CASE_STATUS_ASSIGNED, v1::CASE_STATUS_IN_PROGRESS,
+        v1::CASE_STATUS_RESOLVED, v1::CASE_STATUS_REPORTED}) {
     auto moved = Move(c1.id(), to);
     ASSERT_TRUE(moved.ok()) << moved.status();
   }
-  ASSERT_TRUE(stats.WaitFor([](const auto& m) {
-    return m.back().totals().resolved_and_reported() == 1;
-  }));
+  ASSERT_TRUE(
+      stats.WaitFor([](const auto& m) { return m.back().totals().resolved_and_reported() == 1; }));
   const int64_t head = ListRevision();
   EXPECT_EQ(stats.messages().back().revision(), head);
   EXPECT_GT(stats.messages().back().revision(), first.revision());
@@ -480,8 +474,8 @@ TEST_F(PetitionWatchE2eTest, LedgerStatsStreamAtOnceThenAfterRelevantChangesAtAB
   const absl::Time burst = absl::Now();
   for (int i = 0; i < 30; ++i) ASSERT_TRUE(AssignLeader(c1.id(), absl::StrCat("领导", i)).ok());
   const int64_t burst_head = ListRevision();
-  ASSERT_TRUE(stats.WaitFor(
-      [burst_head](const auto& m) { return m.back().revision() >= burst_head; }));
+  ASSERT_TRUE(
+      stats.WaitFor([burst_head](const auto& m) { return m.back().revision() >= burst_head; }));
   const double seconds = absl::ToDoubleSeconds(absl::Now() - burst);
   const size_t sent = stats.messages().size() - before;
   EXPECT_LE(sent, 2 + static_cast<size_t>(seconds * 2)) << sent << " in " << seconds << " s";

@@ -33,7 +33,9 @@ std::string Uscc(int n) {
 }
 
 // "Today" is fixed: 2024-01-20, so 2023 periods are due and 2024-01 is the current month.
-absl::Time Now() { return absl::FromCivil(absl::CivilSecond(2024, 1, 20, 12, 0, 0), absl::UTCTimeZone()); }
+absl::Time Now() {
+  return absl::FromCivil(absl::CivilSecond(2024, 1, 20, 12, 0, 0), absl::UTCTimeZone());
+}
 
 class EnterpriseStoreTest : public ::testing::Test {
  protected:
@@ -42,13 +44,15 @@ class EnterpriseStoreTest : public ::testing::Test {
     ASSERT_TRUE(db.ok());
     db_ = std::move(*db);
     ASSERT_TRUE(EnterpriseStore::Migrate(*db_).ok());
-    store_ = std::make_unique<EnterpriseStore>(db_.get(), [] { return Now(); }, AlertThresholds{});
-    store_->SetDirectoryHook([this](const v1::Enterprise& e, int64_t) { published_.push_back(e.uscc()); });
+    store_ = std::make_unique<EnterpriseStore>(
+        db_.get(), [] { return Now(); }, AlertThresholds{});
+    store_->SetDirectoryHook(
+        [this](const v1::Enterprise& e, int64_t) { published_.push_back(e.uscc()); });
   }
 
-  absl::StatusOr<v1::Enterprise> Create(int n, bool key = true,
-                                        common::v1::IndustryChain chain =
-                                            common::v1::INDUSTRY_CHAIN_GREEN_FOOD) {
+  absl::StatusOr<v1::Enterprise> Create(
+      int n, bool key = true,
+      common::v1::IndustryChain chain = common::v1::INDUSTRY_CHAIN_GREEN_FOOD) {
     v1::CreateEnterpriseRequest req;
     req.mutable_enterprise()->set_uscc(Uscc(n));
     req.mutable_enterprise()->set_name(absl::StrCat("企业", n));
@@ -71,7 +75,8 @@ class EnterpriseStoreTest : public ::testing::Test {
     return r;
   }
 
-  absl::StatusOr<v1::MonthlyReport> Submit(const v1::MonthlyReport& r, const std::string& rid = "") {
+  absl::StatusOr<v1::MonthlyReport> Submit(const v1::MonthlyReport& r,
+                                           const std::string& rid = "") {
     return Await<v1::MonthlyReport>(
         [&](Done<v1::MonthlyReport> done) { store_->SubmitReport(r, rid, done); });
   }
@@ -251,7 +256,8 @@ TEST_F(EnterpriseStoreTest, AlertsAreStoredOncePerEnterpriseRuleAndPeriod) {
   resolve.set_id(drop.id());
   resolve.set_resolution_note("visited");
   resolve.set_etag(acked->etag());
-  ASSERT_TRUE(Await<v1::Alert>([&](Done<v1::Alert> done) { store_->ResolveAlert(resolve, done); }).ok());
+  ASSERT_TRUE(
+      Await<v1::Alert>([&](Done<v1::Alert> done) { store_->ResolveAlert(resolve, done); }).ok());
   resolve.clear_etag();
   EXPECT_EQ(Await<v1::Alert>([&](Done<v1::Alert> done) { store_->ResolveAlert(resolve, done); })
                 .status()

@@ -52,8 +52,7 @@ class LeadStoreTest : public ::testing::Test {
     m.effective_date = date;
     m.actor = "tester";
     if (to == v1::STAGE_SIGNED) m.signed_amount = Yuan(100);
-    return Await<v1::Lead>(
-        [&](Done<v1::Lead> done) { store_->TransitionLead(id, m, etag, done); });
+    return Await<v1::Lead>([&](Done<v1::Lead> done) { store_->TransitionLead(id, m, etag, done); });
   }
 
   testing::TempDir dir_;
@@ -126,8 +125,7 @@ TEST_F(LeadStoreTest, FundingForAMissingLeadIsNotFound) {
   f.set_lead_id("lead-00000000000000ff");
   *f.mutable_amount() = Yuan(5);
   *f.mutable_arrival_date() = MakeDate(2023, 1, 1);
-  auto r = Await<v1::Funding>(
-      [&](Done<v1::Funding> done) { store_->RecordFunding(f, "", done); });
+  auto r = Await<v1::Funding>([&](Done<v1::Funding> done) { store_->RecordFunding(f, "", done); });
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
 }
 

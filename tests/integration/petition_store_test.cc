@@ -72,8 +72,8 @@ class PetitionStoreTest : public ::testing::Test {
     return Await<v1::Ledger>([&](Done<v1::Ledger> d) { store_->CreateLedger(l, "", d); });
   }
 
-  v1::Case Input(const std::string& name, const std::string& id_number,
-                 const std::string& category, common::v1::Date received) {
+  v1::Case Input(const std::string& name, const std::string& id_number, const std::string& category,
+                 common::v1::Date received) {
     v1::Case c;
     c.set_channel(v1::CHANNEL_VISIT);
     *c.mutable_received_date() = received;
@@ -94,8 +94,7 @@ class PetitionStoreTest : public ::testing::Test {
     now_ += 1;
     auto prepared = PrepareNewCase(input, "tester", store_->policy(), store_->Today());
     if (!prepared.ok()) return prepared.status();
-    return Await<v1::Case>(
-        [&](Done<v1::Case> d) { store_->CreateCase(*prepared, "", reveal, d); });
+    return Await<v1::Case>([&](Done<v1::Case> d) { store_->CreateCase(*prepared, "", reveal, d); });
   }
 
   absl::StatusOr<v1::Case> Move(const std::string& id, v1::CaseStatus to, int y, int m, int d,
@@ -150,9 +149,8 @@ TEST_F(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
     bytes += testing::ReadFileOrEmpty(path() + suffix);
   }
   ASSERT_GT(bytes.size(), 0u);
-  for (const std::string& secret :
-       {name, id_number, std::string("13912345678"), std::string("13812345678"),
-        std::string("幸福小区7号楼")}) {
+  for (const std::string& secret : {name, id_number, std::string("13912345678"),
+                                    std::string("13812345678"), std::string("幸福小区7号楼")}) {
     EXPECT_EQ(bytes.find(secret), std::string::npos) << "plaintext found in the database file";
   }
   // Sanity: the scan would see plaintext that is stored (the category is not personal data).
@@ -160,8 +158,8 @@ TEST_F(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
 }
 
 TEST_F(PetitionStoreTest, AuditRecordsCannotBeUpdatedOrDeleted) {
-  auto c = Create(Input("李测试", ResidentId("21099919800101100"), "征地拆迁",
-                        MakeDate(2024, 3, 1)));
+  auto c =
+      Create(Input("李测试", ResidentId("21099919800101100"), "征地拆迁", MakeDate(2024, 3, 1)));
   ASSERT_TRUE(c.ok()) << c.status();
   absl::Notification audited;
   absl::Status audit_status;
@@ -174,10 +172,10 @@ TEST_F(PetitionStoreTest, AuditRecordsCannotBeUpdatedOrDeleted) {
 
   EXPECT_FALSE(db_->Write([](db::Transaction& tx) {
                     return tx.Execute("UPDATE audit_records SET actor = 'someone-else'");
-                  }).ok());
-  EXPECT_FALSE(db_->Write([](db::Transaction& tx) {
-                    return tx.Execute("DELETE FROM audit_records");
-                  }).ok());
+                  })
+                   .ok());
+  EXPECT_FALSE(
+      db_->Write([](db::Transaction& tx) { return tx.Execute("DELETE FROM audit_records"); }).ok());
 
   auto records = store_->ListAuditRecords(AuditFilter{}, Page{});
   ASSERT_TRUE(records.ok());
@@ -188,9 +186,9 @@ TEST_F(PetitionStoreTest, AuditRecordsCannotBeUpdatedOrDeleted) {
 }
 
 TEST_F(PetitionStoreTest, UnmaskedWriteIsAuditedInTheSameTransaction) {
-  auto c = Create(Input("王测试", ResidentId("21099919800101200"), "征地拆迁",
-                        MakeDate(2024, 3, 1)),
-                  Reveal{true, "writer-pii", "CreateCase"});
+  auto c =
+      Create(Input("王测试", ResidentId("21099919800101200"), "征地拆迁", MakeDate(2024, 3, 1)),
+             Reveal{true, "writer-pii", "CreateCase"});
   ASSERT_TRUE(c.ok());
   AuditFilter f;
   f.case_id = c->id();

@@ -1,6 +1,5 @@
 // Cache-aside against a real redis-server started by the test, including an outage mid-run.
 #include "common/redis/cache.h"
-
 #include "gtest/gtest.h"
 #include "tests/support/subprocess.h"
 

@@ -24,20 +24,24 @@ TEST(SqliteDatabaseTest, DataSurvivesReopen) {
     auto db = SqliteDatabase::Open(dir.File("t.db"));
     ASSERT_TRUE(db.ok()) << db.status();
     ASSERT_TRUE(ApplyMigrations(**db, "test", kSchema).ok());
-    ASSERT_TRUE((*db)->Write([](Transaction& tx) {
-                       return tx.Execute("INSERT INTO items VALUES(?, ?)", {"a", 1});
-                     }).ok());
+    ASSERT_TRUE((*db)
+                    ->Write([](Transaction& tx) {
+                      return tx.Execute("INSERT INTO items VALUES(?, ?)", {"a", 1});
+                    })
+                    .ok());
   }
   auto db = SqliteDatabase::Open(dir.File("t.db"));
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(ApplyMigrations(**db, "test", kSchema).ok());  // applied once only
   int64_t n = 0;
-  ASSERT_TRUE((*db)->Read([&](Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT n FROM items WHERE id = ?",
-                                                            {"a"}));
-                     n = row ? row->Int(0) : -1;
-                     return absl::OkStatus();
-                   }).ok());
+  ASSERT_TRUE((*db)
+                  ->Read([&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(auto row,
+                                     tx.QueryOne("SELECT n FROM items WHERE id = ?", {"a"}));
+                    n = row ? row->Int(0) : -1;
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(n, 1);
 }
 
@@ -97,11 +101,13 @@ TEST(SqliteDatabaseTest, AFailingUnitRollsBackAloneInItsBatch) {
   EXPECT_EQ(results[1].code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(results[2].ok());
   std::vector<std::string> ids;
-  ASSERT_TRUE((*db)->Read([&](Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM items ORDER BY id"));
-                     for (const auto& r : rows) ids.push_back(r.Text(0));
-                     return absl::OkStatus();
-                   }).ok());
+  ASSERT_TRUE((*db)
+                  ->Read([&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id FROM items ORDER BY id"));
+                    for (const auto& r : rows) ids.push_back(r.Text(0));
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(ids, (std::vector<std::string>{"x", "z"}));
 }
 
@@ -111,13 +117,15 @@ TEST(SqliteDatabaseTest, ChangeLogRevisionsIncreaseAndSurviveEmptying) {
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(ApplyCommonSchema(**db).ok());
   int64_t r1 = 0, r2 = 0, current = 0;
-  ASSERT_TRUE((*db)->Write([&](Transaction& tx) -> absl::Status {
-                     ASSIGN_OR_RETURN(r1, AppendEvent(tx, "lead", "a", EventKind::kCreated, "x"));
-                     ASSIGN_OR_RETURN(r2, AppendEvent(tx, "lead", "a", EventKind::kUpdated, "y"));
-                     RETURN_IF_ERROR(tx.Execute("DELETE FROM events"));
-                     ASSIGN_OR_RETURN(current, CurrentRevision(tx));
-                     return absl::OkStatus();
-                   }).ok());
+  ASSERT_TRUE((*db)
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(r1, AppendEvent(tx, "lead", "a", EventKind::kCreated, "x"));
+                    ASSIGN_OR_RETURN(r2, AppendEvent(tx, "lead", "a", EventKind::kUpdated, "y"));
+                    RETURN_IF_ERROR(tx.Execute("DELETE FROM events"));
+                    ASSIGN_OR_RETURN(current, CurrentRevision(tx));
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_LT(r1, r2);
   EXPECT_EQ(current, r2);
 }
@@ -128,11 +136,13 @@ TEST(SqliteDatabaseTest, RequestIdsRememberWhatWasCreated) {
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE(ApplyCommonSchema(**db).ok());
   std::optional<std::string> found;
-  ASSERT_TRUE((*db)->Write([&](Transaction& tx) -> absl::Status {
-                     RETURN_IF_ERROR(RememberRequest(tx, "CreateLead", "r-1", "lead-1"));
-                     ASSIGN_OR_RETURN(found, FindRequest(tx, "CreateLead", "r-1"));
-                     return absl::OkStatus();
-                   }).ok());
+  ASSERT_TRUE((*db)
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    RETURN_IF_ERROR(RememberRequest(tx, "CreateLead", "r-1", "lead-1"));
+                    ASSIGN_OR_RETURN(found, FindRequest(tx, "CreateLead", "r-1"));
+                    return absl::OkStatus();
+                  })
+                  .ok());
   EXPECT_EQ(found, "lead-1");
 }
 

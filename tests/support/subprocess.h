@@ -46,8 +46,7 @@ class Subprocess {
 int FreePort();
 
 // Polls grpc.health.v1 Check on `address` for `service` until SERVING or the timeout.
-bool WaitForServing(const std::string& address, const std::string& service,
-                    absl::Duration timeout);
+bool WaitForServing(const std::string& address, const std::string& service, absl::Duration timeout);
 
 // A fresh empty directory under $TMPDIR (or /tmp), removed by the destructor.
 class TempDir {

@@ -41,7 +41,8 @@ int64_t UpperEdge(int bucket) {
 double ProcessCpuSeconds() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 // Completion callbacks may run inline inside Start() (e.g. a call that fails at once); past this
@@ -82,7 +83,8 @@ void OnDone(Slot* slot, const grpc::Status& status) {
   if (status.ok()) {
     if (in_window) {
       ++slot->ok;
-      slot->latency.Add(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - slot->t0).count());
+      slot->latency.Add(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - slot->t0).count());
     }
   } else {
     const int code = std::clamp(static_cast<int>(status.error_code()), 0, 16);
@@ -202,12 +204,13 @@ absl::Status RunLoad(Scenario& scenario, const Env& env, const LoadOptions& opti
 
   // Wait for the window to pass and every client to finish its last call; the call deadline
   // bounds the drain.
-  const auto give_up = run.end + absl::ToChronoNanoseconds(env.call_timeout) + std::chrono::seconds(5);
+  const auto give_up =
+      run.end + absl::ToChronoNanoseconds(env.call_timeout) + std::chrono::seconds(5);
   while (run.active.load() > 0) {
     const auto now = Clock::now();
     if (now >= give_up) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          scenario.name(), ": ", run.active.load(), " calls did not finish within the deadline"));
+      return absl::DeadlineExceededError(absl::StrCat(scenario.name(), ": ", run.active.load(),
+                                                      " calls did not finish within the deadline"));
     }
     if (client_cpu_at_window < 0 && now >= run.warm_end) {
       client_cpu_at_window = ProcessCpuSeconds();
@@ -269,8 +272,8 @@ absl::Status RunCalls(const Env& env, int total, int parallel,
       if (!s.ok()) {
         absl::MutexLock lock(&state.mu);
         if (state.first_error.ok()) {
-          state.first_error = absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                                           s.error_message());
+          state.first_error =
+              absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
         }
       }
       next_call();
@@ -296,19 +299,30 @@ absl::Status RunCalls(const Env& env, int total, int parallel,
 }
 
 std::string StatusCodeName(int code) {
-  static const char* const kNames[] = {
-      "OK",       "CANCELLED",       "UNKNOWN",          "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",
-      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-      "ABORTED",  "OUT_OF_RANGE",    "UNIMPLEMENTED",    "INTERNAL",           "UNAVAILABLE",
-      "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
   if (code < 0 || code > 16) return absl::StrCat("CODE_", code);
   return kNames[code];
 }
 
 void PrintHeader() {
-  std::printf("%-12s %-16s %5s %9s %7s %10s %8s %8s %8s %8s %6s %6s\n", "scenario", "label",
-              "conc", "calls", "errors", "qps", "p50_ms", "p90_ms", "p99_ms", "max_ms",
-              "cl_cpu", "sv_cpu");
+  std::printf("%-12s %-16s %5s %9s %7s %10s %8s %8s %8s %8s %6s %6s\n", "scenario", "label", "conc",
+              "calls", "errors", "qps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "cl_cpu", "sv_cpu");
 }
 
 void PrintResult(const LoadResult& r) {

@@ -103,8 +103,8 @@ struct LoadResult {
   int64_t errors_outside_window = 0;
   // Every call started, in all phases (the server did this much work).
   int64_t started = 0;
-  Histogram latency;  // OK calls in the window
-  double client_cpu_s = 0;  // this process's user+system CPU during warm-up and window
+  Histogram latency;         // OK calls in the window
+  double client_cpu_s = 0;   // this process's user+system CPU during warm-up and window
   double server_cpu_s = -1;  // the spawned server's, when known
   double qps() const { return window_s > 0 ? ok / window_s : 0; }
   int64_t error_count() const;

@@ -146,8 +146,9 @@ class IndustryStructureScenario final : public Scenario {
     year_ = LastYear();
     const absl::Time start = absl::Now();
     absl::Status s = ImportBlocking(env, *ids, absl::CivilMonth(year_ - years + 1, 1), 12 * years);
-    std::printf("  setup: %zu enterprises × %d months filed in %s\n", ids->size(), 12 * years,
-                absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))).c_str());
+    std::printf(
+        "  setup: %zu enterprises × %d months filed in %s\n", ids->size(), 12 * years,
+        absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))).c_str());
     return s;
   }
 
@@ -211,7 +212,10 @@ class ImportCaller final : public Caller {
  public:
   ImportCaller(std::shared_ptr<grpc::Channel> channel, const std::vector<std::string>* ids,
                int64_t rows, std::atomic<int64_t>* salt)
-      : stub_(EnterpriseService::NewStub(std::move(channel))), ids_(ids), rows_(rows), salt_(salt) {}
+      : stub_(EnterpriseService::NewStub(std::move(channel))),
+        ids_(ids),
+        rows_(rows),
+        salt_(salt) {}
 
   void Start(grpc::ClientContext* ctx, DoneFn done) override {
     new ImportCall(stub_.get(), ctx, ids_, rows_, salt_->fetch_add(1) + 1, std::move(done));

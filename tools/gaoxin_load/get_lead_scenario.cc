@@ -62,7 +62,8 @@ class GetLeadScenario final : public Scenario {
 
   std::unique_ptr<Caller> NewCaller(const Env&, int index,
                                     std::shared_ptr<grpc::Channel> channel) override {
-    return std::make_unique<GetLeadCaller>(std::move(channel), &ids_, 0x9e3779b97f4a7c15ULL * (index + 1));
+    return std::make_unique<GetLeadCaller>(std::move(channel), &ids_,
+                                           0x9e3779b97f4a7c15ULL * (index + 1));
   }
 
  private:

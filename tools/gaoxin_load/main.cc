@@ -32,7 +32,8 @@
 #include "tools/gaoxin_load/scenarios.h"
 #include "tools/gaoxin_load/spawn.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:50051", "server address (loopback unless --allow_remote)");
+ABSL_FLAG(std::string, target, "127.0.0.1:50051",
+          "server address (loopback unless --allow_remote)");
 ABSL_FLAG(std::string, token, "", "bearer token (needs the scenario's roles)");
 ABSL_FLAG(std::string, scenario, "echo,get_lead,create_lead",
           "comma-separated scenarios: echo, get_lead, create_lead, watch_leads");
@@ -112,7 +113,8 @@ const LoadResult* Find(const std::vector<LoadResult>& results, absl::string_view
   return nullptr;
 }
 
-void PrintComparison(const std::vector<LoadResult>& results, const std::vector<std::string>& labels) {
+void PrintComparison(const std::vector<LoadResult>& results,
+                     const std::vector<std::string>& labels) {
   std::printf("\ncomparison\n");
   for (const std::string& label : labels) {
     const LoadResult* echo = Find(results, "echo", label);

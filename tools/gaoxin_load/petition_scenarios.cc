@@ -30,8 +30,8 @@ using pv1::PetitionService;
 // A valid resident ID number (GB 11643 check character) unique per n < 10^6 per birth-date span.
 std::string SampleIdNumber(int64_t n) {
   const absl::CivilDay birth = absl::CivilDay(1950, 1, 1) + n / 1000;
-  const std::string first17 = absl::StrFormat("210999%04d%02d%02d%03d", birth.year(),
-                                              birth.month(), birth.day(), n % 1000);
+  const std::string first17 =
+      absl::StrFormat("210999%04d%02d%02d%03d", birth.year(), birth.month(), birth.day(), n % 1000);
   static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
   int sum = 0;
   for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
@@ -40,7 +40,7 @@ std::string SampleIdNumber(int64_t n) {
 
 pv1::CreateCaseRequest SampleCreateCaseRequest(const std::string& request_id, int64_t n) {
   static const char* const kCategories[] = {"回迁房办证", "企业拖欠养老保险", "劳动争议",
-                                            "征地拆迁", "楼盘交楼", "其他"};
+                                            "征地拆迁",   "楼盘交楼",         "其他"};
   static const char* const kDepartments[] = {"社会事业局", "规划建设局", "经济发展局"};
   pv1::CreateCaseRequest req;
   pv1::Case* c = req.mutable_case_();
@@ -91,9 +91,9 @@ class CreateCaseScenario final : public Scenario {
   std::unique_ptr<Caller> NewCaller(const Env&, int index,
                                     std::shared_ptr<grpc::Channel> channel) override {
     // ID numbers 10^6 + index * 10^5 + seq: apart from the preload's and from other clients'.
-    return std::make_unique<CreateCaseCaller>(
-        std::move(channel), absl::StrFormat("load-case-%08x-%d-", run_, index),
-        1000000 + int64_t{index} * 100000);
+    return std::make_unique<CreateCaseCaller>(std::move(channel),
+                                              absl::StrFormat("load-case-%08x-%d-", run_, index),
+                                              1000000 + int64_t{index} * 100000);
   }
 
  private:
@@ -109,14 +109,13 @@ class ListOverdueCaller final : public Caller {
     request_.set_page_size(50);
     request_.set_page_token(response_.next_page_token());  // "" after the last page: start over
     response_.Clear();
-    stub_->async()->ListCases(ctx, &request_, &response_,
-                              [this, done = std::move(done)](grpc::Status s) {
-                                if (s.ok() && response_.cases_size() == 0) {
-                                  s = grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                                   "no overdue cases listed");
-                                }
-                                done(s);
-                              });
+    stub_->async()->ListCases(
+        ctx, &request_, &response_, [this, done = std::move(done)](grpc::Status s) {
+          if (s.ok() && response_.cases_size() == 0) {
+            s = grpc::Status(grpc::StatusCode::NOT_FOUND, "no overdue cases listed");
+          }
+          done(s);
+        });
   }
 
  private:

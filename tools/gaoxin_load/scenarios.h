@@ -34,7 +34,7 @@ struct WatchLeadsOptions {
   int watchers = 2000;
   // Streams per HTTP/2 connection (connections = ceil(watchers / this)).
   int streams_per_channel = 90;
-  double rate = 200;  // changes per second
+  double rate = 200;                         // changes per second
   absl::Duration warmup = absl::Seconds(2);  // changes sent, latencies not counted
   absl::Duration duration = absl::Seconds(20);
   absl::Duration open_timeout = absl::Seconds(60);

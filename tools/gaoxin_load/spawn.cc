@@ -9,20 +9,21 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/ascii.h"
 #include "absl/time/clock.h"
 
 extern char** environ;
 
 namespace gaoxin::load {
 
-absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
-    const std::string& binary, std::vector<std::string> args, const std::string& log_path,
-    absl::Duration ready_timeout) {
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::string& binary,
+                                                                    std::vector<std::string> args,
+                                                                    const std::string& log_path,
+                                                                    absl::Duration ready_timeout) {
   args.insert(args.begin(), binary);
   args.push_back("--listen=127.0.0.1:0");
   std::vector<char*> argv;
@@ -47,7 +48,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   const int rc = posix_spawn(&pid, binary.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) return absl::InternalError(absl::StrCat("cannot start ", binary, ": ", strerror(rc)));
+  if (rc != 0)
+    return absl::InternalError(absl::StrCat("cannot start ", binary, ": ", strerror(rc)));
 
   std::unique_ptr<ServerProcess> proc(new ServerProcess(pid, log_path));
   const absl::Time give_up = absl::Now() + ready_timeout;
@@ -65,8 +67,8 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     absl::SleepFor(absl::Milliseconds(20));
   }
   proc->Stop(absl::Seconds(2));
-  return absl::DeadlineExceededError(
-      absl::StrCat(binary, " did not report its port within ", absl::FormatDuration(ready_timeout)));
+  return absl::DeadlineExceededError(absl::StrCat(binary, " did not report its port within ",
+                                                  absl::FormatDuration(ready_timeout)));
 }
 
 ServerProcess::~ServerProcess() { Stop(absl::Seconds(10)); }

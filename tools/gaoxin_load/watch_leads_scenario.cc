@@ -75,7 +75,8 @@ struct Change {
 // from the wire, skipping everything else. 2,000 watchers x 200 changes/s is 400,000 changes/s
 // for one client process on the same 2 cores as the server: decoding every Lead in full made the
 // client, not the server, the bottleneck.
-bool ParseResponse(const grpc::ByteBuffer& buffer, int64_t* revision, std::vector<Change>* changes) {
+bool ParseResponse(const grpc::ByteBuffer& buffer, int64_t* revision,
+                   std::vector<Change>* changes) {
   using google::protobuf::internal::WireFormatLite;
   grpc::ByteBuffer copy(buffer);
   grpc::ProtoBufferReader reader(&copy);
@@ -99,8 +100,8 @@ bool ParseResponse(const grpc::ByteBuffer& buffer, int64_t* revision, std::vecto
           uint64_t v = 0;
           if (!in.ReadVarint64(&v)) return false;
           c.revision = static_cast<int64_t>(v);
-        } else if (f == 3 && WireFormatLite::GetTagWireType(t) ==
-                                 WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+        } else if (f == 3 &&
+                   WireFormatLite::GetTagWireType(t) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
           uint32_t lead_len = 0;
           if (!in.ReadVarint32(&lead_len)) return false;
           const auto lead_limit = in.PushLimit(static_cast<int>(lead_len));
@@ -139,7 +140,7 @@ class Watcher final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
     request.set_since_revision(0);  // from now
     bool own = false;
     (void)grpc::GenericSerialize<grpc::ProtoBufferWriter, WatchLeadsRequest>(request, &request_,
-                                                                            &own);
+                                                                             &own);
     stub->PrepareBidiStreamingCall(&ctx_, "/gaoxin.leads.v1.LeadService/WatchLeads",
                                    grpc::StubOptions(), this);
     StartWriteLast(&request_, grpc::WriteOptions());
@@ -242,8 +243,11 @@ class Writer {
  public:
   Writer(const Env& env, std::shared_ptr<grpc::Channel> channel, const Shared* shared,
          std::string run_id)
-      : env_(env), stub_(LeadService::NewStub(std::move(channel))), shared_(shared),
-        run_id_(std::move(run_id)), committed_(static_cast<size_t>(shared->max_changes)) {
+      : env_(env),
+        stub_(LeadService::NewStub(std::move(channel))),
+        shared_(shared),
+        run_id_(std::move(run_id)),
+        committed_(static_cast<size_t>(shared->max_changes)) {
     for (auto& c : committed_) c.store(0);
   }
 
@@ -263,8 +267,8 @@ class Writer {
       }
       Send(k);
     }
-    const auto give_up = Clock::now() + absl::ToChronoNanoseconds(env_.call_timeout) +
-                         std::chrono::seconds(2);
+    const auto give_up =
+        Clock::now() + absl::ToChronoNanoseconds(env_.call_timeout) + std::chrono::seconds(2);
     while (in_flight_.load() > 0 && Clock::now() < give_up) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -293,8 +297,8 @@ class Writer {
   void Send(int64_t k) {
     auto call = std::make_shared<Call>();
     PrepareCall(env_, &call->ctx);
-    call->request = SampleCreateLeadRequest(absl::StrCat("watch-", run_id_, "-", k),
-                                            static_cast<int>(k));
+    call->request =
+        SampleCreateLeadRequest(absl::StrCat("watch-", run_id_, "-", k), static_cast<int>(k));
     call->t0 = NowNanos();
     call->request.mutable_lead()->set_note(absl::StrCat(shared_->marker, k, " ", call->t0));
     ++sent_;
@@ -359,7 +363,8 @@ absl::Status RunWatchLeads(const Env& env, const WatchLeadsOptions& options,
   auto writer_channel = MakeChannels(env.target, 1).front();
   Writer writer(env, writer_channel, &shared, run_id);
   {
-    leads::v1::CreateLeadRequest req = SampleCreateLeadRequest(absl::StrCat("watch-", run_id, "-w"), 0);
+    leads::v1::CreateLeadRequest req =
+        SampleCreateLeadRequest(absl::StrCat("watch-", run_id, "-w"), 0);
     leads::v1::Lead resp;
     grpc::ClientContext ctx;
     PrepareCall(env, &ctx);
@@ -473,13 +478,16 @@ absl::Status RunWatchLeads(const Env& env, const WatchLeadsOptions& options,
 
 void PrintWatchLeadsResult(const WatchLeadsResult& r) {
   auto ms = [](int64_t ns) { return ns / 1e6; };
-  auto mb = [](int64_t kb) { return kb < 0 ? std::string("-") : absl::StrFormat("%.1f", kb / 1024.0); };
+  auto mb = [](int64_t kb) {
+    return kb < 0 ? std::string("-") : absl::StrFormat("%.1f", kb / 1024.0);
+  };
   std::printf(
       "watch_leads %s: %d watchers on %d connections (all open after %.2f s), %.0f changes/s "
       "for %.0f s\n",
       r.label.c_str(), r.watchers, r.channels, r.open_s, r.rate, r.writer_s);
   std::printf(
-      "  writes: sent %lld, ok %lld, failed %lld, skipped %lld; CreateLead p50 %.1f ms p99 %.1f ms\n",
+      "  writes: sent %lld, ok %lld, failed %lld, skipped %lld; CreateLead p50 %.1f ms p99 %.1f "
+      "ms\n",
       static_cast<long long>(r.sent), static_cast<long long>(r.writes_ok),
       static_cast<long long>(r.writes_failed), static_cast<long long>(r.skipped),
       ms(r.commit_latency.Quantile(0.5)), ms(r.commit_latency.Quantile(0.99)));
@@ -506,7 +514,8 @@ void PrintWatchLeadsResult(const WatchLeadsResult& r) {
               r.server_cpu >= 0 ? absl::StrFormat("%.2f", r.server_cpu).c_str() : "-");
   std::string notes;
   for (int c = 1; c < 17; ++c) {
-    if (r.stream_errors[c] > 0) absl::StrAppend(&notes, " ", StatusCodeName(c), "=", r.stream_errors[c]);
+    if (r.stream_errors[c] > 0)
+      absl::StrAppend(&notes, " ", StatusCodeName(c), "=", r.stream_errors[c]);
   }
   if (r.streams_failed > 0) {
     std::printf("  streams that ended before the run did: %lld:%s\n",
@@ -520,7 +529,8 @@ void PrintWatchLeadsResult(const WatchLeadsResult& r) {
                 std::max(r.per_watcher_open_kb(), r.per_watcher_end_kb()) <= 50 ? "MET" : "MISSED",
                 r.per_watcher_open_kb(), r.per_watcher_end_kb());
   }
-  if (r.error_count() > 0) std::printf("  ERRORS: see missing/duplicates/out of order/streams above\n");
+  if (r.error_count() > 0)
+    std::printf("  ERRORS: see missing/duplicates/out of order/streams above\n");
   std::fflush(stdout);
 }
 

@@ -6,8 +6,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/client.h"
 #include "common/date.h"
 #include "common/errors.h"
@@ -139,8 +139,6 @@ std::string Yi(const common::v1::Money& money) {
   return absl::StrCat(FormatYi(ToNanos(money)), "亿");
 }
 
-std::string DateText(const common::v1::Date& date) {
-  return IsSet(date) ? FormatDate(date) : "-";
-}
+std::string DateText(const common::v1::Date& date) { return IsSet(date) ? FormatDate(date) : "-"; }
 
 }  // namespace gaoxin::ctl

@@ -96,9 +96,8 @@ absl::Status LoadLeadsDemo(const std::string& path) {
       move.set_reason(t.reason());
       move.set_note(t.note());
       move.set_actor("demo");
-      RETURN_IF_ERROR(WithContext(
-          Call(stub.get(), &LeadService::Stub::TransitionLead, move, &lead),
-          absl::StrCat(what, " transition ", i + 1)));
+      RETURN_IF_ERROR(WithContext(Call(stub.get(), &LeadService::Stub::TransitionLead, move, &lead),
+                                  absl::StrCat(what, " transition ", i + 1)));
       ++transitions;
     }
     for (int i = 0; i < d.fundings_size(); ++i) {
@@ -177,7 +176,8 @@ int RunDemo(const Args& args) {
     std::function<absl::Status(const std::string& dir)> load;
   };
   const std::vector<Part> parts = {
-      {"enterprise", [](const std::string& dir) { return LoadEnterpriseDemo(dir + "/enterprise"); }},
+      {"enterprise",
+       [](const std::string& dir) { return LoadEnterpriseDemo(dir + "/enterprise"); }},
       {"leads", [](const std::string& dir) { return LoadLeadsDemo(dir + "/leads.json"); }},
       {"petition", [](const std::string& dir) { return LoadPetitionDemo(dir); }},
   };

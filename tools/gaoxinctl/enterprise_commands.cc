@@ -237,7 +237,8 @@ absl::StatusOr<ev1::ImportMonthlyReportsResponse> StreamImport(const Csv& csv, b
   writer->WritesDone();
   grpc::Status s = writer->Finish();
   if (progress) {
-    std::cerr << "\n" << (s.ok() ? "done" : "failed") << " in "
+    std::cerr << "\n"
+              << (s.ok() ? "done" : "failed") << " in "
               << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1)))
               << "\n";
   }
@@ -250,9 +251,8 @@ void PrintEnterprise(const ev1::Enterprise& e) {
   std::cout << e.id() << "  " << e.name() << "\n"
             << "  uscc:        " << e.uscc() << "\n"
             << "  chain:       " << ChainText(e.industry_chain()) << " " << e.sub_sector() << "\n"
-            << "  above scale: " << (e.above_scale() ? "yes since " + DateText(e.above_scale_date())
-                                                     : "no")
-            << "\n"
+            << "  above scale: "
+            << (e.above_scale() ? "yes since " + DateText(e.above_scale_date()) : "no") << "\n"
             << "  key:         " << (e.key_enterprise() ? "yes" : "no") << "\n"
             << "  status:      "
             << EnumShortName(ev1::EnterpriseStatus_descriptor(), e.status(), "ENTERPRISE_STATUS_")
@@ -260,8 +260,9 @@ void PrintEnterprise(const ev1::Enterprise& e) {
             << "  agent:       " << (e.agent_id().empty() ? "-" : e.agent_id()) << "\n"
             << "  etag:        " << e.etag() << "\n";
   for (const auto& t : e.titles()) {
-    std::cout << "  title:       " << EnumShortName(ev1::TitleKind_descriptor(), t.kind(), "TITLE_KIND_")
-              << " " << DateText(t.grant_date()) << " .. " << DateText(t.expiry_date()) << "\n";
+    std::cout << "  title:       "
+              << EnumShortName(ev1::TitleKind_descriptor(), t.kind(), "TITLE_KIND_") << " "
+              << DateText(t.grant_date()) << " .. " << DateText(t.expiry_date()) << "\n";
   }
 }
 
@@ -269,7 +270,8 @@ int List() {
   ev1::ListEnterprisesRequest req;
   if (!absl::GetFlag(FLAGS_chain).empty()) {
     common::v1::IndustryChain c;
-    if (!ParseEnum(absl::GetFlag(FLAGS_chain), "INDUSTRY_CHAIN_", &c)) return Usage("unknown --chain");
+    if (!ParseEnum(absl::GetFlag(FLAGS_chain), "INDUSTRY_CHAIN_", &c))
+      return Usage("unknown --chain");
     req.set_industry_chain(c);
   }
   if (!absl::GetFlag(FLAGS_title).empty()) {
@@ -285,8 +287,10 @@ int List() {
     req.set_status(s);
   }
   std::optional<bool> above, key;
-  if (!ParseBoolFlag(absl::GetFlag(FLAGS_above_scale), &above)) return Usage("--above_scale=true|false");
-  if (!ParseBoolFlag(absl::GetFlag(FLAGS_key_enterprise), &key)) return Usage("--key_enterprise=true|false");
+  if (!ParseBoolFlag(absl::GetFlag(FLAGS_above_scale), &above))
+    return Usage("--above_scale=true|false");
+  if (!ParseBoolFlag(absl::GetFlag(FLAGS_key_enterprise), &key))
+    return Usage("--key_enterprise=true|false");
   if (above) req.set_above_scale(*above);
   if (key) req.set_key_enterprise(*key);
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
@@ -341,12 +345,15 @@ int Create() {
   e->set_agent_id(absl::GetFlag(FLAGS_agent));
   if (!absl::GetFlag(FLAGS_chain).empty()) {
     common::v1::IndustryChain c;
-    if (!ParseEnum(absl::GetFlag(FLAGS_chain), "INDUSTRY_CHAIN_", &c)) return Usage("unknown --chain");
+    if (!ParseEnum(absl::GetFlag(FLAGS_chain), "INDUSTRY_CHAIN_", &c))
+      return Usage("unknown --chain");
     e->set_industry_chain(c);
   }
   std::optional<bool> above, key;
-  if (!ParseBoolFlag(absl::GetFlag(FLAGS_above_scale), &above)) return Usage("--above_scale=true|false");
-  if (!ParseBoolFlag(absl::GetFlag(FLAGS_key_enterprise), &key)) return Usage("--key_enterprise=true|false");
+  if (!ParseBoolFlag(absl::GetFlag(FLAGS_above_scale), &above))
+    return Usage("--above_scale=true|false");
+  if (!ParseBoolFlag(absl::GetFlag(FLAGS_key_enterprise), &key))
+    return Usage("--key_enterprise=true|false");
   e->set_above_scale(above.value_or(false));
   e->set_key_enterprise(key.value_or(false));
   if (!absl::GetFlag(FLAGS_above_scale_date).empty() &&
@@ -598,8 +605,9 @@ int PrintAlert(const grpc::Status& s, const ev1::Alert& a) {
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(a);
   } else {
-    std::cout << a.id() << "  " << EnumShortName(ev1::AlertState_descriptor(), a.state(), "ALERT_STATE_")
-              << "  etag " << a.etag() << "\n";
+    std::cout << a.id() << "  "
+              << EnumShortName(ev1::AlertState_descriptor(), a.state(), "ALERT_STATE_") << "  etag "
+              << a.etag() << "\n";
   }
   return 0;
 }
@@ -631,11 +639,13 @@ int Candidates(const Args& args) {
   if (args.size() != 3) return Usage(kUsage);
   ev1::ListCultivationCandidatesRequest req;
   ev1::CultivationTarget target;
-  if (!ParseEnum(args[2], "CULTIVATION_TARGET_", &target)) return Usage("unknown target " + args[2]);
+  if (!ParseEnum(args[2], "CULTIVATION_TARGET_", &target))
+    return Usage("unknown target " + args[2]);
   req.set_target(target);
   if (!absl::GetFlag(FLAGS_chain).empty()) {
     common::v1::IndustryChain c;
-    if (!ParseEnum(absl::GetFlag(FLAGS_chain), "INDUSTRY_CHAIN_", &c)) return Usage("unknown --chain");
+    if (!ParseEnum(absl::GetFlag(FLAGS_chain), "INDUSTRY_CHAIN_", &c))
+      return Usage("unknown --chain");
     req.set_industry_chain(c);
   }
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
@@ -749,10 +759,9 @@ absl::Status LoadEnterpriseDemo(const std::string& dir) {
                    StreamImport(reports, /*validate_only=*/false, /*progress=*/false));
   if (imported.rows_rejected() > 0) {
     const auto& e = imported.errors(0);
-    return absl::InvalidArgumentError(
-        absl::StrCat(dir, "/monthly_reports.csv: ", imported.rows_rejected(),
-                     " rows rejected; first: line ", e.row_number(), " ", e.field(), " ",
-                     e.reason(), ": ", e.message()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        dir, "/monthly_reports.csv: ", imported.rows_rejected(), " rows rejected; first: line ",
+        e.row_number(), " ", e.field(), " ", e.reason(), ": ", e.message()));
   }
   std::cout << "enterprise: " << created << " enterprises, " << inds.rows.size()
             << " indicator records, " << imported.rows_accepted() << " monthly reports\n";

@@ -236,13 +236,12 @@ int Summary(const Args& args) {
     return 0;
   }
   std::cout << year << " investment summary (revision " << s.revision() << ")\n"
-            << "  signed:            " << s.signed_count() << " projects, "
-            << Yi(s.signed_amount()) << " (" << FormatYuan(ToNanos(s.signed_amount()))
-            << " yuan)\n"
+            << "  signed:            " << s.signed_count() << " projects, " << Yi(s.signed_amount())
+            << " (" << FormatYuan(ToNanos(s.signed_amount())) << " yuan)\n"
             << "  funds arrived:     " << Yi(s.funds_arrived()) << " (previous year "
             << Yi(s.funds_arrived_previous_year()) << ", change "
-            << s.funds_arrived_change().display_percent() << "% = "
-            << s.funds_arrived_change().numerator() << "/"
+            << s.funds_arrived_change().display_percent()
+            << "% = " << s.funds_arrived_change().numerator() << "/"
             << s.funds_arrived_change().denominator() << ")\n"
             << "  new starts >= " << Yi(s.major_new_start_threshold()) << ": "
             << s.major_new_starts_count() << " projects, planned "

@@ -51,8 +51,7 @@ int TokenNew(const Args& args) {
   std::string token = "gx_";
   for (int i = 0; i < 4; ++i) token += absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
   std::cout << "token: " << token << "\n"
-            << "tokens-file line: " << Sha256Hex(token) << " " << args[2] << " " << args[3]
-            << "\n";
+            << "tokens-file line: " << Sha256Hex(token) << " " << args[2] << " " << args[3] << "\n";
   return 0;
 }
 

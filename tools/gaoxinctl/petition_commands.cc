@@ -54,7 +54,8 @@ constexpr char kUsage[] =
     "                                [--department=D] [--leader=L] [--id_number=N]\n"
     "       gaoxinctl petition case <id>\n"
     "       gaoxinctl petition create --ledger=ID --name=N --category=C --subject=S\n"
-    "                                 [--channel=visit] [--received=D] [--id_number=N] [--phone=P]\n"
+    "                                 [--channel=visit] [--received=D] [--id_number=N] "
+    "[--phone=P]\n"
     "                                 [--address=A] [--petitioners=1] [--content=T]\n"
     "                                 [--department=D] [--case_uscc=U] [--request_id=R]\n"
     "       gaoxinctl petition transition <id> <STATUS> [--date=D] [--note=N] [--reason=R] "
@@ -161,8 +162,8 @@ int Cases() {
     req.set_status(status);
   }
   auto stub = Stub();
-  Table table({"id", "status", "received", "due", "overdue", "category", "petitioner",
-               "department", "leader"});
+  Table table({"id", "status", "received", "due", "overdue", "category", "petitioner", "department",
+               "leader"});
   v1::ListCasesResponse all;
   do {
     v1::ListCasesResponse resp;
@@ -207,7 +208,8 @@ int Create() {
   if (!DateFlag(absl::GetFlag(FLAGS_received), c->mutable_received_date())) {
     return Usage("--received must be YYYY-MM-DD");
   }
-  if (!IsSet(c->received_date())) *c->mutable_received_date() = FromCivilDay(TodayInZone(absl::Now()));
+  if (!IsSet(c->received_date()))
+    *c->mutable_received_date() = FromCivilDay(TodayInZone(absl::Now()));
   c->mutable_petitioner()->set_name(absl::GetFlag(FLAGS_name));
   c->mutable_petitioner()->set_id_number(absl::GetFlag(FLAGS_id_number));
   c->mutable_petitioner()->set_phone(absl::GetFlag(FLAGS_phone));
@@ -232,9 +234,11 @@ int Transition(const Args& args) {
   v1::TransitionCaseRequest req;
   req.set_id(args[2]);
   v1::CaseStatus to;
-  if (!ParseEnum(args[3], "CASE_STATUS_", &to)) return Usage(absl::StrCat("unknown status ", args[3]));
+  if (!ParseEnum(args[3], "CASE_STATUS_", &to))
+    return Usage(absl::StrCat("unknown status ", args[3]));
   req.set_to_status(to);
-  if (!DateFlag(absl::GetFlag(FLAGS_date), req.mutable_date())) return Usage("--date must be YYYY-MM-DD");
+  if (!DateFlag(absl::GetFlag(FLAGS_date), req.mutable_date()))
+    return Usage("--date must be YYYY-MM-DD");
   req.set_note(absl::GetFlag(FLAGS_note));
   req.set_reason(absl::GetFlag(FLAGS_reason));
   req.set_etag(absl::GetFlag(FLAGS_etag));
@@ -252,7 +256,8 @@ int Extend(const Args& args) {
   req.set_id(args[2]);
   req.set_days(days);
   req.set_reason(absl::GetFlag(FLAGS_reason));
-  if (!DateFlag(absl::GetFlag(FLAGS_date), req.mutable_date())) return Usage("--date must be YYYY-MM-DD");
+  if (!DateFlag(absl::GetFlag(FLAGS_date), req.mutable_date()))
+    return Usage("--date must be YYYY-MM-DD");
   req.set_etag(absl::GetFlag(FLAGS_etag));
   v1::Case out;
   absl::Status s = Call(Stub().get(), &PetitionService::Stub::ExtendDeadline, req, &out);
@@ -275,11 +280,11 @@ int Leader(const Args& args) {
 }
 
 void CountsRow(Table* table, const std::string& label, const v1::CaseCounts& c) {
-  table->AddRow({label, absl::StrCat(c.total()), absl::StrCat(c.resolved_and_reported()),
-                 absl::StrCat(c.resolution_rate().numerator(), "/",
-                              c.resolution_rate().denominator()),
-                 c.resolution_rate().display_percent(), absl::StrCat(c.open()),
-                 absl::StrCat(c.overdue()), absl::StrCat(c.repeat_cases())});
+  table->AddRow(
+      {label, absl::StrCat(c.total()), absl::StrCat(c.resolved_and_reported()),
+       absl::StrCat(c.resolution_rate().numerator(), "/", c.resolution_rate().denominator()),
+       c.resolution_rate().display_percent(), absl::StrCat(c.open()), absl::StrCat(c.overdue()),
+       absl::StrCat(c.repeat_cases())});
 }
 
 int Stats(const Args& args) {
@@ -295,8 +300,8 @@ int Stats(const Args& args) {
   }
   std::cout << stats.ledger_name() << " (" << stats.ledger_id() << "), as of "
             << DateText(stats.as_of()) << "\n";
-  Table table({"group", "total", "resolved+reported", "ratio", "rate %", "open", "overdue",
-               "repeat"});
+  Table table(
+      {"group", "total", "resolved+reported", "ratio", "rate %", "open", "overdue", "repeat"});
   CountsRow(&table, "ALL", stats.totals());
   for (const auto& c : stats.by_category()) CountsRow(&table, "category " + c.key(), c);
   for (const auto& c : stats.by_department()) CountsRow(&table, "department " + c.key(), c);
@@ -346,8 +351,7 @@ int Audit() {
     for (const auto& r : resp.records()) {
       *all.add_records() = r;
       table.AddRow({r.id(),
-                    absl::FormatTime("%Y-%m-%d %H:%M:%S",
-                                     absl::FromUnixSeconds(r.time().seconds()),
+                    absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(r.time().seconds()),
                                      absl::FixedTimeZone(8 * 3600)),
                     r.actor(), r.method(), r.case_id(), absl::StrJoin(r.fields(), ",")});
     }
@@ -393,7 +397,8 @@ absl::Status LoadPetitionDemo(const std::string& dir) {
     *req.mutable_case_() = d.input;
     req.mutable_case_()->clear_id();
     req.mutable_case_()->clear_ledger_ids();
-    for (const std::string& l : d.input.ledger_ids()) req.mutable_case_()->add_ledger_ids(ledger_ids[l]);
+    for (const std::string& l : d.input.ledger_ids())
+      req.mutable_case_()->add_ledger_ids(ledger_ids[l]);
     req.set_request_id(absl::StrCat("demo-case-", demo_id));
     v1::Case c;
     RETURN_IF_ERROR(
@@ -417,8 +422,8 @@ absl::Status LoadPetitionDemo(const std::string& dir) {
         e.set_days(step.extend_days);
         e.set_reason(step.reason);
         *e.mutable_date() = FromCivilDay(step.date);
-        RETURN_IF_ERROR(WithContext(
-            Call(stub.get(), &PetitionService::Stub::ExtendDeadline, e, &c), step_what));
+        RETURN_IF_ERROR(WithContext(Call(stub.get(), &PetitionService::Stub::ExtendDeadline, e, &c),
+                                    step_what));
       } else {
         v1::TransitionCaseRequest t;
         t.set_id(c.id());
@@ -426,8 +431,8 @@ absl::Status LoadPetitionDemo(const std::string& dir) {
         *t.mutable_date() = FromCivilDay(step.date);
         t.set_note(step.note);
         t.set_reason(step.reason);
-        RETURN_IF_ERROR(WithContext(
-            Call(stub.get(), &PetitionService::Stub::TransitionCase, t, &c), step_what));
+        RETURN_IF_ERROR(WithContext(Call(stub.get(), &PetitionService::Stub::TransitionCase, t, &c),
+                                    step_what));
       }
       ++moves;
     }
@@ -451,8 +456,9 @@ absl::Status LoadPetitionDemo(const std::string& dir) {
     v1::GetLedgerStatsRequest req;
     req.set_ledger_id(ledger_ids[l.id()]);
     v1::LedgerStats stats;
-    RETURN_IF_ERROR(WithContext(Call(stub.get(), &PetitionService::Stub::GetLedgerStats, req, &stats),
-                                absl::StrCat("stats of ledger ", l.id())));
+    RETURN_IF_ERROR(
+        WithContext(Call(stub.get(), &PetitionService::Stub::GetLedgerStats, req, &stats),
+                    absl::StrCat("stats of ledger ", l.id())));
     std::cout << "  " << stats.ledger_name() << " (" << stats.ledger_id()
               << "): " << stats.totals().resolved_and_reported() << "/" << stats.totals().total()
               << " resolved and reported, " << stats.totals().resolution_rate().display_percent()

@@ -72,14 +72,13 @@ int WatchLeads() {
   return ReportError(s);
 }
 
-
 // Runs a Watch RPC with resume, printing each change with `print` (or its JSON with --json).
 template <typename Stub, typename Request, typename Response, typename Change>
 int WatchLoop(const std::string& what, Stub* stub,
               std::unique_ptr<grpc::ClientReader<Response>> (Stub::*method)(grpc::ClientContext*,
-                                                                           const Request&),
-              Request base, const google::protobuf::RepeatedPtrField<Change>& (Response::*changes)()
-                                const,
+                                                                            const Request&),
+              Request base,
+              const google::protobuf::RepeatedPtrField<Change>& (Response::*changes)() const,
               std::function<std::string(const Change&)> print) {
   absl::Status s = watch::ResumeLoop(
       what,
@@ -110,8 +109,8 @@ int WatchLoop(const std::string& what, Stub* stub,
 }
 
 int WatchEnterprises() {
-  auto stub = enterprise::v1::EnterpriseService::NewStub(
-      MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
+  auto stub =
+      enterprise::v1::EnterpriseService::NewStub(MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
   return WatchLoop<enterprise::v1::EnterpriseService::Stub, enterprise::v1::WatchEnterprisesRequest,
                    enterprise::v1::WatchEnterprisesResponse, enterprise::v1::EnterpriseChange>(
       "enterprises", stub.get(), &enterprise::v1::EnterpriseService::Stub::WatchEnterprises, {},
@@ -124,8 +123,8 @@ int WatchEnterprises() {
 }
 
 int WatchAlerts() {
-  auto stub = enterprise::v1::EnterpriseService::NewStub(
-      MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
+  auto stub =
+      enterprise::v1::EnterpriseService::NewStub(MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
   return WatchLoop<enterprise::v1::EnterpriseService::Stub, enterprise::v1::WatchAlertsRequest,
                    enterprise::v1::WatchAlertsResponse, enterprise::v1::AlertChange>(
       "alerts", stub.get(), &enterprise::v1::EnterpriseService::Stub::WatchAlerts, {},
@@ -150,8 +149,8 @@ int WatchCases() {
         const auto& pc = c.petition_case();
         return absl::StrCat(
             "rev ", c.revision(), "  ", KindText(c.kind()), "  ", pc.id(), "  ",
-            EnumShortName(petition::v1::CaseStatus_descriptor(), pc.status(), "CASE_STATUS_"),
-            "  ", pc.category(), "  ", pc.subject(), "  (", pc.petitioner().name(), ")");
+            EnumShortName(petition::v1::CaseStatus_descriptor(), pc.status(), "CASE_STATUS_"), "  ",
+            pc.category(), "  ", pc.subject(), "  (", pc.petitioner().name(), ")");
       });
 }
 
@@ -161,7 +160,9 @@ class Screen {
   void Set(const std::string& panel, std::string text) {
     absl::MutexLock lock(&mu_);
     panels_[panel] = std::move(text);
-    std::cout << "\x1b[2J\x1b[H" << "gaoxin dashboard  " << absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone())
+    std::cout << "\x1b[2J\x1b[H"
+              << "gaoxin dashboard  "
+              << absl::FormatTime("%H:%M:%S", absl::Now(), absl::LocalTimeZone())
               << "  (Ctrl-C to quit)\n\n";
     for (const auto& [name, body] : panels_) std::cout << body << "\n";
     std::cout << std::flush;
@@ -174,32 +175,30 @@ class Screen {
 
 std::string LeadsPanel(const leads::v1::YearSummary& s) {
   return absl::StrCat(
-      "[1 leads] ", s.year(), " (revision ", s.revision(), ")\n",
-      "  signed ", s.signed_count(), " projects, ", Yi(s.signed_amount()), "\n",
-      "  funds arrived ", Yi(s.funds_arrived()), " (", s.funds_arrived_change().display_percent(),
-      "% on ", Yi(s.funds_arrived_previous_year()), ")\n",
-      "  new starts >= 5000万: ", s.major_new_starts_count(), ", planned ",
+      "[1 leads] ", s.year(), " (revision ", s.revision(), ")\n", "  signed ", s.signed_count(),
+      " projects, ", Yi(s.signed_amount()), "\n", "  funds arrived ", Yi(s.funds_arrived()), " (",
+      s.funds_arrived_change().display_percent(), "% on ", Yi(s.funds_arrived_previous_year()),
+      ")\n", "  new starts >= 5000万: ", s.major_new_starts_count(), ", planned ",
       Yi(s.major_new_starts_planned_investment()), "\n",
       "  idle assets revitalised: ", s.idle_assets_revitalized_count(), ", ",
-      s.idle_assets_revitalized_land_m2(), " m2\n",
-      "  batches: new ", s.batches().new_builds().count(), " / continued ",
-      s.batches().continued_builds().count(), " / completed ", s.batches().completions().count(),
-      " / reserve ", s.batches().reserve().count(), "\n");
+      s.idle_assets_revitalized_land_m2(), " m2\n", "  batches: new ",
+      s.batches().new_builds().count(), " / continued ", s.batches().continued_builds().count(),
+      " / completed ", s.batches().completions().count(), " / reserve ",
+      s.batches().reserve().count(), "\n");
 }
-
 
 std::string EnterprisePanel(const enterprise::v1::IndustryStructure& s) {
   std::string out = absl::StrCat("[2 enterprise] industry structure ", s.year(), " through month ",
                                  s.through_month(), " (revision ", s.revision(), ")\n");
   for (const auto& c : s.chains()) {
-    absl::StrAppend(
-        &out, "  ",
-        EnumShortName(common::v1::IndustryChain_descriptor(), c.industry_chain(),
-                      "INDUSTRY_CHAIN_"),
-        ": ", Yi(c.figures().output_value()), " = ", c.share_of_zone().display_percent(),
-        "%, above scale ", c.figures().above_scale_count(), ", over 1亿 ",
-        c.figures().over_100_million_count(), ", grew >= 10% ", c.figures().grew_10_percent_count(),
-        "\n");
+    absl::StrAppend(&out, "  ",
+                    EnumShortName(common::v1::IndustryChain_descriptor(), c.industry_chain(),
+                                  "INDUSTRY_CHAIN_"),
+                    ": ", Yi(c.figures().output_value()), " = ",
+                    c.share_of_zone().display_percent(), "%, above scale ",
+                    c.figures().above_scale_count(), ", over 1亿 ",
+                    c.figures().over_100_million_count(), ", grew >= 10% ",
+                    c.figures().grew_10_percent_count(), "\n");
   }
   absl::StrAppend(&out, "  zone total: ", Yi(s.zone_total().output_value()), " (",
                   s.zone_total().yoy_change().display_percent(), "% year on year)\n");
@@ -207,8 +206,8 @@ std::string EnterprisePanel(const enterprise::v1::IndustryStructure& s) {
 }
 
 std::string LedgerPanel(const petition::v1::LedgerStats& s) {
-  return absl::StrCat("[3 petition] ", s.ledger_name(), " (revision ", s.revision(), ")\n",
-                      "  ", s.totals().resolved_and_reported(), " of ", s.totals().total(),
+  return absl::StrCat("[3 petition] ", s.ledger_name(), " (revision ", s.revision(), ")\n", "  ",
+                      s.totals().resolved_and_reported(), " of ", s.totals().total(),
                       " cases resolved and reported (",
                       s.totals().resolution_rate().display_percent(), "%), open ",
                       s.totals().open(), ", overdue ", s.totals().overdue(), "\n");
@@ -271,7 +270,8 @@ int RunDashboard(const Args& args) {
             *since = structure.revision();
           }
           absl::Status end = FromGrpcStatus(reader->Finish());
-          if (!end.ok()) screen.Set("2 enterprise", "[2 enterprise] reconnecting: " + end.ToString() + "\n");
+          if (!end.ok())
+            screen.Set("2 enterprise", "[2 enterprise] reconnecting: " + end.ToString() + "\n");
           return end;
         },
         0, [] { return false; });

@@ -13,9 +13,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/uscc.h"
 #include "gaoxin/enterprise/v1/enterprise.pb.h"
 #include "google/protobuf/field_mask.pb.h"
-#include "common/uscc.h"
 
 namespace gaoxin::enterprise {
 

@@ -11,14 +11,22 @@ using v1::Stage;
 
 int FunnelIndex(Stage stage) {
   switch (stage) {
-    case v1::STAGE_RESERVE: return 0;
-    case v1::STAGE_NEGOTIATING: return 1;
-    case v1::STAGE_SIGNED: return 2;
-    case v1::STAGE_CONSTRUCTION: return 3;
-    case v1::STAGE_COMPLETED: return 4;
-    case v1::STAGE_AT_CAPACITY: return 5;
-    case v1::STAGE_ABOVE_SCALE: return 6;
-    default: return -1;
+    case v1::STAGE_RESERVE:
+      return 0;
+    case v1::STAGE_NEGOTIATING:
+      return 1;
+    case v1::STAGE_SIGNED:
+      return 2;
+    case v1::STAGE_CONSTRUCTION:
+      return 3;
+    case v1::STAGE_COMPLETED:
+      return 4;
+    case v1::STAGE_AT_CAPACITY:
+      return 5;
+    case v1::STAGE_ABOVE_SCALE:
+      return 6;
+    default:
+      return -1;
   }
 }
 
@@ -56,7 +64,8 @@ FieldViolations ValidateCreate(const v1::CreateLeadRequest& request, absl::Civil
   Stage stage = request.lead().stage();
   if (stage != v1::STAGE_UNSPECIFIED && stage != v1::STAGE_RESERVE &&
       stage != v1::STAGE_NEGOTIATING) {
-    v.Add("lead.stage", "a new lead starts in RESERVE or NEGOTIATING; move it on with TransitionLead");
+    v.Add("lead.stage",
+          "a new lead starts in RESERVE or NEGOTIATING; move it on with TransitionLead");
   }
   if (IsSet(request.effective_date())) {
     ValidateDate(request.effective_date(), "effective_date", &v);
@@ -93,7 +102,8 @@ namespace {
 absl::Status CheckStageRule(const v1::Lead& lead, Stage to) {
   const Stage from = lead.stage();
   if (from == v1::STAGE_DROPPED) {
-    return FailedPrecondition(kRuleLeadDropped, "the lead was dropped; a dropped lead stays dropped");
+    return FailedPrecondition(kRuleLeadDropped,
+                              "the lead was dropped; a dropped lead stays dropped");
   }
   if (to == v1::STAGE_DROPPED) return absl::OkStatus();
   if (from == v1::STAGE_SUSPENDED) {
@@ -113,9 +123,9 @@ absl::Status CheckStageRule(const v1::Lead& lead, Stage to) {
                               absl::StrCat("the lead is already ", StageName(from)));
   }
   if (to_i < from_i) {
-    return FailedPrecondition(kRuleBackwardMove, absl::StrCat("a lead cannot go back from ",
-                                                              StageName(from), " to ",
-                                                              StageName(to)));
+    return FailedPrecondition(
+        kRuleBackwardMove,
+        absl::StrCat("a lead cannot go back from ", StageName(from), " to ", StageName(to)));
   }
   if (to_i > from_i + 1) {
     return FailedPrecondition(

@@ -1,5 +1,5 @@
-// The petition demo data set (deploy/demo/petition.json, described in README.md): the 2023 万件化访 and
-// '4839' ledgers of the work report and the open matters of the 2024 plan, with every case's
+// The petition demo data set (deploy/demo/petition.json, described in README.md): the 2023 万件化访
+// and '4839' ledgers of the work report and the open matters of the 2024 plan, with every case's
 // moves. LoadDemoData reads it; ReplayDemoCases drives each case through the domain rules the
 // service uses (PrepareNewCase, DetectRepeat, Transition, ExtendDeadline), so the figures it
 // yields are the ones the service would compute from the same calls.

@@ -11,7 +11,6 @@ constexpr int kIdWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4
 // ISO 7064 MOD 11-2: check = (12 - (Σ mod 11)) mod 11, 10 written 'X'. Indexed by Σ mod 11.
 constexpr char kIdCheck[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
 
-
 bool AllDigits(absl::string_view s) {
   for (char c : s) {
     if (c < '0' || c > '9') return false;

@@ -127,9 +127,9 @@ TEST(LeadRulesTest, CreateValidationNamesEveryBadField) {
   FieldViolations v = ValidateCreate(req, absl::CivilDay(2024, 1, 1));
   std::vector<std::string> fields;
   for (const auto& [f, d] : v.violations()) fields.push_back(f);
-  EXPECT_EQ(fields, (std::vector<std::string>{"lead.name", "lead.industry_chain",
-                                              "lead.planned_investment", "lead.land_area_m2",
-                                              "lead.stage"}));
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"lead.name", "lead.industry_chain", "lead.planned_investment",
+                                      "lead.land_area_m2", "lead.stage"}));
 }
 
 TEST(LeadRulesTest, StageAtReadsHistoryAsOfADay) {

@@ -71,8 +71,7 @@ TEST(YearSummaryTest, CountsSignedNewStartsFundsAndAssets) {
   *assets[1].mutable_revitalized_date() = MakeDate(2023, 9, 1);
   assets[1].set_land_area_m2(57000);
 
-  v1::YearSummary s =
-      ComputeYearSummary(2023, absl::CivilDay(2026, 1, 1), leads, fundings, assets);
+  v1::YearSummary s = ComputeYearSummary(2023, absl::CivilDay(2026, 1, 1), leads, fundings, assets);
   EXPECT_EQ(s.signed_count(), 1);
   EXPECT_EQ(s.signed_amount().units(), 100000000);
   EXPECT_EQ(s.major_new_starts_count(), 2);
@@ -105,8 +104,7 @@ TEST(YearSummaryTest, ResumingConstructionIsNotANewStart) {
 }
 
 TEST(YearSummaryTest, NoPreviousYearFundsGivesNoPercentage) {
-  v1::YearSummary s =
-      ComputeYearSummary(2023, absl::CivilDay(2026, 1, 1), {}, {Fund(5, 2023)}, {});
+  v1::YearSummary s = ComputeYearSummary(2023, absl::CivilDay(2026, 1, 1), {}, {Fund(5, 2023)}, {});
   EXPECT_EQ(s.funds_arrived_change().denominator(), "0");
   EXPECT_EQ(s.funds_arrived_change().display_percent(), "");
 }
