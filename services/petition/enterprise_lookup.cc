@@ -89,4 +89,11 @@ void DirectoryResolver::Resolve(const std::string& uscc, Callback done) {
       });
 }
 
+std::optional<std::string> DirectoryResolver::CurrentName(const std::string& uscc) {
+  if (directory_ == nullptr) return std::nullopt;
+  std::optional<common::v1::EnterpriseDirectoryEntry> entry = directory_->Lookup(uscc);
+  if (!entry || entry->name().empty()) return std::nullopt;
+  return entry->name();
+}
+
 }  // namespace gaoxin::petition

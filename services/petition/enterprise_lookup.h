@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -31,6 +32,10 @@ class EnterpriseResolver {
   virtual ~EnterpriseResolver() = default;
   // Calls `done` (possibly on another thread) with the enterprise's name or an error.
   virtual void Resolve(const std::string& uscc, Callback done) = 0;
+  // The enterprise's current name as the shared directory has it now, without calling the
+  // enterprise service: nullopt when unknown or Redis is unavailable. Cases show it on every
+  // read, so a renamed enterprise shows its new name (the stored name is the fallback).
+  virtual std::optional<std::string> CurrentName(const std::string& uscc) { return std::nullopt; }
 };
 
 class DirectoryResolver final : public EnterpriseResolver {
@@ -51,6 +56,7 @@ class DirectoryResolver final : public EnterpriseResolver {
   ~DirectoryResolver() override;
 
   void Resolve(const std::string& uscc, Callback done) override;
+  std::optional<std::string> CurrentName(const std::string& uscc) override;
 
  private:
   void Remember(const std::string& uscc, const std::string& name);

@@ -205,6 +205,13 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::CreateCase(grpc::CallbackServerCo
   });
 }
 
+void PetitionServiceImpl::ShowCurrentEnterpriseName(v1::Case* c) {
+  if (c->enterprise_uscc().empty()) return;
+  if (std::optional<std::string> name = enterprises_->CurrentName(c->enterprise_uscc())) {
+    c->set_enterprise_name(*name);
+  }
+}
+
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetCase(grpc::CallbackServerContext* ctx,
                                                        const v1::GetCaseRequest* request,
                                                        v1::Case* response) {
@@ -213,6 +220,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetCase(grpc::CallbackServerConte
     RETURN_IF_ERROR(CheckId(request->id(), "case", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(v1::Case c, store_->GetCase(request->id(), &revision));
+    ShowCurrentEnterpriseName(&c);
     SetResponseRevision(ctx, revision);
     Done<v1::Case> done = finish(response);
     if (!who->HasRole(kPetitionPii)) {
@@ -273,7 +281,10 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListCases(filter, page, &revision));
     auto out = std::make_shared<v1::ListCasesResponse>();
-    for (auto& c : result.items) *out->add_cases() = std::move(c);
+    for (auto& c : result.items) {
+      ShowCurrentEnterpriseName(&c);
+      *out->add_cases() = std::move(c);
+    }
     out->set_revision(revision);
     if (!result.next_after_key.empty()) {
       out->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));

@@ -60,6 +60,9 @@ class PetitionServiceImpl final : public v1::PetitionService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::StreamLedgerStatsRequest* request) override;
 
  private:
+  // Cases show the enterprise's current name from the shared directory (kept current by the
+  // enterprise service); the name stored at creation is the fallback.
+  void ShowCurrentEnterpriseName(v1::Case* c);
   PetitionStore* store_;
   const Authenticator* auth_;
   const PiiCipher* cipher_;

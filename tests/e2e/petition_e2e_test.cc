@@ -527,6 +527,34 @@ TEST_F(PetitionE2eTest, EveryAcknowledgedCreateSurvivesKillNine) {
   EXPECT_EQ(missing, 0) << "of " << acknowledged.size() << " acknowledged creates";
 }
 
+TEST_F(PetitionE2eTest, CasesShowTheEnterprisesCurrentName) {
+  PublishDemoEnterprise();
+  v1::Case with_enterprise = ValidCase("企业案", "");
+  with_enterprise.set_enterprise_uscc(kDemoUscc);
+  auto c = CreateCase(with_enterprise);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->enterprise_name(), kDemoEnterprise);
+  // The enterprise service republishes the directory entry after a rename.
+  redis::RedisClient client({redis_.address()});
+  redis::EnterpriseDirectory directory(&client);
+  common::v1::EnterpriseDirectoryEntry renamed;
+  renamed.set_id("enterprise-00000000000000aa");
+  renamed.set_uscc(kDemoUscc);
+  renamed.set_name("阜新恒力液压机械股份有限公司");
+  ASSERT_TRUE(directory.Publish(renamed));
+  auto got = GetCase(c->id(), kReaderToken);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->enterprise_name(), "阜新恒力液压机械股份有限公司");
+  bool listed = false;
+  for (const auto& listed_case : ListAll(v1::ListCasesRequest(), kReaderToken)) {
+    if (listed_case.id() == c->id()) {
+      listed = true;
+      EXPECT_EQ(listed_case.enterprise_name(), "阜新恒力液压机械股份有限公司");
+    }
+  }
+  EXPECT_TRUE(listed);
+}
+
 TEST_F(PetitionE2eTest, RedisOutageChangesNothingAClientSees) {
   PublishDemoEnterprise();
   v1::Case with_enterprise = ValidCase("企业案", "");
