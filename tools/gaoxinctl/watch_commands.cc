@@ -227,59 +227,67 @@ int RunWatch(const Args& args) {
   return Usage(kUsage);
 }
 
+namespace {
+
+// Keeps one dashboard panel fed from a summary stream: `open` starts the stream on `ctx`,
+// `render` turns a summary into the panel's text. Reconnects on its own; the stream's summaries
+// are complete each time, so it always reopens "from now".
+template <typename Summary>
+void RunPanel(
+    Screen* screen, const std::string& panel, const std::string& label,
+    std::function<std::unique_ptr<grpc::ClientReader<Summary>>(grpc::ClientContext*)> open,
+    std::function<std::string(const Summary&)> render) {
+  absl::Status s = watch::ResumeLoop(
+      panel,
+      [&](int64_t* since) -> absl::Status {
+        grpc::ClientContext ctx;
+        PrepareContext(&ctx, absl::GetFlag(FLAGS_token), absl::InfiniteDuration());
+        auto reader = open(&ctx);
+        Summary summary;
+        while (reader->Read(&summary)) {
+          screen->Set(panel, render(summary));
+          *since = summary.revision();
+        }
+        absl::Status end = FromGrpcStatus(reader->Finish());
+        if (!end.ok()) screen->Set(panel, "[" + label + "] reconnecting: " + end.ToString() + "\n");
+        return end;
+      },
+      0, [] { return false; });
+  screen->Set(panel, "[" + label + "] stopped: " + s.ToString() + "\n");
+}
+
+}  // namespace
+
 int RunDashboard(const Args& args) {
   Screen screen;
   const int year = absl::GetFlag(FLAGS_dashboard_year);
-  std::vector<std::thread> panels;
-  panels.emplace_back([&] {
-    auto stub = leads::v1::LeadService::NewStub(MakeChannel(absl::GetFlag(FLAGS_leads_addr)));
-    absl::Status s = watch::ResumeLoop(
-        "leads",
-        [&](int64_t* since) -> absl::Status {
-          grpc::ClientContext ctx;
-          PrepareContext(&ctx, absl::GetFlag(FLAGS_token), absl::InfiniteDuration());
-          leads::v1::StreamYearSummaryRequest req;
-          req.set_year(year);
-          auto reader = stub->StreamYearSummary(&ctx, req);
-          leads::v1::YearSummary summary;
-          while (reader->Read(&summary)) {
-            screen.Set("1 leads", LeadsPanel(summary));
-            *since = summary.revision();
-          }
-          absl::Status end = FromGrpcStatus(reader->Finish());
-          if (!end.ok()) screen.Set("1 leads", "[1 leads] reconnecting: " + end.ToString() + "\n");
-          return end;
-        },
-        0, [] { return false; });
-    screen.Set("1 leads", "[1 leads] stopped: " + s.ToString() + "\n");
-  });
-  panels.emplace_back([&] {
-    auto stub = enterprise::v1::EnterpriseService::NewStub(
-        MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
-    absl::Status s = watch::ResumeLoop(
-        "enterprise",
-        [&](int64_t* since) -> absl::Status {
-          grpc::ClientContext ctx;
-          PrepareContext(&ctx, absl::GetFlag(FLAGS_token), absl::InfiniteDuration());
-          enterprise::v1::StreamIndustryStructureRequest req;
-          req.set_year(year);
-          auto reader = stub->StreamIndustryStructure(&ctx, req);
-          enterprise::v1::IndustryStructure structure;
-          while (reader->Read(&structure)) {
-            screen.Set("2 enterprise", EnterprisePanel(structure));
-            *since = structure.revision();
-          }
-          absl::Status end = FromGrpcStatus(reader->Finish());
-          if (!end.ok())
-            screen.Set("2 enterprise", "[2 enterprise] reconnecting: " + end.ToString() + "\n");
-          return end;
-        },
-        0, [] { return false; });
-    screen.Set("2 enterprise", "[2 enterprise] stopped: " + s.ToString() + "\n");
-  });
-  // One panel per petition ledger of the year.
+  auto leads_stub = leads::v1::LeadService::NewStub(MakeChannel(absl::GetFlag(FLAGS_leads_addr)));
+  auto enterprise_stub =
+      enterprise::v1::EnterpriseService::NewStub(MakeChannel(absl::GetFlag(FLAGS_enterprise_addr)));
   auto petition_stub =
       petition::v1::PetitionService::NewStub(MakeChannel(absl::GetFlag(FLAGS_petition_addr)));
+  std::vector<std::thread> panels;
+  panels.emplace_back([&] {
+    RunPanel<leads::v1::YearSummary>(
+        &screen, "1 leads", "1 leads",
+        [&](grpc::ClientContext* ctx) {
+          leads::v1::StreamYearSummaryRequest req;
+          req.set_year(year);
+          return leads_stub->StreamYearSummary(ctx, req);
+        },
+        LeadsPanel);
+  });
+  panels.emplace_back([&] {
+    RunPanel<enterprise::v1::IndustryStructure>(
+        &screen, "2 enterprise", "2 enterprise",
+        [&](grpc::ClientContext* ctx) {
+          enterprise::v1::StreamIndustryStructureRequest req;
+          req.set_year(year);
+          return enterprise_stub->StreamIndustryStructure(ctx, req);
+        },
+        EnterprisePanel);
+  });
+  // One panel per petition ledger of the year.
   petition::v1::ListLedgersRequest list;
   list.set_year(year);
   petition::v1::ListLedgersResponse ledgers;
@@ -290,27 +298,15 @@ int RunDashboard(const Args& args) {
     screen.Set("3 petition", "[3 petition] unavailable: " + listed.error_message() + "\n");
   }
   for (const auto& ledger : ledgers.ledgers()) {
-    const std::string panel = "3 petition " + ledger.id();
-    panels.emplace_back([&, panel, ledger_id = ledger.id()] {
-      absl::Status s = watch::ResumeLoop(
-          "petition",
-          [&](int64_t* since) -> absl::Status {
-            grpc::ClientContext ctx;
-            PrepareContext(&ctx, absl::GetFlag(FLAGS_token), absl::InfiniteDuration());
+    panels.emplace_back([&, ledger_id = ledger.id()] {
+      RunPanel<petition::v1::LedgerStats>(
+          &screen, "3 petition " + ledger_id, "3 petition",
+          [&](grpc::ClientContext* ctx) {
             petition::v1::StreamLedgerStatsRequest req;
             req.set_ledger_id(ledger_id);
-            auto reader = petition_stub->StreamLedgerStats(&ctx, req);
-            petition::v1::LedgerStats stats;
-            while (reader->Read(&stats)) {
-              screen.Set(panel, LedgerPanel(stats));
-              *since = stats.revision();
-            }
-            absl::Status end = FromGrpcStatus(reader->Finish());
-            if (!end.ok()) screen.Set(panel, "[3 petition] reconnecting: " + end.ToString() + "\n");
-            return end;
+            return petition_stub->StreamLedgerStats(ctx, req);
           },
-          0, [] { return false; });
-      screen.Set(panel, "[3 petition] stopped: " + s.ToString() + "\n");
+          LedgerPanel);
     });
   }
   for (auto& t : panels) t.join();
