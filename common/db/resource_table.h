@@ -165,6 +165,22 @@ class ResourceTable {
   std::string get_sql_;
 };
 
+// Reads one resource by id in its own snapshot; `revision`, when given, gets the store revision
+// of that same snapshot (what a Get response reflects).
+template <typename T>
+absl::StatusOr<T> ReadById(Database& db, const ResourceTable<T>& table, absl::string_view id,
+                           int64_t* revision = nullptr) {
+  T item;
+  RETURN_IF_ERROR(db.Read([&](Transaction& tx) -> absl::Status {
+    ASSIGN_OR_RETURN(item, table.Get(tx, id));
+    if (revision != nullptr) {
+      ASSIGN_OR_RETURN(*revision, CurrentRevision(tx));
+    }
+    return absl::OkStatus();
+  }));
+  return item;
+}
+
 }  // namespace gaoxin::db
 
 #endif  // GAOXIN_COMMON_DB_RESOURCE_TABLE_H_

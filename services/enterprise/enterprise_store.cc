@@ -244,15 +244,7 @@ void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std:
 
 absl::StatusOr<v1::Enterprise> EnterpriseStore::GetEnterprise(const std::string& id,
                                                               int64_t* revision) {
-  v1::Enterprise e;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(e, enterprises_.Get(tx, id));
-    if (revision != nullptr) {
-      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
-    }
-    return absl::OkStatus();
-  }));
-  return e;
+  return db::ReadById(*db_, enterprises_, id, revision);
 }
 
 absl::StatusOr<v1::Enterprise> EnterpriseStore::GetEnterpriseByUscc(const std::string& uscc,
@@ -749,15 +741,7 @@ absl::StatusOr<std::vector<v1::IndicatorRecord>> EnterpriseStore::IndicatorsOf(i
 // Alerts
 
 absl::StatusOr<v1::Alert> EnterpriseStore::GetAlert(const std::string& id, int64_t* revision) {
-  v1::Alert a;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(a, alerts_.Get(tx, id));
-    if (revision != nullptr) {
-      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
-    }
-    return absl::OkStatus();
-  }));
-  return a;
+  return db::ReadById(*db_, alerts_, id, revision);
 }
 
 absl::StatusOr<db::ResourcePage<v1::Alert>> EnterpriseStore::ListAlerts(const AlertFilter& f,

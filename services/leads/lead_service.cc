@@ -204,7 +204,9 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetIdleAsset(grpc::CallbackServerCont
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "asset", "id"));
-    ASSIGN_OR_RETURN(*response, store_->GetIdleAsset(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(*response, store_->GetIdleAsset(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     return absl::OkStatus();
   });
 }
@@ -285,7 +287,9 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetAgent(grpc::CallbackServerContext*
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "agent", "id"));
-    ASSIGN_OR_RETURN(*response, store_->GetAgent(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(*response, store_->GetAgent(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     return absl::OkStatus();
   });
 }
@@ -344,7 +348,9 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetTicket(grpc::CallbackServerContext
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kLeadsReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "ticket", "id"));
-    ASSIGN_OR_RETURN(*response, store_->GetTicket(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(*response, store_->GetTicket(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     return absl::OkStatus();
   });
 }

@@ -141,15 +141,7 @@ void LeadStore::CreateLead(v1::CreateLeadRequest request, std::string principal,
 }
 
 absl::StatusOr<v1::Lead> LeadStore::GetLead(const std::string& id, int64_t* revision) {
-  v1::Lead lead;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(lead, leads_.Get(tx, id));
-    if (revision != nullptr) {
-      ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
-    }
-    return absl::OkStatus();
-  }));
-  return lead;
+  return db::ReadById(*db_, leads_, id, revision);
 }
 
 absl::StatusOr<db::ResourcePage<v1::Lead>> LeadStore::ListLeads(const LeadFilter& filter,
@@ -253,13 +245,8 @@ void LeadStore::CreateIdleAsset(v1::IdleAsset asset, std::string request_id,
                             std::move(request_id), nullptr, std::move(done));
 }
 
-absl::StatusOr<v1::IdleAsset> LeadStore::GetIdleAsset(const std::string& id) {
-  v1::IdleAsset asset;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(asset, idle_assets_.Get(tx, id));
-    return absl::OkStatus();
-  }));
-  return asset;
+absl::StatusOr<v1::IdleAsset> LeadStore::GetIdleAsset(const std::string& id, int64_t* revision) {
+  return db::ReadById(*db_, idle_assets_, id, revision);
 }
 
 void LeadStore::RevitalizeIdleAsset(v1::RevitalizeIdleAssetRequest request,
@@ -311,13 +298,8 @@ void LeadStore::CreateAgent(v1::Agent agent, std::string request_id, Done<v1::Ag
                         std::move(done));
 }
 
-absl::StatusOr<v1::Agent> LeadStore::GetAgent(const std::string& id) {
-  v1::Agent agent;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(agent, agents_.Get(tx, id));
-    return absl::OkStatus();
-  }));
-  return agent;
+absl::StatusOr<v1::Agent> LeadStore::GetAgent(const std::string& id, int64_t* revision) {
+  return db::ReadById(*db_, agents_, id, revision);
 }
 
 absl::StatusOr<db::ResourcePage<v1::Agent>> LeadStore::ListAgents(const Page& page) {
@@ -348,13 +330,8 @@ void LeadStore::OpenTicket(v1::Ticket ticket, std::string request_id, Done<v1::T
       std::move(done));
 }
 
-absl::StatusOr<v1::Ticket> LeadStore::GetTicket(const std::string& id) {
-  v1::Ticket ticket;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(ticket, tickets_.Get(tx, id));
-    return absl::OkStatus();
-  }));
-  return ticket;
+absl::StatusOr<v1::Ticket> LeadStore::GetTicket(const std::string& id, int64_t* revision) {
+  return db::ReadById(*db_, tickets_, id, revision);
 }
 
 void LeadStore::ResolveTicket(v1::ResolveTicketRequest request, Done<v1::Ticket> done) {

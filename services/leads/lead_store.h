@@ -59,17 +59,17 @@ class LeadStore {
                                                              const Page& page);
 
   void CreateIdleAsset(v1::IdleAsset asset, std::string request_id, Done<v1::IdleAsset> done);
-  absl::StatusOr<v1::IdleAsset> GetIdleAsset(const std::string& id);
+  absl::StatusOr<v1::IdleAsset> GetIdleAsset(const std::string& id, int64_t* revision = nullptr);
   void RevitalizeIdleAsset(v1::RevitalizeIdleAssetRequest request, Done<v1::IdleAsset> done);
   absl::StatusOr<db::ResourcePage<v1::IdleAsset>> ListIdleAssets(v1::IdleAssetStatus status,
                                                                  int year, const Page& page);
 
   void CreateAgent(v1::Agent agent, std::string request_id, Done<v1::Agent> done);
-  absl::StatusOr<v1::Agent> GetAgent(const std::string& id);
+  absl::StatusOr<v1::Agent> GetAgent(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Agent>> ListAgents(const Page& page);
 
   void OpenTicket(v1::Ticket ticket, std::string request_id, Done<v1::Ticket> done);
-  absl::StatusOr<v1::Ticket> GetTicket(const std::string& id);
+  absl::StatusOr<v1::Ticket> GetTicket(const std::string& id, int64_t* revision = nullptr);
   void ResolveTicket(v1::ResolveTicketRequest request, Done<v1::Ticket> done);
   absl::StatusOr<db::ResourcePage<v1::Ticket>> ListTickets(const std::string& agent_id,
                                                            v1::TicketStatus status,

@@ -107,7 +107,9 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedger(grpc::CallbackServerCon
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "ledger", "id"));
-    ASSIGN_OR_RETURN(*response, store_->GetLedger(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(*response, store_->GetLedger(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     return absl::OkStatus();
   });
 }
@@ -474,7 +476,9 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerCo
   return RunUnary(ctx, [&]() -> absl::Status {
     RETURN_IF_ERROR(auth_->Authorize(ctx, kPetitionReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "meeting", "id"));
-    ASSIGN_OR_RETURN(*response, store_->GetMeeting(request->id()));
+    int64_t revision = 0;
+    ASSIGN_OR_RETURN(*response, store_->GetMeeting(request->id(), &revision));
+    SetResponseRevision(ctx, revision);
     return absl::OkStatus();
   });
 }

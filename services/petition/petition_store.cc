@@ -232,13 +232,8 @@ void PetitionStore::CreateLedger(v1::Ledger ledger, std::string request_id, Done
       std::move(done));
 }
 
-absl::StatusOr<v1::Ledger> PetitionStore::GetLedger(const std::string& id) {
-  v1::Ledger ledger;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(ledger, ledgers_.Get(tx, id));
-    return absl::OkStatus();
-  }));
-  return ledger;
+absl::StatusOr<v1::Ledger> PetitionStore::GetLedger(const std::string& id, int64_t* revision) {
+  return db::ReadById(*db_, ledgers_, id, revision);
 }
 
 absl::StatusOr<db::ResourcePage<v1::Ledger>> PetitionStore::ListLedgers(int year,
@@ -503,13 +498,8 @@ void PetitionStore::RecordMeeting(v1::Meeting meeting, std::string request_id,
       std::move(done));
 }
 
-absl::StatusOr<v1::Meeting> PetitionStore::GetMeeting(const std::string& id) {
-  v1::Meeting meeting;
-  RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(meeting, meetings_.Get(tx, id));
-    return absl::OkStatus();
-  }));
-  return meeting;
+absl::StatusOr<v1::Meeting> PetitionStore::GetMeeting(const std::string& id, int64_t* revision) {
+  return db::ReadById(*db_, meetings_, id, revision);
 }
 
 absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(

@@ -95,7 +95,7 @@ class PetitionStore {
 
   // Ledgers. Idempotent per request_id.
   void CreateLedger(v1::Ledger ledger, std::string request_id, Done<v1::Ledger> done);
-  absl::StatusOr<v1::Ledger> GetLedger(const std::string& id);
+  absl::StatusOr<v1::Ledger> GetLedger(const std::string& id, int64_t* revision = nullptr);
   // `revision` (optional): the store revision the page reflects, read in the same snapshot.
   absl::StatusOr<db::ResourcePage<v1::Ledger>> ListLedgers(int year, v1::LedgerKind kind,
                                                            const Page& page,
@@ -127,7 +127,7 @@ class PetitionStore {
   absl::StatusOr<v1::Case> OpenStoredCase(absl::string_view state) const;
 
   void RecordMeeting(v1::Meeting meeting, std::string request_id, Done<v1::Meeting> done);
-  absl::StatusOr<v1::Meeting> GetMeeting(const std::string& id);
+  absl::StatusOr<v1::Meeting> GetMeeting(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Meeting>> ListMeetings(const MeetingFilter& filter,
                                                              const Page& page,
                                                              int64_t* revision = nullptr);
