@@ -1,5 +1,6 @@
 #include "common/validation.h"
 
+#include "absl/time/clock.h"
 #include "common/ids.h"
 #include "gtest/gtest.h"
 
@@ -34,6 +35,28 @@ TEST(ValidationTest, YearsTextAndRequestIds) {
   EXPECT_EQ(v.violations()[0].first, "agent.name");
   EXPECT_EQ(v.violations()[1].first, "agent.phone");
   EXPECT_EQ(v.violations()[2].first, "request_id");
+}
+
+}  // namespace
+}  // namespace gaoxin
+
+namespace gaoxin {
+namespace {
+
+TEST(IdsTest, NewIdsSortInCreationOrderAndValidate) {
+  std::string previous = NewId("lead");
+  EXPECT_TRUE(IsValidId(previous, "lead"));
+  EXPECT_EQ(previous.size(), std::string("lead-").size() + 24);
+  for (int i = 0; i < 50; ++i) {
+    absl::SleepFor(absl::Milliseconds(1));
+    std::string next = NewId("lead");
+    EXPECT_LT(previous, next);
+    previous = next;
+  }
+  EXPECT_TRUE(IsValidId("lead-0000000000000001", "lead"));  // the earlier form
+  EXPECT_FALSE(IsValidId("lead-XYZ", "lead"));
+  EXPECT_FALSE(IsValidId("agent-018c1f3e2a7b9f04c2d17e5a", "lead"));
+  EXPECT_FALSE(IsValidId("lead-018c1f3e2a7b9f04c2d17e5", "lead"));
 }
 
 }  // namespace
