@@ -279,20 +279,7 @@ void PetitionStore::CreateCase(v1::Case prepared, std::string request_id, Reveal
           return original;
         }
         RETURN_IF_ERROR(CheckLedgers(tx, c));
-        // Repeat petitions: the same ID number (by its keyed hash) on the same category.
-        const std::string hash = c.petitioner().id_number().empty()
-                                     ? ""
-                                     : cipher_->KeyedHash(c.petitioner().id_number());
-        if (!hash.empty()) {
-          ASSIGN_OR_RETURN(std::vector<v1::Case> earlier, cases_.All(tx, "id_hash = ?", {hash}));
-          std::sort(earlier.begin(), earlier.end(), CreatedBefore);
-          std::vector<PriorCase> prior;
-          prior.reserve(earlier.size());
-          for (const v1::Case& e : earlier) prior.push_back(ToPriorCase(e, hash));
-          ASSIGN_OR_RETURN(RepeatResult repeat, DetectRepeat(hash, c.category(), prior));
-          c.set_is_repeat(repeat.is_repeat);
-          for (const std::string& id : repeat.repeat_of_case_ids) c.add_repeat_of_case_ids(id);
-        }
+        RETURN_IF_ERROR(LinkRepeats(tx, &c));
         RefreshDerivedFields(&c, policy_, Today());
         ASSIGN_OR_RETURN(v1::Case sealed, Seal(c));
         ASSIGN_OR_RETURN(v1::Case stored, cases_.Insert(tx, std::move(sealed)));
@@ -303,6 +290,30 @@ void PetitionStore::CreateCase(v1::Case prepared, std::string request_id, Reveal
         return c;
       },
       std::move(done));
+}
+
+absl::Status PetitionStore::LinkRepeats(Transaction& tx, v1::Case* c) const {
+  // Repeat petitions: the same ID number (by its keyed hash) on the same category.
+  c->set_is_repeat(false);
+  c->clear_repeat_of_case_ids();
+  if (c->petitioner().id_number().empty()) return absl::OkStatus();
+  const std::string hash = cipher_->KeyedHash(c->petitioner().id_number());
+  ASSIGN_OR_RETURN(std::vector<v1::Case> same_person, cases_.All(tx, "id_hash = ?", {hash}));
+  std::vector<v1::Case> earlier;
+  for (v1::Case& e : same_person) {
+    // Only cases before this one: a new case is not stored yet; an updated one was.
+    if (e.id() != c->id() && (c->create_time().seconds() == 0 || CreatedBefore(e, *c))) {
+      earlier.push_back(std::move(e));
+    }
+  }
+  std::sort(earlier.begin(), earlier.end(), CreatedBefore);
+  std::vector<PriorCase> prior;
+  prior.reserve(earlier.size());
+  for (const v1::Case& e : earlier) prior.push_back(ToPriorCase(e, hash));
+  ASSIGN_OR_RETURN(RepeatResult repeat, DetectRepeat(hash, c->category(), prior));
+  c->set_is_repeat(repeat.is_repeat);
+  for (const std::string& id : repeat.repeat_of_case_ids) c->add_repeat_of_case_ids(id);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Case> PetitionStore::LoadCase(Transaction& tx, const std::string& id) const {
@@ -409,6 +420,11 @@ void PetitionStore::UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Don
         ASSIGN_OR_RETURN(v1::Case next, ApplyCaseUpdate(c, request.case_(), request.update_mask(),
                                                         policy_, Today()));
         RETURN_IF_ERROR(CheckLedgers(tx, next));
+        // A corrected ID number or category changes which earlier cases this one repeats.
+        if (next.petitioner().id_number() != c.petitioner().id_number() ||
+            next.category() != c.category()) {
+          RETURN_IF_ERROR(LinkRepeats(tx, &next));
+        }
         next.set_etag(c.etag());
         return SaveCase(tx, std::move(next), "", reveal);
       },

@@ -145,6 +145,9 @@ class PetitionStore {
   // Decrypts them and refreshes the derived fields as of today.
   absl::StatusOr<v1::Case> Open(v1::Case c) const;
   absl::Status CheckLedgers(db::Transaction& tx, const v1::Case& c) const;
+  // Sets is_repeat and repeat_of_case_ids of `c` from the same petitioner's (same ID-number hash)
+  // cases created before it; FAILED_PRECONDITION when the matter was closed by a 复核 decision.
+  absl::Status LinkRepeats(db::Transaction& tx, v1::Case* c) const;
   absl::Status SaveCaseLinks(db::Transaction& tx, const v1::Case& c, bool replace) const;
   absl::Status AppendAudit(db::Transaction& tx, const v1::Case& c, const std::string& actor,
                            const std::string& method) const;

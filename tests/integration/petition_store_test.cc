@@ -245,6 +245,33 @@ TEST_F(PetitionStoreTest, RepeatPetitionsAreLinkedAndRefusedAfterRecheck) {
   EXPECT_EQ(all->items.size(), 4u);
 }
 
+TEST_F(PetitionStoreTest, CorrectingTheIdNumberOrCategoryRelinksRepeats) {
+  const std::string id_number = ResidentId("21099919700101300");
+  auto first = Create(Input("钱测试", id_number, "企业拖欠养老保险", MakeDate(2023, 5, 1)));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Entered with another category by mistake: not a repeat yet.
+  auto second = Create(Input("钱测试", id_number, "劳动争议", MakeDate(2023, 6, 1)));
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->is_repeat());
+
+  v1::UpdateCaseRequest fix;
+  fix.mutable_case_()->set_id(second->id());
+  fix.mutable_case_()->set_category("企业拖欠养老保险");
+  fix.mutable_update_mask()->add_paths("category");
+  auto fixed = Await<v1::Case>([&](Done<v1::Case> d) { store_->UpdateCase(fix, {}, d); });
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_TRUE(fixed->is_repeat());
+  ASSERT_EQ(fixed->repeat_of_case_ids_size(), 1);
+  EXPECT_EQ(fixed->repeat_of_case_ids(0), first->id());
+
+  // And back: the link goes away. The first case never links to a later one.
+  fix.mutable_case_()->set_category("劳动争议");
+  auto back = Await<v1::Case>([&](Done<v1::Case> d) { store_->UpdateCase(fix, {}, d); });
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_FALSE(back->is_repeat());
+  EXPECT_EQ(back->repeat_of_case_ids_size(), 0);
+}
+
 TEST_F(PetitionStoreTest, OverdueFilterFollowsTheClockAcrossTheYearEnd) {
   SetToday(2023, 12, 25);
   auto late = Create(Input("钱测试", "", "其他", MakeDate(2023, 12, 20)));  // due 2024-01-04
