@@ -243,7 +243,7 @@ EnterpriseServiceImpl::EnterpriseServiceImpl(EnterpriseStore* store, const Authe
       cache_(cache),
       feed_(feed),
       clock_(std::move(clock)),
-      options_(std::move(options)) {}
+      options_(options) {}
 
 absl::CivilDay EnterpriseServiceImpl::Today() const { return TodayInZone(clock_()); }
 

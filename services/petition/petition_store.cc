@@ -108,7 +108,9 @@ std::vector<std::string> RevealedFields(const v1::Petitioner& p) {
   return out;
 }
 
-int64_t DayNumber(absl::CivilDay day) { return day.year() * 10000 + day.month() * 100 + day.day(); }
+int64_t DayNumber(absl::CivilDay day) {
+  return int64_t{day.year()} * 10000 + int64_t{day.month()} * 100 + day.day();
+}
 
 PetitionStore::PetitionStore(db::Database* db, const PiiCipher* cipher, DeadlinePolicy policy,
                              Clock clock)
