@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <thread>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -11,6 +13,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "gaoxin/testing/v1/echo.grpc.pb.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -23,14 +26,27 @@ constexpr char kRequestIdKey[] = "x-request-id";
 
 absl::string_view ToView(grpc::string_ref s) { return absl::string_view(s.data(), s.size()); }
 
-// Writes one log line per RPC: method, code, latency, principal, request_id.
+// Counts the call while it lives (for a drain that ends as soon as nothing is in flight) and,
+// with `log`, writes one log line per RPC: method, code, latency, principal, request_id.
 class RpcLogInterceptor : public grpc::experimental::Interceptor {
  public:
-  RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info, const Authenticator* auth)
-      : method_(info->method()), auth_(auth), start_(absl::Now()) {}
+  RpcLogInterceptor(grpc::experimental::ServerRpcInfo* info, const Authenticator* auth, bool log,
+                    std::atomic<int>* in_flight)
+      : method_(info->method()),
+        auth_(auth),
+        log_(log),
+        in_flight_(in_flight),
+        start_(absl::Now()) {
+    in_flight_->fetch_add(1);
+  }
+  ~RpcLogInterceptor() override { in_flight_->fetch_sub(1); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
+    if (!log_) {
+      methods->Proceed();
+      return;
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* md = methods->GetRecvInitialMetadata();
       auto it = md->find("authorization");
@@ -59,6 +75,8 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
  private:
   std::string method_;
   const Authenticator* auth_;
+  const bool log_;
+  std::atomic<int>* in_flight_;
   absl::Time start_;
   std::string principal_;
   std::string request_id_;
@@ -66,16 +84,20 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
 
 class RpcLogInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
-  explicit RpcLogInterceptorFactory(const Authenticator* auth) : auth_(auth) {}
+  RpcLogInterceptorFactory(const Authenticator* auth, bool log, std::atomic<int>* in_flight)
+      : auth_(auth), log_(log), in_flight_(in_flight) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    // Health probes arrive every few seconds from Kubernetes; they would drown the log.
+    // Health probes arrive every few seconds from Kubernetes; they would drown the log, and a
+    // health Watch must not hold up the drain.
     if (absl::StartsWith(info->method(), "/grpc.health.v1.")) return nullptr;
-    return new RpcLogInterceptor(info, auth_);
+    return new RpcLogInterceptor(info, auth_, log_, in_flight_);
   }
 
  private:
   const Authenticator* auth_;
+  const bool log_;
+  std::atomic<int>* in_flight_;
 };
 
 class EchoServiceImpl final : public testing::v1::EchoService::CallbackService {
@@ -150,9 +172,10 @@ absl::Status GrpcServer::Start() {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, settings_.max_connection_age_ms);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, settings_.shutdown_grace_ms);
   }
-  if (settings_.log_rpcs) {
+  {
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-    creators.push_back(std::make_unique<RpcLogInterceptorFactory>(settings_.auth));
+    creators.push_back(std::make_unique<RpcLogInterceptorFactory>(settings_.auth,
+                                                                  settings_.log_rpcs, &in_flight_));
     builder.experimental().SetInterceptorCreators(std::move(creators));
   }
   server_ = builder.BuildAndStart();
@@ -183,8 +206,14 @@ void GrpcServer::Shutdown() {
   // Health first, so load balancers and probes stop sending new calls.
   server_->GetHealthCheckService()->Shutdown();
   for (auto& hook : hooks_) hook();
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    std::chrono::milliseconds(settings_.shutdown_grace_ms));
+  // Server::Shutdown stops new calls at once and lets in-flight ones finish until the deadline,
+  // but gRPC 1.51 also waits that long for clients that merely keep an idle connection open. So
+  // the drain ends as soon as no call is in flight: then the remaining connections are closed.
+  const absl::Time deadline = absl::Now() + absl::Milliseconds(settings_.shutdown_grace_ms);
+  std::thread drain([this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  while (in_flight_.load() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  if (in_flight_.load() == 0) grpc_server_cancel_all_calls(server_->c_server());
+  drain.join();
   server_->Wait();
   LogEvent("server_stopped").Str("service", settings_.service_name).Emit();
   FlushLogs();

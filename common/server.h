@@ -15,6 +15,7 @@
 #ifndef GAOXIN_COMMON_SERVER_H_
 #define GAOXIN_COMMON_SERVER_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -81,6 +82,8 @@ class GrpcServer {
   std::unique_ptr<grpc::Service> echo_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  // Calls in progress (health checks aside), counted by the server interceptor.
+  std::atomic<int> in_flight_{0};
   absl::Mutex shutdown_mu_;
   bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
