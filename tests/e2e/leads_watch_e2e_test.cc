@@ -249,6 +249,39 @@ TEST_F(LeadsWatchE2eTest, AWatcherThatCannotKeepUpIsCutOffAndTheServerStaysHealt
   EXPECT_TRUE(Create(a, "still-serving").ok());
 }
 
+// Many clients that open a watch and never read: the server keeps one message in flight per
+// watcher and cuts them off, so its memory does not grow with what they failed to read.
+TEST_F(LeadsWatchE2eTest, ClientsThatNeverReadDoNotGrowServerMemory) {
+  const std::string a = StartReplica({"--watch_max_lag=100"});
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
+  auto slow_channel = grpc::CreateCustomChannel(a, grpc::InsecureChannelCredentials(), args);
+  auto stub = v1::LeadService::NewStub(slow_channel);
+  constexpr int kWatchers = 100;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::WatchLeadsResponse>>> readers;
+  v1::WatchLeadsRequest req;
+  req.set_since_revision(ListRevision(a));
+  for (int i = 0; i < kWatchers; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    PrepareContext(contexts.back().get(), kToken, absl::Seconds(60));
+    readers.push_back(stub->WatchLeads(contexts.back().get(), req));
+  }
+  absl::SleepFor(absl::Milliseconds(300));
+  const int64_t before_kb = testing::RssKb(replicas_[0]->pid());
+  ASSERT_GT(before_kb, 0);
+  // 600 changes of ~2 KB: every watcher owes ~1.2 MB, 120 MB in all if anything buffered it.
+  const std::string big_note(2000, 'n');
+  for (int i = 0; i < 600; ++i) ASSERT_TRUE(Create(a, absl::StrCat("m", i), big_note).ok());
+  absl::SleepFor(absl::Milliseconds(500));
+  const int64_t after_kb = testing::RssKb(replicas_[0]->pid());
+  EXPECT_LT(after_kb - before_kb, 60 * 1024) << before_kb << " KB -> " << after_kb << " KB";
+  for (auto& ctx : contexts) ctx->TryCancel();
+  for (auto& r : readers) r->Finish();
+  EXPECT_TRUE(Create(a, "still-serving").ok());
+}
+
 TEST_F(LeadsWatchE2eTest, ReplicasSharingAStoreDeliverEveryChangeOnceThroughARedisOutage) {
   const std::string a = StartReplica();
   const std::string b = StartReplica();

@@ -42,6 +42,9 @@ class Subprocess {
   bool reaped_ = false;
 };
 
+// Resident memory (VmRSS) of process `pid` in KB, or -1 when unknown.
+int64_t RssKb(pid_t pid);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
