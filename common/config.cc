@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/log.h"
 
 ABSL_FLAG(std::string, listen, "",
@@ -71,6 +72,9 @@ bool ApplyEnvironment(std::string* error) {
 }
 
 std::vector<char*> InitConfig(int argc, char** argv, absl::string_view program) {
+  // Debian's Abseil is built with mutex deadlock detection on: a debugging aid that records a
+  // graph node per lock and showed up at several percent of CPU under load (docs/BENCHMARKS.md).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       absl::StrCat(program,
                    ": a gaoxin gRPC service. Every flag has an environment twin "
