@@ -4,12 +4,14 @@
 #ifndef GAOXIN_TOOLS_GAOXINCTL_CLI_H_
 #define GAOXIN_TOOLS_GAOXINCTL_CLI_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/grpc_status.h"
 #include "gaoxin/common/v1/types.pb.h"
 #include "google/protobuf/generated_enum_reflection.h"
 #include "google/protobuf/message.h"
@@ -29,6 +31,31 @@ using Args = std::vector<std::string>;
 
 // A ClientContext with the token and a deadline.
 void Prepare(grpc::ClientContext* ctx);
+
+// One unary call with the CLI's token and deadline.
+template <typename Stub, typename Req, typename Resp>
+absl::Status Call(Stub* stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                  const Req& req, Resp* resp) {
+  grpc::ClientContext ctx;
+  Prepare(&ctx);
+  return FromGrpcStatus((stub->*method)(&ctx, req, resp));
+}
+
+// Every page of a List call, in order, each handed to `on_page`; an empty next_page_token is the
+// only end (AIP-158). Returns the first error.
+template <typename Stub, typename Req, typename Resp>
+absl::Status ForEachPage(Stub* stub,
+                         grpc::Status (Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+                         Req req, const std::function<void(Resp&)>& on_page) {
+  do {
+    Resp page;
+    absl::Status s = Call(stub, method, req, &page);
+    if (!s.ok()) return s;
+    on_page(page);
+    req.set_page_token(page.next_page_token());
+  } while (!req.page_token().empty());
+  return absl::OkStatus();
+}
 
 // Prints `status` on stderr with code, reason and field violations; returns the exit code 1.
 int ReportError(const grpc::Status& status);

@@ -35,14 +35,6 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return ss.str();
 }
 
-// Calls one unary RPC with the CLI's token; returns its status as absl::Status.
-template <typename Req, typename Resp, typename Method>
-absl::Status Call(LeadService::Stub* stub, Method method, const Req& req, Resp* resp) {
-  grpc::ClientContext ctx;
-  Prepare(&ctx);
-  return FromGrpcStatus((stub->*method)(&ctx, req, resp));
-}
-
 absl::Status WithContext(absl::Status s, absl::string_view what) {
   if (s.ok()) return s;
   return absl::Status(s.code(), absl::StrCat(what, ": ", s.message()));

@@ -296,15 +296,13 @@ int List() {
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
   auto stub = Stub();
   ev1::ListEnterprisesResponse all;
-  do {
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
-    ev1::ListEnterprisesResponse page;
-    grpc::Status s = stub->ListEnterprises(&ctx, req, &page);
-    if (!s.ok()) return ReportError(s);
-    for (auto& e : *page.mutable_enterprises()) *all.add_enterprises() = std::move(e);
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed =
+      ForEachPage<ev1::EnterpriseService::Stub, decltype(req), ev1::ListEnterprisesResponse>(
+          stub.get(), &ev1::EnterpriseService::Stub::ListEnterprises, req,
+          [&](ev1::ListEnterprisesResponse& page) {
+            for (auto& e : *page.mutable_enterprises()) *all.add_enterprises() = std::move(e);
+          });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
     return 0;
@@ -418,15 +416,13 @@ int Reports() {
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
   auto stub = Stub();
   ev1::ListMonthlyReportsResponse all;
-  do {
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
-    ev1::ListMonthlyReportsResponse page;
-    grpc::Status s = stub->ListMonthlyReports(&ctx, req, &page);
-    if (!s.ok()) return ReportError(s);
-    for (auto& r : *page.mutable_reports()) *all.add_reports() = std::move(r);
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed =
+      ForEachPage<ev1::EnterpriseService::Stub, decltype(req), ev1::ListMonthlyReportsResponse>(
+          stub.get(), &ev1::EnterpriseService::Stub::ListMonthlyReports, req,
+          [&](ev1::ListMonthlyReportsResponse& page) {
+            for (auto& r : *page.mutable_reports()) *all.add_reports() = std::move(r);
+          });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
     return 0;
@@ -575,15 +571,13 @@ int Alerts() {
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
   auto stub = Stub();
   ev1::ListAlertsResponse all;
-  do {
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
-    ev1::ListAlertsResponse page;
-    grpc::Status s = stub->ListAlerts(&ctx, req, &page);
-    if (!s.ok()) return ReportError(s);
-    for (auto& a : *page.mutable_alerts()) *all.add_alerts() = std::move(a);
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed =
+      ForEachPage<ev1::EnterpriseService::Stub, decltype(req), ev1::ListAlertsResponse>(
+          stub.get(), &ev1::EnterpriseService::Stub::ListAlerts, req,
+          [&](ev1::ListAlertsResponse& page) {
+            for (auto& a : *page.mutable_alerts()) *all.add_alerts() = std::move(a);
+          });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
     return 0;
@@ -651,15 +645,13 @@ int Candidates(const Args& args) {
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
   auto stub = Stub();
   ev1::ListCultivationCandidatesResponse all;
-  do {
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
-    ev1::ListCultivationCandidatesResponse page;
-    grpc::Status s = stub->ListCultivationCandidates(&ctx, req, &page);
-    if (!s.ok()) return ReportError(s);
-    for (auto& c : *page.mutable_candidates()) *all.add_candidates() = std::move(c);
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed = ForEachPage<ev1::EnterpriseService::Stub, decltype(req),
+                                    ev1::ListCultivationCandidatesResponse>(
+      stub.get(), &ev1::EnterpriseService::Stub::ListCultivationCandidates, req,
+      [&](ev1::ListCultivationCandidatesResponse& page) {
+        for (auto& c : *page.mutable_candidates()) *all.add_candidates() = std::move(c);
+      });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
     return 0;

@@ -104,16 +104,12 @@ int List() {
   req.set_page_size(absl::GetFlag(FLAGS_page_size));
   auto stub = Stub();
   leads::v1::ListLeadsResponse all;
-  do {
-    grpc::ClientContext ctx;
-    Prepare(&ctx);
-    leads::v1::ListLeadsResponse page;
-    grpc::Status s = stub->ListLeads(&ctx, req, &page);
-    if (!s.ok()) return ReportError(s);
-    for (auto& l : *page.mutable_leads()) *all.add_leads() = std::move(l);
-    all.set_revision(page.revision());
-    req.set_page_token(page.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed = ForEachPage<LeadService::Stub, decltype(req), leads::v1::ListLeadsResponse>(
+      stub.get(), &LeadService::Stub::ListLeads, req, [&](leads::v1::ListLeadsResponse& page) {
+        for (auto& l : *page.mutable_leads()) *all.add_leads() = std::move(l);
+        all.set_revision(page.revision());
+      });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
     return 0;

@@ -70,13 +70,6 @@ std::unique_ptr<PetitionService::Stub> Stub() {
   return PetitionService::NewStub(MakeChannel(absl::GetFlag(FLAGS_petition_addr)));
 }
 
-template <typename Req, typename Resp, typename Method>
-absl::Status Call(PetitionService::Stub* stub, Method method, const Req& req, Resp* resp) {
-  grpc::ClientContext ctx;
-  Prepare(&ctx);
-  return FromGrpcStatus((stub->*method)(&ctx, req, resp));
-}
-
 std::string StatusText(v1::CaseStatus s) {
   return EnumShortName(v1::CaseStatus_descriptor(), s, "CASE_STATUS_");
 }
@@ -128,17 +121,15 @@ int Ledgers() {
   auto stub = Stub();
   Table table({"id", "name", "year", "kind"});
   v1::ListLedgersResponse all;
-  do {
-    v1::ListLedgersResponse resp;
-    absl::Status s = Call(stub.get(), &PetitionService::Stub::ListLedgers, req, &resp);
-    if (!s.ok()) return ReportError(s);
-    for (const auto& l : resp.ledgers()) {
-      *all.add_ledgers() = l;
-      table.AddRow({l.id(), l.name(), absl::StrCat(l.year()),
-                    EnumShortName(v1::LedgerKind_descriptor(), l.kind(), "LEDGER_KIND_")});
-    }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed = ForEachPage<PetitionService::Stub, decltype(req), v1::ListLedgersResponse>(
+      stub.get(), &PetitionService::Stub::ListLedgers, req, [&](v1::ListLedgersResponse& resp) {
+        for (const auto& l : resp.ledgers()) {
+          *all.add_ledgers() = l;
+          table.AddRow({l.id(), l.name(), absl::StrCat(l.year()),
+                        EnumShortName(v1::LedgerKind_descriptor(), l.kind(), "LEDGER_KIND_")});
+        }
+      });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
   } else {
@@ -165,18 +156,16 @@ int Cases() {
   Table table({"id", "status", "received", "due", "overdue", "category", "petitioner", "department",
                "leader"});
   v1::ListCasesResponse all;
-  do {
-    v1::ListCasesResponse resp;
-    absl::Status s = Call(stub.get(), &PetitionService::Stub::ListCases, req, &resp);
-    if (!s.ok()) return ReportError(s);
-    for (const auto& c : resp.cases()) {
-      *all.add_cases() = c;
-      table.AddRow({c.id(), StatusText(c.status()), DateText(c.received_date()),
-                    DateText(c.due_date()), c.overdue() ? "yes" : "", c.category(),
-                    c.petitioner().name(), c.department(), c.leader()});
-    }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed = ForEachPage<PetitionService::Stub, decltype(req), v1::ListCasesResponse>(
+      stub.get(), &PetitionService::Stub::ListCases, req, [&](v1::ListCasesResponse& resp) {
+        for (const auto& c : resp.cases()) {
+          *all.add_cases() = c;
+          table.AddRow({c.id(), StatusText(c.status()), DateText(c.received_date()),
+                        DateText(c.due_date()), c.overdue() ? "yes" : "", c.category(),
+                        c.petitioner().name(), c.department(), c.leader()});
+        }
+      });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
   } else {
@@ -316,18 +305,17 @@ int Meetings() {
   auto stub = Stub();
   Table table({"id", "kind", "date", "attendees", "cases", "notes"});
   v1::ListMeetingsResponse all;
-  do {
-    v1::ListMeetingsResponse resp;
-    absl::Status s = Call(stub.get(), &PetitionService::Stub::ListMeetings, req, &resp);
-    if (!s.ok()) return ReportError(s);
-    for (const auto& m : resp.meetings()) {
-      *all.add_meetings() = m;
-      table.AddRow({m.id(), EnumShortName(v1::MeetingKind_descriptor(), m.kind(), "MEETING_KIND_"),
-                    DateText(m.date()), absl::StrJoin(m.attendees(), "、"),
-                    absl::StrCat(m.case_ids_size()), m.notes()});
-    }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed = ForEachPage<PetitionService::Stub, decltype(req), v1::ListMeetingsResponse>(
+      stub.get(), &PetitionService::Stub::ListMeetings, req, [&](v1::ListMeetingsResponse& resp) {
+        for (const auto& m : resp.meetings()) {
+          *all.add_meetings() = m;
+          table.AddRow({m.id(),
+                        EnumShortName(v1::MeetingKind_descriptor(), m.kind(), "MEETING_KIND_"),
+                        DateText(m.date()), absl::StrJoin(m.attendees(), "、"),
+                        absl::StrCat(m.case_ids_size()), m.notes()});
+        }
+      });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
   } else {
@@ -344,19 +332,20 @@ int Audit() {
   auto stub = Stub();
   Table table({"id", "time", "actor", "method", "case", "fields"});
   v1::ListAuditRecordsResponse all;
-  do {
-    v1::ListAuditRecordsResponse resp;
-    absl::Status s = Call(stub.get(), &PetitionService::Stub::ListAuditRecords, req, &resp);
-    if (!s.ok()) return ReportError(s);
-    for (const auto& r : resp.records()) {
-      *all.add_records() = r;
-      table.AddRow({r.id(),
-                    absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(r.time().seconds()),
-                                     absl::FixedTimeZone(8 * 3600)),
-                    r.actor(), r.method(), r.case_id(), absl::StrJoin(r.fields(), ",")});
-    }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
+  absl::Status listed =
+      ForEachPage<PetitionService::Stub, decltype(req), v1::ListAuditRecordsResponse>(
+          stub.get(), &PetitionService::Stub::ListAuditRecords, req,
+          [&](v1::ListAuditRecordsResponse& resp) {
+            for (const auto& r : resp.records()) {
+              *all.add_records() = r;
+              table.AddRow(
+                  {r.id(),
+                   absl::FormatTime("%Y-%m-%d %H:%M:%S", absl::FromUnixSeconds(r.time().seconds()),
+                                    absl::FixedTimeZone(8 * 3600)),
+                   r.actor(), r.method(), r.case_id(), absl::StrJoin(r.fields(), ",")});
+            }
+          });
+  if (!listed.ok()) return ReportError(listed);
   if (absl::GetFlag(FLAGS_json)) {
     PrintJson(all);
   } else {
