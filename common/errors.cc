@@ -60,11 +60,17 @@ absl::Status FieldViolations::ToStatus() const {
   if (violations_.empty()) return absl::OkStatus();
   std::vector<std::string> parts;
   google::rpc::BadRequest bad_request;
-  for (const auto& [field, description] : violations_) {
+  // A hostile request can break every field at once; the first few say what is wrong.
+  constexpr size_t kMaxReported = 20;
+  for (size_t i = 0; i < violations_.size() && i < kMaxReported; ++i) {
+    const auto& [field, description] = violations_[i];
     parts.push_back(absl::StrCat(field, ": ", description));
     auto* v = bad_request.add_field_violations();
     v->set_field(field);
     v->set_description(description);
+  }
+  if (violations_.size() > kMaxReported) {
+    parts.push_back(absl::StrCat("and ", violations_.size() - kMaxReported, " more"));
   }
   absl::Status status =
       MakeError(absl::StatusCode::kInvalidArgument, "INVALID_FIELD", absl::StrJoin(parts, "; "));

@@ -92,6 +92,9 @@ class GrpcServer {
 // be taken synchronously by RunUntilSignal. Call first thing in main.
 void BlockTerminationSignals();
 
+// AIP-155 request ids: printable ASCII (they travel in metadata), at most this long (a UUID is 36).
+inline constexpr size_t kMaxRequestIdBytes = 100;
+
 // Echoes a client-supplied request_id into trailing metadata so the RPC log line carries it.
 void NoteRequestId(grpc::CallbackServerContext* ctx, const std::string& request_id);
 

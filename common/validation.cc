@@ -2,13 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/ids.h"
+#include "common/text.h"
 
 namespace gaoxin {
 
 absl::Status CheckId(absl::string_view id, absl::string_view prefix, absl::string_view field) {
   if (id.empty()) return InvalidField(field, "is required");
   if (!IsValidId(id, prefix)) {
-    return InvalidField(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
+    return InvalidField(field, absl::StrCat(Excerpt(id), " is not a ", prefix, " id"));
   }
   return absl::OkStatus();
 }
@@ -21,7 +22,7 @@ absl::Status CheckOptionalId(absl::string_view id, absl::string_view prefix,
 void CheckOptionalId(absl::string_view id, absl::string_view prefix, absl::string_view field,
                      FieldViolations* v) {
   if (!id.empty() && !IsValidId(id, prefix)) {
-    v->Add(field, absl::StrCat("'", id, "' is not a ", prefix, " id"));
+    v->Add(field, absl::StrCat(Excerpt(id), " is not a ", prefix, " id"));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/errors.h"
 #include "common/status_macros.h"
 
 namespace gaoxin::db {
@@ -17,6 +18,9 @@ constexpr Migration kCommonMigrations[] = {
      "  resource_id TEXT NOT NULL, kind INTEGER NOT NULL, state BLOB NOT NULL,"
      "  created_unix_ms INTEGER NOT NULL);"
      "CREATE INDEX events_by_time ON events(created_unix_ms);"},
+    // '' for rows written before request ids were bound: those match any request.
+    {2, "request ids bound to principal, method and content",
+     "ALTER TABLE request_ids ADD COLUMN binding TEXT NOT NULL DEFAULT '';"},
 };
 
 }  // namespace
@@ -26,22 +30,38 @@ absl::Status ApplyCommonSchema(Database& db) {
 }
 
 absl::StatusOr<std::optional<std::string>> FindRequest(Transaction& tx, absl::string_view method,
-                                                       absl::string_view request_id) {
-  if (request_id.empty()) return std::optional<std::string>();
-  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT resource_id FROM request_ids WHERE method = ? AND "
-                                         "request_id = ?",
-                                         {method, request_id}));
+                                                       const RequestKey& key) {
+  if (key.id.empty()) return std::optional<std::string>();
+  ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT resource_id, binding FROM request_ids WHERE "
+                                         "method = ? AND request_id = ?",
+                                         {method, key.id}));
   if (!row) return std::optional<std::string>();
+  const std::string bound = row->Text(1);
+  if (!bound.empty() && !key.binding.empty() && bound != key.binding) {
+    return InvalidField("request_id",
+                        "was already used for a different request (another caller, or other "
+                        "content); use a new request_id for a new request");
+  }
   return std::optional<std::string>(row->Text(0));
+}
+
+absl::Status RememberRequest(Transaction& tx, absl::string_view method, const RequestKey& key,
+                             absl::string_view resource_id) {
+  if (key.id.empty()) return absl::OkStatus();
+  return tx.Execute(
+      "INSERT INTO request_ids(method, request_id, resource_id, created_unix_ms, binding) "
+      "VALUES(?, ?, ?, ?, ?)",
+      {method, key.id, resource_id, absl::ToUnixMillis(absl::Now()), key.binding});
+}
+
+absl::StatusOr<std::optional<std::string>> FindRequest(Transaction& tx, absl::string_view method,
+                                                       absl::string_view request_id) {
+  return FindRequest(tx, method, RequestKey{std::string(request_id), ""});
 }
 
 absl::Status RememberRequest(Transaction& tx, absl::string_view method,
                              absl::string_view request_id, absl::string_view resource_id) {
-  if (request_id.empty()) return absl::OkStatus();
-  return tx.Execute(
-      "INSERT INTO request_ids(method, request_id, resource_id, created_unix_ms) "
-      "VALUES(?, ?, ?, ?)",
-      {method, request_id, resource_id, absl::ToUnixMillis(absl::Now())});
+  return RememberRequest(tx, method, RequestKey{std::string(request_id), ""}, resource_id);
 }
 
 absl::StatusOr<int64_t> AppendEvent(Transaction& tx, absl::string_view resource_type,

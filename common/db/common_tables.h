@@ -27,6 +27,22 @@ enum class EventKind { kCreated = 1, kUpdated = 2, kDeleted = 3 };
 
 absl::Status ApplyCommonSchema(Database& db);
 
+// An AIP-155 request_id and what it is bound to: a digest of the principal, the method and the
+// request's content (the request pipeline computes it). Empty `id`: the request is not
+// idempotent.
+struct RequestKey {
+  std::string id;
+  std::string binding;
+};
+
+// The id of what an earlier request with this key created, or nullopt. A request_id already
+// used for another request (another principal, other content) is INVALID_ARGUMENT naming
+// request_id (AIP-155): replaying the first resource would hide the client's mistake.
+absl::StatusOr<std::optional<std::string>> FindRequest(Transaction& tx, absl::string_view method,
+                                                       const RequestKey& key);
+absl::Status RememberRequest(Transaction& tx, absl::string_view method, const RequestKey& key,
+                             absl::string_view resource_id);
+// Unbound forms, for callers outside the request pipeline (the leads follower).
 absl::StatusOr<std::optional<std::string>> FindRequest(Transaction& tx, absl::string_view method,
                                                        absl::string_view request_id);
 absl::Status RememberRequest(Transaction& tx, absl::string_view method,

@@ -4,6 +4,7 @@
 #define GAOXIN_SERVICES_LEADS_LEAD_SERVICE_H_
 
 #include "common/auth.h"
+#include "common/pipeline/service.h"
 #include "common/redis/cache.h"
 #include "common/watch/change_feed.h"
 #include "common/watch/summary_reactor.h"
@@ -13,7 +14,9 @@
 
 namespace gaoxin::leads {
 
-class LeadServiceImpl final : public v1::LeadService::CallbackService {
+// Every method runs through the request pipeline (common/pipeline/service.h): by the time a
+// handler runs, the caller holds the method's role and the request obeys the text rules.
+class LeadServiceImpl final : public pipeline::Service<v1::LeadService> {
  public:
   // `cache` may be backed by no Redis at all.
   LeadServiceImpl(LeadStore* store, const Authenticator* auth, redis::Cache* cache,
@@ -87,7 +90,6 @@ class LeadServiceImpl final : public v1::LeadService::CallbackService {
   absl::StatusOr<v1::YearSummary> YearSummary(int year);
 
   LeadStore* store_;
-  const Authenticator* auth_;
   redis::Cache* cache_;
   watch::ChangeFeed* feed_;
   LeadStore::Clock clock_;

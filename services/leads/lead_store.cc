@@ -77,18 +77,18 @@ google::protobuf::Timestamp LeadStore::Now() const { return ToTimestamp(clock_()
 
 template <typename T>
 void LeadStore::CreateOnce(const db::ResourceTable<T>& table, absl::string_view method, T item,
-                           std::string request_id, std::function<absl::Status(Transaction&)> check,
-                           Done<T> done) {
+                           db::RequestKey request_key,
+                           std::function<absl::Status(Transaction&)> check, Done<T> done) {
   db::WriteWithResult<T>(
       *db_,
       [&table, method = std::string(method), item = std::move(item),
-       request_id = std::move(request_id),
+       request_key = std::move(request_key),
        check = std::move(check)](Transaction& tx) -> absl::StatusOr<T> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, method, request_id));
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, method, request_key));
         if (existing) return table.Get(tx, *existing);
         if (check) RETURN_IF_ERROR(check(tx));
         ASSIGN_OR_RETURN(T stored, table.Insert(tx, item));
-        RETURN_IF_ERROR(db::RememberRequest(tx, method, request_id, stored.id()));
+        RETURN_IF_ERROR(db::RememberRequest(tx, method, request_key, stored.id()));
         return stored;
       },
       std::move(done));
@@ -103,7 +103,7 @@ absl::Status LeadStore::SaveLeadYears(Transaction& tx, const v1::Lead& lead) {
 }
 
 void LeadStore::CreateLead(v1::CreateLeadRequest request, std::string principal,
-                           Done<v1::Lead> done) {
+                           db::RequestKey request_key, Done<v1::Lead> done) {
   v1::Lead lead = request.lead();
   const auto now = Now();
   lead.set_id(NewId("lead"));
@@ -129,12 +129,12 @@ void LeadStore::CreateLead(v1::CreateLeadRequest request, std::string principal,
   db::WriteWithResult<v1::Lead>(
       *db_,
       [this, lead = std::move(lead),
-       request_id = request.request_id()](Transaction& tx) -> absl::StatusOr<v1::Lead> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateLead", request_id));
+       request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::Lead> {
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateLead", request_key));
         if (existing) return leads_.Get(tx, *existing);
         ASSIGN_OR_RETURN(v1::Lead stored, leads_.Insert(tx, lead));
         RETURN_IF_ERROR(SaveLeadYears(tx, stored));
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateLead", request_id, stored.id()));
+        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateLead", request_key, stored.id()));
         return stored;
       },
       std::move(done));
@@ -207,13 +207,14 @@ void LeadStore::TransitionLead(std::string id, StageMove move, std::string etag,
       std::move(done));
 }
 
-void LeadStore::RecordFunding(v1::Funding funding, std::string request_id, Done<v1::Funding> done) {
+void LeadStore::RecordFunding(v1::Funding funding, db::RequestKey request_key,
+                              Done<v1::Funding> done) {
   funding.set_id(NewId("funding"));
   *funding.mutable_amount() = FromNanos(ToNanos(funding.amount()));
   *funding.mutable_create_time() = Now();
   const std::string lead_id = funding.lead_id();
   CreateOnce<v1::Funding>(
-      fundings_, "RecordFunding", std::move(funding), std::move(request_id),
+      fundings_, "RecordFunding", std::move(funding), std::move(request_key),
       [this, lead_id](Transaction& tx) { return leads_.Get(tx, lead_id).status(); },
       std::move(done));
 }
@@ -232,7 +233,7 @@ absl::StatusOr<db::ResourcePage<v1::Funding>> LeadStore::ListFundings(const std:
   return result;
 }
 
-void LeadStore::CreateIdleAsset(v1::IdleAsset asset, std::string request_id,
+void LeadStore::CreateIdleAsset(v1::IdleAsset asset, db::RequestKey request_key,
                                 Done<v1::IdleAsset> done) {
   asset.set_id(NewId("asset"));
   asset.set_status(v1::IDLE_ASSET_STATUS_IDLE);
@@ -242,7 +243,7 @@ void LeadStore::CreateIdleAsset(v1::IdleAsset asset, std::string request_id,
   *asset.mutable_create_time() = Now();
   *asset.mutable_update_time() = asset.create_time();
   CreateOnce<v1::IdleAsset>(idle_assets_, "CreateIdleAsset", std::move(asset),
-                            std::move(request_id), nullptr, std::move(done));
+                            std::move(request_key), nullptr, std::move(done));
 }
 
 absl::StatusOr<v1::IdleAsset> LeadStore::GetIdleAsset(const std::string& id, int64_t* revision) {
@@ -291,10 +292,10 @@ absl::StatusOr<db::ResourcePage<v1::IdleAsset>> LeadStore::ListIdleAssets(
   return result;
 }
 
-void LeadStore::CreateAgent(v1::Agent agent, std::string request_id, Done<v1::Agent> done) {
+void LeadStore::CreateAgent(v1::Agent agent, db::RequestKey request_key, Done<v1::Agent> done) {
   agent.set_id(NewId("agent"));
   *agent.mutable_create_time() = Now();
-  CreateOnce<v1::Agent>(agents_, "CreateAgent", std::move(agent), std::move(request_id), nullptr,
+  CreateOnce<v1::Agent>(agents_, "CreateAgent", std::move(agent), std::move(request_key), nullptr,
                         std::move(done));
 }
 
@@ -311,7 +312,7 @@ absl::StatusOr<db::ResourcePage<v1::Agent>> LeadStore::ListAgents(const Page& pa
   return result;
 }
 
-void LeadStore::OpenTicket(v1::Ticket ticket, std::string request_id, Done<v1::Ticket> done) {
+void LeadStore::OpenTicket(v1::Ticket ticket, db::RequestKey request_key, Done<v1::Ticket> done) {
   ticket.set_id(NewId("ticket"));
   ticket.set_status(v1::TICKET_STATUS_OPEN);
   ticket.clear_resolution();
@@ -321,7 +322,7 @@ void LeadStore::OpenTicket(v1::Ticket ticket, std::string request_id, Done<v1::T
   const std::string agent_id = ticket.agent_id();
   const std::string lead_id = ticket.lead_id();
   CreateOnce<v1::Ticket>(
-      tickets_, "OpenTicket", std::move(ticket), std::move(request_id),
+      tickets_, "OpenTicket", std::move(ticket), std::move(request_key),
       [this, agent_id, lead_id](Transaction& tx) -> absl::Status {
         RETURN_IF_ERROR(agents_.Get(tx, agent_id).status());
         if (!lead_id.empty()) RETURN_IF_ERROR(leads_.Get(tx, lead_id).status());

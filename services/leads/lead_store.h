@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/db/common_tables.h"
 #include "common/db/database.h"
 #include "common/db/resource_table.h"
 #include "common/pagination.h"
@@ -46,7 +47,8 @@ class LeadStore {
   static absl::Status Migrate(db::Database& db);
 
   // `lead` has passed ValidateCreate. Idempotent per request_id.
-  void CreateLead(v1::CreateLeadRequest request, std::string principal, Done<v1::Lead> done);
+  void CreateLead(v1::CreateLeadRequest request, std::string principal, db::RequestKey request_key,
+                  Done<v1::Lead> done);
   // `revision`, when given, gets the store revision of the same snapshot.
   absl::StatusOr<v1::Lead> GetLead(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Lead>> ListLeads(const LeadFilter& filter, const Page& page,
@@ -54,21 +56,21 @@ class LeadStore {
   void UpdateLead(v1::UpdateLeadRequest request, Done<v1::Lead> done);
   void TransitionLead(std::string id, StageMove move, std::string etag, Done<v1::Lead> done);
 
-  void RecordFunding(v1::Funding funding, std::string request_id, Done<v1::Funding> done);
+  void RecordFunding(v1::Funding funding, db::RequestKey request_key, Done<v1::Funding> done);
   absl::StatusOr<db::ResourcePage<v1::Funding>> ListFundings(const std::string& lead_id, int year,
                                                              const Page& page);
 
-  void CreateIdleAsset(v1::IdleAsset asset, std::string request_id, Done<v1::IdleAsset> done);
+  void CreateIdleAsset(v1::IdleAsset asset, db::RequestKey request_key, Done<v1::IdleAsset> done);
   absl::StatusOr<v1::IdleAsset> GetIdleAsset(const std::string& id, int64_t* revision = nullptr);
   void RevitalizeIdleAsset(v1::RevitalizeIdleAssetRequest request, Done<v1::IdleAsset> done);
   absl::StatusOr<db::ResourcePage<v1::IdleAsset>> ListIdleAssets(v1::IdleAssetStatus status,
                                                                  int year, const Page& page);
 
-  void CreateAgent(v1::Agent agent, std::string request_id, Done<v1::Agent> done);
+  void CreateAgent(v1::Agent agent, db::RequestKey request_key, Done<v1::Agent> done);
   absl::StatusOr<v1::Agent> GetAgent(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Agent>> ListAgents(const Page& page);
 
-  void OpenTicket(v1::Ticket ticket, std::string request_id, Done<v1::Ticket> done);
+  void OpenTicket(v1::Ticket ticket, db::RequestKey request_key, Done<v1::Ticket> done);
   absl::StatusOr<v1::Ticket> GetTicket(const std::string& id, int64_t* revision = nullptr);
   void ResolveTicket(v1::ResolveTicketRequest request, Done<v1::Ticket> done);
   absl::StatusOr<db::ResourcePage<v1::Ticket>> ListTickets(const std::string& agent_id,
@@ -82,7 +84,7 @@ class LeadStore {
   // Inserts a resource created with a request_id once: a retry returns what the first created.
   template <typename T>
   void CreateOnce(const db::ResourceTable<T>& table, absl::string_view method, T item,
-                  std::string request_id, std::function<absl::Status(db::Transaction&)> check,
+                  db::RequestKey request_key, std::function<absl::Status(db::Transaction&)> check,
                   Done<T> done);
   absl::Status SaveLeadYears(db::Transaction& tx, const v1::Lead& lead);
   google::protobuf::Timestamp Now() const;

@@ -42,7 +42,9 @@ class LeadStoreTest : public ::testing::Test {
     req.mutable_lead()->set_industry_chain(common::v1::INDUSTRY_CHAIN_GREEN_FOOD);
     *req.mutable_effective_date() = date;
     req.set_request_id(request_id);
-    return Await<v1::Lead>([&](Done<v1::Lead> done) { store_->CreateLead(req, "tester", done); });
+    return Await<v1::Lead>([&](Done<v1::Lead> done) {
+      store_->CreateLead(req, "tester", {req.request_id(), ""}, done);
+    });
   }
 
   absl::StatusOr<v1::Lead> Move(const std::string& id, v1::Stage to, common::v1::Date date,
@@ -125,7 +127,7 @@ TEST_F(LeadStoreTest, FundingForAMissingLeadIsNotFound) {
   f.set_lead_id("lead-00000000000000ff");
   *f.mutable_amount() = Yuan(5);
   *f.mutable_arrival_date() = MakeDate(2023, 1, 1);
-  auto r = Await<v1::Funding>([&](Done<v1::Funding> done) { store_->RecordFunding(f, "", done); });
+  auto r = Await<v1::Funding>([&](Done<v1::Funding> done) { store_->RecordFunding(f, {}, done); });
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
 }
 

@@ -25,5 +25,23 @@ TEST(PaginationTest, TokensRoundTripAndAreBoundToFilters) {
   EXPECT_EQ(token.find("lead-00ff"), std::string::npos);
 }
 
+TEST(PaginationTest, EditedOrForgedTokensAreRefused) {
+  const std::string token = NextPageToken("lead-00ff", "f");
+  ASSERT_TRUE(ParsePage(10, token, "f").ok());
+  // Flip each character in turn: no edit survives the MAC.
+  for (size_t i = 0; i < token.size(); ++i) {
+    std::string edited = token;
+    edited[i] = edited[i] == 'A' ? 'B' : 'A';
+    auto page = ParsePage(10, edited, "f");
+    EXPECT_EQ(page.status().code(), absl::StatusCode::kInvalidArgument) << "edit at " << i;
+  }
+  // The old unsigned form (base64 of "p1\n<fingerprint>\n<key>") is refused too.
+  EXPECT_FALSE(ParsePage(10, "cDEKMGJhZGY0ZWQzYzMyN2QxYQpsZWFkLTAwMDA", "f").ok());
+  // A token signed under another key (another deployment) is not ours.
+  SetPageTokenKey("a key of some other deployment");
+  EXPECT_EQ(ParsePage(10, token, "f").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(ParsePage(10, NextPageToken("lead-00ff", "f"), "f").ok());
+}
+
 }  // namespace
 }  // namespace gaoxin

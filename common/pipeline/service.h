@@ -1,0 +1,225 @@
+// The one request pipeline every gaoxin service runs its calls through. A service declares its
+// methods once, in its constructor, each with the role it needs and whether it writes and takes
+// a request_id; the pipeline then does, before the handler runs and the same way for every
+// method of every service:
+//   1. authentication (one SHA-256 of the token per call) and the role check;
+//   2. parsing the request from its bytes itself, so that bytes that do not parse (a string that
+//      is not UTF-8, random bytes) get INVALID_ARGUMENT naming the field instead of gRPC's bare
+//      UNIMPLEMENTED;
+//   3. the text rules of common/pipeline/message_rules.h on every string and repeated field;
+//   4. the request_id (printable ASCII, at most 100 bytes) before anything echoes or stores it,
+//      and its binding to the principal, the method and the request's content;
+//   5. for List methods, the page: size rules and a signed page token bound to a fingerprint of
+//      every other request field, so no filter can be forgotten.
+// Health and reflection are not gaoxin services and stay open.
+//
+//   class LeadServiceImpl final : public pipeline::Service<v1::LeadService> {
+//     LeadServiceImpl(...) : Service(auth) {
+//       Unary("CreateLead", kLeadsWriter, kWrites | kTakesRequestId, &LeadServiceImpl::CreateLead);
+//       Unary("GetLead", kLeadsReader, kReads, &LeadServiceImpl::GetLead);
+//       ...
+//       CheckEveryMethodDeclared();   // start-up fails naming any method left out
+//     }
+//     grpc::ServerUnaryReactor* GetLead(grpc::CallbackServerContext* ctx,
+//                                       const v1::GetLeadRequest* request, v1::Lead* resp)
+//                                       override;
+//   };
+//
+// Inside a handler, pipeline::Caller(ctx), PageOf(ctx), NextPageToken(ctx, key) and
+// RequestKey(ctx) give what the pipeline worked out.
+#ifndef GAOXIN_COMMON_PIPELINE_SERVICE_H_
+#define GAOXIN_COMMON_PIPELINE_SERVICE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/auth.h"
+#include "common/db/common_tables.h"
+#include "common/grpc_status.h"
+#include "common/pagination.h"
+#include "common/pipeline/call_state.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+
+namespace gaoxin::pipeline {
+
+enum MethodFlags : unsigned {
+  kReads = 0,
+  kWrites = 1u << 0,
+  kTakesRequestId = 1u << 1,
+};
+
+struct MethodSpec {
+  std::string name;       // "CreateLead"
+  std::string full_name;  // "/gaoxin.leads.v1.LeadService/CreateLead"
+  std::string role;
+  bool writes = false;
+  bool takes_request_id = false;
+  // The request has page_size and page_token fields: the pipeline parses the page.
+  bool paged = false;
+};
+
+// The part of the pipeline that is not a template: everything but handing the parsed request to
+// the typed handler.
+class Admission {
+ public:
+  Admission(const google::protobuf::ServiceDescriptor* service, const Authenticator* auth);
+
+  const google::protobuf::ServiceDescriptor* service() const { return service_; }
+  const std::vector<std::unique_ptr<MethodSpec>>& methods() const { return methods_; }
+
+  // Adds a method; the request and response types must be the proto's. Dies on a mismatch: that
+  // is a programming error found at the first start.
+  const MethodSpec* Declare(absl::string_view name, absl::string_view role, unsigned flags,
+                            const google::protobuf::Descriptor* request,
+                            const google::protobuf::Descriptor* response, int* index);
+  // OK when every method of the service's proto has been declared; otherwise names the others.
+  absl::Status CheckEveryMethodDeclared() const;
+
+  // Steps 1 to 5 for a call whose request arrived as `raw`. On success the parsed request is
+  // owned by the call's CallState (`prototype` gives its type) and returned.
+  absl::StatusOr<const google::protobuf::Message*> Admit(
+      grpc::CallbackServerContext* ctx, const MethodSpec& method, const grpc::ByteBuffer& raw,
+      const google::protobuf::Message& prototype) const;
+  // Steps 1 to 3 on their own: for client-streaming calls (auth at the start, `CheckMessage` on
+  // each message the reactor reads).
+  absl::Status AdmitStream(grpc::CallbackServerContext* ctx, const MethodSpec& method) const;
+
+ private:
+  absl::Status Authorize(grpc::CallbackServerContext* ctx, const MethodSpec& method,
+                         CallState* call) const;
+
+  const google::protobuf::ServiceDescriptor* service_;
+  const Authenticator* auth_;
+  std::vector<std::unique_ptr<MethodSpec>> methods_;
+};
+
+// Steps 3 for one message of a client stream.
+absl::Status CheckMessage(const google::protobuf::Message& message);
+
+// What the pipeline worked out for the call being handled through `ctx`.
+const Principal& Caller(const grpc::ServerContextBase* ctx);
+Page PageOf(const grpc::ServerContextBase* ctx);
+// The token of the page after `last_key`, bound to this request's fingerprint.
+std::string NextPageToken(const grpc::ServerContextBase* ctx, absl::string_view last_key);
+// The request_id and its binding, for a store's create-once (empty id: no idempotency).
+db::RequestKey RequestKey(const grpc::ServerContextBase* ctx);
+
+// A server-streaming call that fails before it starts.
+template <typename Response>
+grpc::ServerWriteReactor<Response>* FailedStream(const absl::Status& status) {
+  class Failed final : public grpc::ServerWriteReactor<Response> {
+   public:
+    explicit Failed(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
+    void OnDone() override { delete this; }
+  };
+  return new Failed(status);
+}
+
+// The base of a service implementation: `Proto` is the generated service class (v1::LeadService).
+template <typename Proto>
+class Service : public Proto::CallbackService {
+ public:
+  const Admission& admission() const { return admission_; }
+
+ protected:
+  explicit Service(const Authenticator* auth)
+      : admission_(google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+                       Proto::service_full_name()),
+                   auth) {}
+
+  template <typename Impl, typename Req, typename Resp>
+  void Unary(absl::string_view name, absl::string_view role, unsigned flags,
+             grpc::ServerUnaryReactor* (Impl::*handler)(grpc::CallbackServerContext*, const Req*,
+                                                        Resp*)) {
+    int index = -1;
+    const MethodSpec* spec =
+        admission_.Declare(name, role, flags, Req::descriptor(), Resp::descriptor(), &index);
+    Impl* impl = static_cast<Impl*>(this);
+    const Admission* admission = &admission_;
+    this->MarkMethodRawCallback(
+        index, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, Resp>(
+                   [impl, admission, spec, handler](grpc::CallbackServerContext* ctx,
+                                                    const grpc::ByteBuffer* raw, Resp* response) {
+                     auto request = admission->Admit(ctx, *spec, *raw, Req::default_instance());
+                     if (!request.ok()) {
+                       grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+                       reactor->Finish(ToGrpcStatus(request.status()));
+                       return reactor;
+                     }
+                     return (impl->*handler)(ctx, static_cast<const Req*>(*request), response);
+                   }));
+  }
+
+  template <typename Impl, typename Req, typename Resp>
+  void ServerStream(absl::string_view name, absl::string_view role, unsigned flags,
+                    grpc::ServerWriteReactor<Resp>* (Impl::*handler)(grpc::CallbackServerContext*,
+                                                                     const Req*)) {
+    int index = -1;
+    const MethodSpec* spec =
+        admission_.Declare(name, role, flags, Req::descriptor(), Resp::descriptor(), &index);
+    Impl* impl = static_cast<Impl*>(this);
+    const Admission* admission = &admission_;
+    this->MarkMethodRawCallback(
+        index, new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer, Resp>(
+                   [impl, admission, spec, handler](grpc::CallbackServerContext* ctx,
+                                                    const grpc::ByteBuffer* raw) {
+                     auto request = admission->Admit(ctx, *spec, *raw, Req::default_instance());
+                     if (!request.ok()) return FailedStream<Resp>(request.status());
+                     return (impl->*handler)(ctx, static_cast<const Req*>(*request));
+                   }));
+  }
+
+  // Client streams keep gRPC's own parsing of each message (the reactor reads typed messages);
+  // the reactor applies CheckMessage to each.
+  template <typename Impl, typename Req, typename Resp>
+  void ClientStream(absl::string_view name, absl::string_view role, unsigned flags,
+                    grpc::ServerReadReactor<Req>* (Impl::*handler)(grpc::CallbackServerContext*,
+                                                                   Resp*)) {
+    int index = -1;
+    const MethodSpec* spec =
+        admission_.Declare(name, role, flags, Req::descriptor(), Resp::descriptor(), &index);
+    Impl* impl = static_cast<Impl*>(this);
+    const Admission* admission = &admission_;
+    this->MarkMethodCallback(
+        index,
+        new grpc::internal::CallbackClientStreamingHandler<Req, Resp>(
+            [impl, admission, spec, handler](grpc::CallbackServerContext* ctx,
+                                             Resp* response) -> grpc::ServerReadReactor<Req>* {
+              absl::Status admitted = admission->AdmitStream(ctx, *spec);
+              if (!admitted.ok()) {
+                class Failed final : public grpc::ServerReadReactor<Req> {
+                 public:
+                  explicit Failed(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
+                  void OnDone() override { delete this; }
+                };
+                return new Failed(admitted);
+              }
+              return (impl->*handler)(ctx, response);
+            }));
+  }
+
+  // Dies naming the undeclared methods: a method without an entry would bypass the pipeline.
+  void CheckEveryMethodDeclared() const;
+
+ private:
+  Admission admission_;
+};
+
+// Aborts start-up with `status` logged (a service without a complete method table must not run).
+void DieUnlessOk(const absl::Status& status);
+
+template <typename Proto>
+void Service<Proto>::CheckEveryMethodDeclared() const {
+  DieUnlessOk(admission_.CheckEveryMethodDeclared());
+}
+
+}  // namespace gaoxin::pipeline
+
+#endif  // GAOXIN_COMMON_PIPELINE_SERVICE_H_

@@ -1,0 +1,43 @@
+#include "tests/support/server_under_test.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/auth.h"
+#include "common/client.h"
+
+namespace gaoxin::testing {
+
+ServerUnderTest::ServerUnderTest(std::string binary, std::string service,
+                                 std::vector<TestToken> tokens, std::vector<std::string> extra_args)
+    : binary_(std::move(binary)),
+      service_(std::move(service)),
+      extra_args_(std::move(extra_args)),
+      port_(FreePort()) {
+  std::string lines;
+  for (const TestToken& t : tokens) {
+    absl::StrAppend(&lines, Sha256Hex(t.token), " ", t.principal, " ", t.roles, "\n");
+  }
+  WriteFile(dir_.File("tokens"), lines);
+}
+
+bool ServerUnderTest::Start() {
+  process_.reset();
+  std::vector<std::string> argv{binary_, absl::StrCat("--listen=127.0.0.1:", port_),
+                                "--db=" + dir_.File("store.db"),
+                                "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  process_ = std::make_unique<Subprocess>(argv, dir_.File("server.log"));
+  return WaitForServing(address(), service_, absl::Seconds(20));
+}
+
+bool ServerUnderTest::Healthy() {
+  return process_ != nullptr && process_->running() &&
+         WaitForServing(address(), service_, absl::Seconds(5));
+}
+
+std::string ServerUnderTest::address() const { return absl::StrCat("127.0.0.1:", port_); }
+
+std::shared_ptr<grpc::Channel> ServerUnderTest::channel() const { return MakeChannel(address()); }
+
+std::string ServerUnderTest::log() const { return ReadFileOrEmpty(dir_.File("server.log")); }
+
+}  // namespace gaoxin::testing
