@@ -13,6 +13,7 @@
 #include "common/ids.h"
 #include "common/money.h"
 #include "common/pagination.h"
+#include "common/pipeline/service.h"
 #include "common/rpc.h"
 #include "common/server.h"
 #include "common/status_macros.h"
@@ -74,15 +75,9 @@ bool CandidateAfter(const v1::CultivationCandidate& c, absl::string_view key) {
 class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyReportsRequest> {
  public:
   ImportReactor(grpc::CallbackServerContext* ctx, v1::ImportMonthlyReportsResponse* response,
-                EnterpriseStore* store, const Authenticator* auth, absl::CivilDay today,
-                const ServiceOptions& options)
+                EnterpriseStore* store, absl::CivilDay today, const ServiceOptions& options)
       : response_(response), store_(store), today_(today), options_(options) {
-    absl::Status allowed = auth->Authorize(ctx, kEnterpriseWriter).status();
-    if (!allowed.ok()) {
-      finished_ = true;
-      Finish(ToGrpcStatus(allowed));
-      return;
-    }
+    // The pipeline has checked the caller's role before the stream reached here.
     StartRead(&request_);
   }
 
@@ -121,6 +116,10 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyRepo
   void AddRowLocked(const v1::ImportMonthlyReportsRequest& req) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     const int row = req.row_number() > 0 ? req.row_number() : static_cast<int>(received_);
     FieldViolations v;
+    // The pipeline's text rules, per row: a stream's messages never pass through its admission.
+    for (const auto& [field, message] : FieldViolationsOf(pipeline::CheckMessage(req))) {
+      v.Add(field, message);
+    }
     v1::MonthlyReport report = req.report();
     const bool by_id = !report.enterprise_id().empty();
     if (by_id) {
@@ -238,12 +237,39 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyRepo
 EnterpriseServiceImpl::EnterpriseServiceImpl(EnterpriseStore* store, const Authenticator* auth,
                                              redis::Cache* cache, watch::ChangeFeed* feed,
                                              EnterpriseStore::Clock clock, ServiceOptions options)
-    : store_(store),
-      auth_(auth),
+    : Service(auth),
+      store_(store),
       cache_(cache),
       feed_(feed),
       clock_(std::move(clock)),
-      options_(options) {}
+      options_(options) {
+  using pipeline::kReads;
+  using pipeline::kTakesRequestId;
+  using pipeline::kWrites;
+  using Self = EnterpriseServiceImpl;
+  Unary("CreateEnterprise", kEnterpriseWriter, kWrites | kTakesRequestId, &Self::CreateEnterprise);
+  Unary("GetEnterprise", kEnterpriseReader, kReads, &Self::GetEnterprise);
+  Unary("ListEnterprises", kEnterpriseReader, kReads, &Self::ListEnterprises);
+  Unary("UpdateEnterprise", kEnterpriseWriter, kWrites, &Self::UpdateEnterprise);
+  Unary("SubmitMonthlyReport", kEnterpriseWriter, kWrites | kTakesRequestId,
+        &Self::SubmitMonthlyReport);
+  ClientStream("ImportMonthlyReports", kEnterpriseWriter, kWrites, &Self::ImportMonthlyReports);
+  Unary("ListMonthlyReports", kEnterpriseReader, kReads, &Self::ListMonthlyReports);
+  Unary("GetEnterpriseTrend", kEnterpriseReader, kReads, &Self::GetEnterpriseTrend);
+  Unary("GetIndustryStructure", kEnterpriseReader, kReads, &Self::GetIndustryStructure);
+  Unary("RecordIndicator", kEnterpriseWriter, kWrites | kTakesRequestId, &Self::RecordIndicator);
+  Unary("GetZoneIndicators", kEnterpriseReader, kReads, &Self::GetZoneIndicators);
+  Unary("GetAlert", kEnterpriseReader, kReads, &Self::GetAlert);
+  Unary("ListAlerts", kEnterpriseReader, kReads, &Self::ListAlerts);
+  Unary("AcknowledgeAlert", kEnterpriseWriter, kWrites, &Self::AcknowledgeAlert);
+  Unary("ResolveAlert", kEnterpriseWriter, kWrites, &Self::ResolveAlert);
+  Unary("ListCultivationCandidates", kEnterpriseReader, kReads, &Self::ListCultivationCandidates);
+  ServerStream("WatchEnterprises", kEnterpriseReader, kReads, &Self::WatchEnterprises);
+  ServerStream("WatchAlerts", kEnterpriseReader, kReads, &Self::WatchAlerts);
+  ServerStream("StreamIndustryStructure", kEnterpriseReader, kReads,
+               &Self::StreamIndustryStructure);
+  CheckEveryMethodDeclared();
+}
 
 absl::CivilDay EnterpriseServiceImpl::Today() const { return TodayInZone(clock_()); }
 
@@ -254,8 +280,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::CreateEnterprise(
     grpc::CallbackServerContext* ctx, const v1::CreateEnterpriseRequest* request,
     v1::Enterprise* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
-    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kEnterpriseWriter));
-    NoteRequestId(ctx, request->request_id());
+    const Principal* who = &pipeline::Caller(ctx);
     FieldViolations v;
     UsccCheck check = UsccCheck::kStrict;
     if (request->has_uscc_check_override()) {
@@ -273,9 +298,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::CreateEnterprise(
     if (!agent.empty() && !IsValidId(agent, "agent"))
       v.Add("enterprise.agent_id", "is not an agent id");
     CheckText(request->enterprise().sub_sector(), "enterprise.sub_sector", 200, false, &v);
-    CheckRequestId(request->request_id(), &v);
     RETURN_IF_ERROR(v.ToStatus());
-    store_->CreateEnterprise(*request, who->name, finish(response));
+    store_->CreateEnterprise(*request, who->name, pipeline::RequestKey(ctx), finish(response));
     return absl::OkStatus();
   });
 }
@@ -284,7 +308,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterprise(
     grpc::CallbackServerContext* ctx, const v1::GetEnterpriseRequest* request,
     v1::Enterprise* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     switch (request->key_case()) {
       case v1::GetEnterpriseRequest::kId: {
         RETURN_IF_ERROR(CheckId(request->id(), "ent", "id"));
@@ -311,7 +334,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListEnterprises(
     grpc::CallbackServerContext* ctx, const v1::ListEnterprisesRequest* request,
     v1::ListEnterprisesResponse* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     FieldViolations v;
     if (!common::v1::IndustryChain_IsValid(request->industry_chain())) {
       v.Add("industry_chain", "is not a known industry chain");
@@ -326,19 +348,13 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListEnterprises(
     if (request->has_key_enterprise()) filter.key_enterprise = request->key_enterprise();
     filter.status = request->status();
     filter.today = Today();
-    const std::string fingerprint =
-        absl::StrCat("enterprises|", filter.chain, "|", filter.title, "|",
-                     request->has_above_scale() ? (request->above_scale() ? "1" : "0") : "-", "|",
-                     request->has_key_enterprise() ? (request->key_enterprise() ? "1" : "0") : "-",
-                     "|", filter.status);
-    ASSIGN_OR_RETURN(Page page,
-                     ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const Page page = pipeline::PageOf(ctx);
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListEnterprises(filter, page, &revision));
     response->set_revision(revision);
     for (auto& e : result.items) *response->add_enterprises() = std::move(e);
     if (!result.next_after_key.empty()) {
-      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+      response->set_next_page_token(pipeline::NextPageToken(ctx, result.next_after_key));
     }
     return absl::OkStatus();
   });
@@ -348,7 +364,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::UpdateEnterprise(
     grpc::CallbackServerContext* ctx, const v1::UpdateEnterpriseRequest* request,
     v1::Enterprise* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseWriter).status());
     RETURN_IF_ERROR(CheckId(request->enterprise().id(), "ent", "enterprise.id"));
     const std::string& agent = request->enterprise().agent_id();
     if (!agent.empty() && !IsValidId(agent, "agent")) {
@@ -366,8 +381,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::SubmitMonthlyReport(
     grpc::CallbackServerContext* ctx, const v1::SubmitMonthlyReportRequest* request,
     v1::MonthlyReport* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseWriter).status());
-    NoteRequestId(ctx, request->request_id());
     FieldViolations v;
     for (const auto& [field, message] :
          FieldViolationsOf(ValidateMonthlyReport(request->report(), Today()))) {
@@ -376,9 +389,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::SubmitMonthlyReport(
     const std::string& id = request->report().enterprise_id();
     if (!id.empty() && !IsValidId(id, "ent"))
       v.Add("report.enterprise_id", "is not an enterprise id");
-    CheckRequestId(request->request_id(), &v);
     RETURN_IF_ERROR(v.ToStatus());
-    store_->SubmitReport(request->report(), request->request_id(), finish(response));
+    store_->SubmitReport(request->report(), pipeline::RequestKey(ctx), finish(response));
     return absl::OkStatus();
   });
 }
@@ -386,14 +398,13 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::SubmitMonthlyReport(
 grpc::ServerReadReactor<v1::ImportMonthlyReportsRequest>*
 EnterpriseServiceImpl::ImportMonthlyReports(grpc::CallbackServerContext* ctx,
                                             v1::ImportMonthlyReportsResponse* response) {
-  return new ImportReactor(ctx, response, store_, auth_, Today(), options_);
+  return new ImportReactor(ctx, response, store_, Today(), options_);
 }
 
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListMonthlyReports(
     grpc::CallbackServerContext* ctx, const v1::ListMonthlyReportsRequest* request,
     v1::ListMonthlyReportsResponse* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     FieldViolations v;
     absl::CivilMonth p;
     if (!request->enterprise_id().empty() && !IsValidId(request->enterprise_id(), "ent")) {
@@ -408,17 +419,13 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListMonthlyReports(
     RETURN_IF_ERROR(v.ToStatus());
     ReportFilter filter{request->enterprise_id(), request->start_period(), request->end_period(),
                         request->include_superseded()};
-    const std::string fingerprint =
-        absl::StrCat("reports|", filter.enterprise_id, "|", filter.start_period, "|",
-                     filter.end_period, "|", filter.include_superseded);
-    ASSIGN_OR_RETURN(Page page,
-                     ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const Page page = pipeline::PageOf(ctx);
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListReports(filter, page, &revision));
     response->set_revision(revision);
     for (auto& r : result.items) *response->add_reports() = std::move(r);
     if (!result.next_after_key.empty()) {
-      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+      response->set_next_page_token(pipeline::NextPageToken(ctx, result.next_after_key));
     }
     return absl::OkStatus();
   });
@@ -428,7 +435,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterpriseTrend(
     grpc::CallbackServerContext* ctx, const v1::GetEnterpriseTrendRequest* request,
     v1::EnterpriseTrend* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     RETURN_IF_ERROR(CheckId(request->enterprise_id(), "ent", "enterprise_id"));
     absl::CivilMonth start, end;
     if (!ParsePeriod(request->start_period(), &start) ||
@@ -450,7 +456,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetIndustryStructure(
     grpc::CallbackServerContext* ctx, const v1::GetIndustryStructureRequest* request,
     v1::IndustryStructure* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     ASSIGN_OR_RETURN(const int through, CheckStructurePeriod(request->year(), request->month()));
     ASSIGN_OR_RETURN(*response, IndustryStructureOf(request->year(), through));
     return absl::OkStatus();
@@ -484,16 +489,13 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::RecordIndicator(
     grpc::CallbackServerContext* ctx, const v1::RecordIndicatorRequest* request,
     v1::IndicatorRecord* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseWriter).status());
-    NoteRequestId(ctx, request->request_id());
     FieldViolations v;
     for (const auto& [field, message] :
          FieldViolationsOf(ValidateIndicatorRecord(request->record(), Today()))) {
       v.Add(field, message);
     }
-    CheckRequestId(request->request_id(), &v);
     RETURN_IF_ERROR(v.ToStatus());
-    store_->RecordIndicator(request->record(), request->request_id(), finish(response));
+    store_->RecordIndicator(request->record(), pipeline::RequestKey(ctx), finish(response));
     return absl::OkStatus();
   });
 }
@@ -502,7 +504,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetZoneIndicators(
     grpc::CallbackServerContext* ctx, const v1::GetZoneIndicatorsRequest* request,
     v1::ZoneIndicators* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     RETURN_IF_ERROR(CheckYear(request->year(), "year"));
     ASSIGN_OR_RETURN(auto records, store_->IndicatorsOf(request->year()));
     *response = ComputeZoneIndicators(request->year(), records);
@@ -517,7 +518,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetAlert(grpc::CallbackServerCo
                                                           const v1::GetAlertRequest* request,
                                                           v1::Alert* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetAlert(request->id(), &revision));
@@ -530,7 +530,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListAlerts(grpc::CallbackServer
                                                             const v1::ListAlertsRequest* request,
                                                             v1::ListAlertsResponse* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     FieldViolations v;
     if (!v1::AlertState_IsValid(request->state())) v.Add("state", "is not a known alert state");
     if (!v1::AlertRule_IsValid(request->rule())) v.Add("rule", "is not a known alert rule");
@@ -539,16 +538,13 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListAlerts(grpc::CallbackServer
     }
     RETURN_IF_ERROR(v.ToStatus());
     AlertFilter filter{request->state(), request->rule(), request->enterprise_id()};
-    const std::string fingerprint =
-        absl::StrCat("alerts|", filter.state, "|", filter.rule, "|", filter.enterprise_id);
-    ASSIGN_OR_RETURN(Page page,
-                     ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const Page page = pipeline::PageOf(ctx);
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListAlerts(filter, page, &revision));
     response->set_revision(revision);
     for (auto& a : result.items) *response->add_alerts() = std::move(a);
     if (!result.next_after_key.empty()) {
-      response->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
+      response->set_next_page_token(pipeline::NextPageToken(ctx, result.next_after_key));
     }
     return absl::OkStatus();
   });
@@ -558,7 +554,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::AcknowledgeAlert(
     grpc::CallbackServerContext* ctx, const v1::AcknowledgeAlertRequest* request,
     v1::Alert* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
-    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kEnterpriseWriter));
+    const Principal* who = &pipeline::Caller(ctx);
     RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
     FieldViolations v;
     CheckText(request->acknowledged_by(), "acknowledged_by", 200, false, &v);
@@ -573,7 +569,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::AcknowledgeAlert(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::ResolveAlert(
     grpc::CallbackServerContext* ctx, const v1::ResolveAlertRequest* request, v1::Alert* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
-    ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kEnterpriseWriter));
+    const Principal* who = &pipeline::Caller(ctx);
     RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
     FieldViolations v;
     CheckText(request->resolved_by(), "resolved_by", 200, false, &v);
@@ -593,7 +589,6 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
     grpc::CallbackServerContext* ctx, const v1::ListCultivationCandidatesRequest* request,
     v1::ListCultivationCandidatesResponse* response) {
   return RunUnary(ctx, [&]() -> absl::Status {
-    RETURN_IF_ERROR(auth_->Authorize(ctx, kEnterpriseReader).status());
     FieldViolations v;
     if (request->target() == v1::CULTIVATION_TARGET_UNSPECIFIED ||
         !v1::CultivationTarget_IsValid(request->target())) {
@@ -603,10 +598,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
       v.Add("industry_chain", "is not a known industry chain");
     }
     RETURN_IF_ERROR(v.ToStatus());
-    const std::string fingerprint =
-        absl::StrCat("candidates|", request->target(), "|", request->industry_chain());
-    ASSIGN_OR_RETURN(Page page,
-                     ParsePage(request->page_size(), request->page_token(), fingerprint));
+    const Page page = pipeline::PageOf(ctx);
     const absl::CivilDay today = Today();
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto inputs, store_->LoadCultivationInputs(
@@ -618,7 +610,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
         FindCultivationCandidates(request->target(), inputs, today, options_.cultivation), page,
         CandidateKey, &CandidateAfter, &next);
     for (auto& c : page_items) *response->add_candidates() = std::move(c);
-    if (!next.empty()) response->set_next_page_token(NextPageToken(next, fingerprint));
+    if (!next.empty()) response->set_next_page_token(pipeline::NextPageToken(ctx, next));
     return absl::OkStatus();
   });
 }
@@ -717,8 +709,7 @@ bool AffectsStructure(const watch::ChangeEvent& e, int year, int through) {
 
 grpc::ServerWriteReactor<v1::WatchEnterprisesResponse>* EnterpriseServiceImpl::WatchEnterprises(
     grpc::CallbackServerContext* ctx, const v1::WatchEnterprisesRequest* request) {
-  absl::Status ok = auth_->Authorize(ctx, kEnterpriseReader).status();
-  if (ok.ok()) ok = CheckSince(request->since_revision());
+  absl::Status ok = CheckSince(request->since_revision());
   if (ok.ok() && !common::v1::IndustryChain_IsValid(request->industry_chain())) {
     ok = InvalidField("industry_chain", "is not a known industry chain");
   }
@@ -748,8 +739,8 @@ grpc::ServerWriteReactor<v1::WatchEnterprisesResponse>* EnterpriseServiceImpl::W
 
 grpc::ServerWriteReactor<v1::WatchAlertsResponse>* EnterpriseServiceImpl::WatchAlerts(
     grpc::CallbackServerContext* ctx, const v1::WatchAlertsRequest* request) {
-  absl::Status ok = auth_->Authorize(ctx, kEnterpriseReader).status();
-  if (ok.ok()) {
+  absl::Status ok;
+  {
     FieldViolations v;
     if (request->since_revision() < 0) {
       v.Add("since_revision", "must not be negative (0 = from now)");
@@ -783,8 +774,6 @@ grpc::ServerWriteReactor<v1::WatchAlertsResponse>* EnterpriseServiceImpl::WatchA
 
 grpc::ServerWriteReactor<v1::IndustryStructure>* EnterpriseServiceImpl::StreamIndustryStructure(
     grpc::CallbackServerContext* ctx, const v1::StreamIndustryStructureRequest* request) {
-  absl::Status ok = auth_->Authorize(ctx, kEnterpriseReader).status();
-  if (!ok.ok()) return watch::FailedWatch<v1::IndustryStructure>(ok);
   absl::StatusOr<int> through = CheckStructurePeriod(request->year(), request->month());
   if (!through.ok()) return watch::FailedWatch<v1::IndustryStructure>(through.status());
   const int year = request->year();

@@ -6,6 +6,7 @@
 #define GAOXIN_SERVICES_ENTERPRISE_ENTERPRISE_SERVICE_H_
 
 #include "common/auth.h"
+#include "common/pipeline/service.h"
 #include "common/redis/cache.h"
 #include "common/watch/change_feed.h"
 #include "common/watch/summary_reactor.h"
@@ -29,7 +30,8 @@ struct ServiceOptions {
   watch::SummaryOptions summary;
 };
 
-class EnterpriseServiceImpl final : public v1::EnterpriseService::CallbackService {
+// Every method runs through the request pipeline (common/pipeline/service.h).
+class EnterpriseServiceImpl final : public pipeline::Service<v1::EnterpriseService> {
  public:
   // `cache` may be backed by no Redis at all. `feed` is the started change feed of the store
   // `store` writes through (StartLiveStore).
@@ -99,7 +101,6 @@ class EnterpriseServiceImpl final : public v1::EnterpriseService::CallbackServic
   absl::StatusOr<v1::IndustryStructure> IndustryStructureOf(int year, int through_month);
 
   EnterpriseStore* store_;
-  const Authenticator* auth_;
   redis::Cache* cache_;
   watch::ChangeFeed* feed_;
   EnterpriseStore::Clock clock_;

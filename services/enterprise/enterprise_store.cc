@@ -190,7 +190,7 @@ void EnterpriseStore::AfterEnterpriseWrite(const v1::Enterprise& e, int64_t revi
 }
 
 void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std::string principal,
-                                       Done<v1::Enterprise> done) {
+                                       db::RequestKey request_key, Done<v1::Enterprise> done) {
   v1::Enterprise e = request.enterprise();
   ApplyCreateDefaults(&e);
   e.set_id(NewId("ent"));
@@ -202,9 +202,9 @@ void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std:
   db::WriteWithResult<v1::Enterprise>(
       *db_,
       [this, e = std::move(e), request = std::move(request), principal = std::move(principal),
+       request_key = std::move(request_key),
        revision](Transaction& tx) -> absl::StatusOr<v1::Enterprise> {
-        ASSIGN_OR_RETURN(auto existing,
-                         db::FindRequest(tx, "CreateEnterprise", request.request_id()));
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateEnterprise", request_key));
         if (existing) return enterprises_.Get(tx, *existing);
         ASSIGN_OR_RETURN(auto same, FindByUscc(tx, e.uscc()));
         if (same) {
@@ -231,8 +231,7 @@ void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std:
               .Str("reason", request.uscc_check_override().reason())
               .Emit();
         }
-        RETURN_IF_ERROR(
-            db::RememberRequest(tx, "CreateEnterprise", request.request_id(), stored.id()));
+        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateEnterprise", request_key, stored.id()));
         ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
         return stored;
       },
@@ -459,13 +458,13 @@ absl::Status EnterpriseStore::EvaluateAlertsTx(Transaction& tx, const v1::Enterp
   return absl::OkStatus();
 }
 
-void EnterpriseStore::SubmitReport(v1::MonthlyReport report, std::string request_id,
+void EnterpriseStore::SubmitReport(v1::MonthlyReport report, db::RequestKey request_key,
                                    Done<v1::MonthlyReport> done) {
   db::WriteWithResult<v1::MonthlyReport>(
       *db_,
       [this, report = std::move(report),
-       request_id = std::move(request_id)](Transaction& tx) -> absl::StatusOr<v1::MonthlyReport> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "SubmitMonthlyReport", request_id));
+       request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::MonthlyReport> {
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "SubmitMonthlyReport", request_key));
         if (existing) return ReportById(tx, *existing);
         ASSIGN_OR_RETURN(auto e, enterprises_.Find(tx, report.enterprise_id()));
         if (!e) {
@@ -475,7 +474,7 @@ void EnterpriseStore::SubmitReport(v1::MonthlyReport report, std::string request
         }
         ASSIGN_OR_RETURN(FileOutcome outcome, FileReportTx(tx, *e, report, clock_(), true));
         RETURN_IF_ERROR(
-            db::RememberRequest(tx, "SubmitMonthlyReport", request_id, outcome.report_id));
+            db::RememberRequest(tx, "SubmitMonthlyReport", request_key, outcome.report_id));
         return ReportById(tx, outcome.report_id);
       },
       std::move(done));
@@ -694,13 +693,13 @@ absl::StatusOr<std::vector<CultivationInput>> EnterpriseStore::LoadCultivationIn
 // ---------------------------------------------------------------------------------------------
 // Zone indicators
 
-void EnterpriseStore::RecordIndicator(v1::IndicatorRecord record, std::string request_id,
+void EnterpriseStore::RecordIndicator(v1::IndicatorRecord record, db::RequestKey request_key,
                                       Done<v1::IndicatorRecord> done) {
   db::WriteWithResult<v1::IndicatorRecord>(
       *db_,
-      [this, record = std::move(record),
-       request_id = std::move(request_id)](Transaction& tx) -> absl::StatusOr<v1::IndicatorRecord> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "RecordIndicator", request_id));
+      [this, record = std::move(record), request_key = std::move(request_key)](
+          Transaction& tx) -> absl::StatusOr<v1::IndicatorRecord> {
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "RecordIndicator", request_key));
         if (existing) return indicators_.Get(tx, *existing);
         v1::IndicatorRecord r = record;
         *r.mutable_value() = FromNanos(ToNanos(r.value()));
@@ -722,7 +721,7 @@ void EnterpriseStore::RecordIndicator(v1::IndicatorRecord record, std::string re
           r.set_id(NewId("ind"));
           ASSIGN_OR_RETURN(stored, indicators_.Insert(tx, std::move(r)));
         }
-        RETURN_IF_ERROR(db::RememberRequest(tx, "RecordIndicator", request_id, stored.id()));
+        RETURN_IF_ERROR(db::RememberRequest(tx, "RecordIndicator", request_key, stored.id()));
         return stored;
       },
       std::move(done));

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/db/common_tables.h"
 #include "common/db/database.h"
 #include "common/db/resource_table.h"
 #include "common/pagination.h"
@@ -97,7 +98,7 @@ class EnterpriseStore {
 
   // `request` passed ValidateNewEnterprise. ALREADY_EXISTS when the USCC is registered.
   void CreateEnterprise(v1::CreateEnterpriseRequest request, std::string principal,
-                        Done<v1::Enterprise> done);
+                        db::RequestKey request_key, Done<v1::Enterprise> done);
   // `revision`, when given, gets the store revision of the same snapshot.
   absl::StatusOr<v1::Enterprise> GetEnterprise(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<v1::Enterprise> GetEnterpriseByUscc(const std::string& uscc,
@@ -113,7 +114,8 @@ class EnterpriseStore {
 
   // `report` passed ValidateMonthlyReport. An identical resubmission returns the current revision
   // unchanged; a different one becomes revision n+1 and keeps the earlier ones.
-  void SubmitReport(v1::MonthlyReport report, std::string request_id, Done<v1::MonthlyReport> done);
+  void SubmitReport(v1::MonthlyReport report, db::RequestKey request_key,
+                    Done<v1::MonthlyReport> done);
   // Files validated rows as one unit of work; a bad row (unknown enterprise) is reported, the
   // others are filed. Nothing is written when `validate_only`.
   void ImportBatch(std::vector<ImportRow> rows, bool validate_only, Done<ImportBatchResult> done);
@@ -134,7 +136,7 @@ class EnterpriseStore {
   absl::StatusOr<std::vector<CultivationInput>> LoadCultivationInputs(
       common::v1::IndustryChain chain, absl::CivilMonth last_period, int64_t* revision = nullptr);
 
-  void RecordIndicator(v1::IndicatorRecord record, std::string request_id,
+  void RecordIndicator(v1::IndicatorRecord record, db::RequestKey request_key,
                        Done<v1::IndicatorRecord> done);
   absl::StatusOr<std::vector<v1::IndicatorRecord>> IndicatorsOf(int year);
 

@@ -89,8 +89,10 @@ absl::Status LeadsConsumer::Apply(const leads::v1::Lead& lead) {
       v1::CreateEnterpriseRequest req;
       *req.mutable_enterprise() = plan.enterprise;
       req.set_request_id(PromotionRequestId(lead.id()));
-      auto created = Await<v1::Enterprise>(
-          [&](auto done) { store_->CreateEnterprise(req, "leads-consumer", std::move(done)); });
+      auto created = Await<v1::Enterprise>([&](auto done) {
+        // Unbound: the follower is the only writer of its own deterministic request ids.
+        store_->CreateEnterprise(req, "leads-consumer", {req.request_id(), ""}, std::move(done));
+      });
       // Registered meanwhile under the same USCC by someone else: mark it instead, next time.
       if (absl::IsAlreadyExists(created.status())) return absl::OkStatus();
       RETURN_IF_ERROR(created.status());

@@ -60,8 +60,9 @@ class EnterpriseStoreTest : public ::testing::Test {
     req.mutable_enterprise()->set_above_scale(true);
     *req.mutable_enterprise()->mutable_above_scale_date() = MakeDate(2020, 1, 1);
     req.mutable_enterprise()->set_key_enterprise(key);
-    return Await<v1::Enterprise>(
-        [&](Done<v1::Enterprise> done) { store_->CreateEnterprise(req, "tester", done); });
+    return Await<v1::Enterprise>([&](Done<v1::Enterprise> done) {
+      store_->CreateEnterprise(req, "tester", {req.request_id(), ""}, done);
+    });
   }
 
   static v1::MonthlyReport Report(const std::string& enterprise_id, const std::string& period,
@@ -77,8 +78,9 @@ class EnterpriseStoreTest : public ::testing::Test {
 
   absl::StatusOr<v1::MonthlyReport> Submit(const v1::MonthlyReport& r,
                                            const std::string& rid = "") {
-    return Await<v1::MonthlyReport>(
-        [&](Done<v1::MonthlyReport> done) { store_->SubmitReport(r, rid, done); });
+    return Await<v1::MonthlyReport>([&](Done<v1::MonthlyReport> done) {
+      store_->SubmitReport(r, {rid, ""}, done);
+    });
   }
 
   absl::StatusOr<ImportBatchResult> Import(std::vector<ImportRow> rows) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -13,6 +14,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "tests/support/server_under_test.h"
 
 namespace gaoxin::testing {
 namespace {
@@ -245,6 +247,65 @@ bool NamesField(const absl::Status& status, const std::string& field) {
     if (f == field) return true;
   }
   return false;
+}
+
+SweepReport SweepHostileValues(ServerUnderTest& server,
+                               const google::protobuf::ServiceDescriptor* service,
+                               const std::string& token) {
+  SweepReport report;
+  for (int i = 0; i < service->method_count(); ++i) {
+    const google::protobuf::MethodDescriptor* method = service->method(i);
+    if (method->client_streaming()) continue;
+    for (const HostileCase& c : HostileCases(method->input_type())) {
+      const RawResult r = CallRaw(server.channel(), method, c.bytes, token);
+      ++report.calls;
+      if (r.status.ok()) ++report.accepted;
+      const std::string where = absl::StrCat(method->name(), " ", c.label, ": ");
+      if (!IsCanonicalOutcome(r.status)) {
+        report.problems.push_back(absl::StrCat(where, "not canonical: ", r.status.ToString()));
+      }
+      if (c.must_name_field && (r.status.code() != absl::StatusCode::kInvalidArgument ||
+                                !NamesField(r.status, c.field_path))) {
+        report.problems.push_back(absl::StrCat(where, "expected INVALID_ARGUMENT naming ",
+                                               c.field_path, ", got ",
+                                               r.status.ToString().substr(0, 300)));
+      }
+      if (r.status.message().size() >= 4096 || r.trailer_bytes >= 16384) {
+        report.problems.push_back(absl::StrCat(where, "unbounded echo: message ",
+                                               r.status.message().size(), " bytes, trailers ",
+                                               r.trailer_bytes));
+      }
+    }
+    if (!server.Healthy()) {
+      report.problems.push_back(absl::StrCat("server unhealthy after ", method->name()));
+      return report;
+    }
+  }
+  return report;
+}
+
+SweepReport SweepRandomBytes(ServerUnderTest& server,
+                             const google::protobuf::ServiceDescriptor* service,
+                             const std::string& token, int rounds) {
+  SweepReport report;
+  std::mt19937 rng(20261201);
+  for (int round = 0; round < rounds; ++round) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const google::protobuf::MethodDescriptor* method = service->method(i);
+      if (method->client_streaming()) continue;
+      std::string bytes(1 + rng() % 200, '\0');
+      for (char& b : bytes) b = static_cast<char>(rng());
+      const RawResult r = CallRaw(server.channel(), method, bytes, token, absl::Seconds(5));
+      ++report.calls;
+      if (r.status.ok()) ++report.accepted;
+      if (!IsCanonicalOutcome(r.status)) {
+        report.problems.push_back(
+            absl::StrCat(method->name(), " random bytes: ", r.status.ToString()));
+      }
+    }
+  }
+  if (!server.Healthy()) report.problems.push_back("server unhealthy after random bytes");
+  return report;
 }
 
 }  // namespace gaoxin::testing

@@ -52,6 +52,28 @@ bool IsCanonicalOutcome(const absl::Status& status);
 // True when `status` carries a BadRequest violation for `field`.
 bool NamesField(const absl::Status& status, const std::string& field);
 
+class ServerUnderTest;
+
+// What a sweep found wrong, one line each (empty: nothing), and how much it tried.
+struct SweepReport {
+  std::vector<std::string> problems;
+  int calls = 0;
+  int accepted = 0;  // calls answered OK
+};
+
+// Every hostile case of every method of `service` (client streams aside) against `server`:
+// each answer canonical, each text-rule case INVALID_ARGUMENT naming its field, messages and
+// trailers bounded, the server healthy after each method.
+SweepReport SweepHostileValues(ServerUnderTest& server,
+                               const google::protobuf::ServiceDescriptor* service,
+                               const std::string& token);
+
+// `rounds` random byte strings as the request of every method: canonical answers, no hang, a
+// healthy server.
+SweepReport SweepRandomBytes(ServerUnderTest& server,
+                             const google::protobuf::ServiceDescriptor* service,
+                             const std::string& token, int rounds);
+
 }  // namespace gaoxin::testing
 
 #endif  // GAOXIN_TESTS_SUPPORT_HOSTILE_H_
