@@ -398,6 +398,40 @@ TEST_F(LeadsWatchE2eTest, CancelledAndTimedOutStreamsLeaveServerMemoryFlat) {
   EXPECT_TRUE(Create(a, "still-serving").ok());
 }
 
+// SIGTERM drains within --shutdown_grace_ms (2 s here) whatever the streams did: cancelled,
+// timed out, still open and read, still open and never read.
+TEST_F(LeadsWatchE2eTest, SigtermDrainsWithinTheGraceWhateverTheStreamsDid) {
+  const std::string a = StartReplica();
+  ASSERT_TRUE(Create(a, "x").ok());
+  AbandonStreams(a, 30);
+  WatchClient open_watch(a, 0);
+  ASSERT_TRUE(open_watch.WaitForChanges(0));
+  // A dashboard stream left open, and a watch whose client never reads.
+  auto stub = v1::LeadService::NewStub(MakeChannel(a));
+  grpc::ClientContext summary_ctx;
+  PrepareContext(&summary_ctx, kToken, absl::Seconds(60));
+  v1::StreamYearSummaryRequest summary_req;
+  summary_req.set_year(2024);
+  auto summary = stub->StreamYearSummary(&summary_ctx, summary_req);
+  v1::YearSummary first;
+  ASSERT_TRUE(summary->Read(&first));
+  grpc::ClientContext unread_ctx;
+  PrepareContext(&unread_ctx, kToken, absl::Seconds(60));
+  auto unread = stub->WatchLeads(&unread_ctx, v1::WatchLeadsRequest());
+
+  const absl::Time start = absl::Now();
+  const int code = replicas_[0]->Terminate(absl::Milliseconds(2000 + 1500));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(code, 0) << "-1: still draining after grace + 1.5 s, had to SIGKILL";
+  EXPECT_LT(took, absl::Milliseconds(2000 + 1500));
+  ASSERT_TRUE(open_watch.WaitForEnd());
+  EXPECT_EQ(open_watch.status().code(), absl::StatusCode::kUnavailable);
+  summary_ctx.TryCancel();
+  summary->Finish();
+  unread_ctx.TryCancel();
+  unread->Finish();
+}
+
 TEST_F(LeadsWatchE2eTest, YearSummaryStreamsAtOnceThenAfterChangesAtABoundedRate) {
   const std::string a = StartReplica({"--summary_min_interval_ms=500"});
   auto lead = Create(a, "summary-lead");
