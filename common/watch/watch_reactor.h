@@ -2,9 +2,11 @@
 // client's since_revision in revision order, batched but never split, then live changes, and a
 // progress message carrying the current revision whenever the stream has been idle for
 // `progress_interval`. One write in flight at a time (gRPC's rule); per-watcher memory is the
-// cursor and that one message. A watcher more than FeedOptions::max_lag events behind is cut off
-// with RESOURCE_EXHAUSTED; server shutdown ends streams with UNAVAILABLE. Either way the client
-// resumes from the last revision it saw.
+// cursor and that one message. A watcher is cut off with RESOURCE_EXHAUSTED only when it does not
+// take its message in flight: while more than FeedOptions::max_lag changes happen, or for longer
+// than WatchOptions::max_write_stall while changes wait. A watcher resuming from far behind is not
+// slow and is never cut off for it. Server shutdown ends streams with UNAVAILABLE. Either way the
+// client resumes from the last revision it saw.
 //
 //   grpc::ServerWriteReactor<v1::WatchLeadsResponse>* WatchLeads(ctx, req) override {
 //     return watch::StartWatch<v1::WatchLeadsResponse>(
@@ -32,6 +34,8 @@ struct WatchOptions {
   absl::Duration progress_interval = absl::Seconds(5);
   // Most changes packed into one message.
   int max_batch = 100;
+  // A watcher whose message has been in flight this long while newer changes wait is cut off.
+  absl::Duration max_write_stall = absl::Seconds(30);
 };
 
 template <typename Response>
@@ -86,15 +90,21 @@ class WatchReactor final : public StreamReactor<Response>, public FeedSubscriber
   Next Decide(Response* response, bool writing, absl::Status* status)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(this->mu_) override {
     const int64_t head = feed_->current_revision();
-    // Checked even while a write is stuck behind the client's flow control: that is exactly
-    // the watcher that cannot keep up. Its status follows the message in flight.
-    if (head - cursor_ > feed_->options().max_lag) {
+    if (writing) {
+      // The only way a watcher is slow: its one message is stuck behind the client's flow
+      // control while changes pile up. How far behind the head its cursor is says nothing (a
+      // watcher resuming from an old revision is far behind and catching up at full speed), so
+      // the lag that counts is what happened since this write began.
+      const bool lag_grew = head - head_at_write_ > feed_->options().max_lag;
+      const bool stalled =
+          head > cursor_ && absl::Now() - write_started_ > options_.max_write_stall;
+      if (!lag_grew && !stalled) return Next::kWait;
+      // Its status follows the message in flight.
       *status = MakeError(absl::StatusCode::kResourceExhausted, "WATCHER_TOO_SLOW",
-                          "this watcher fell too far behind and was cut off; resume from the "
-                          "last revision received");
+                          "this watcher did not read its stream while changes happened and was "
+                          "cut off; resume from the last revision received");
       return Next::kFinish;
     }
-    if (writing) return Next::kWait;
     response->Clear();
     int64_t cursor = cursor_;
     int added = 0;
@@ -119,6 +129,8 @@ class WatchReactor final : public StreamReactor<Response>, public FeedSubscriber
     set_revision_(cursor_ == 0 ? head : cursor_, response);
     send_progress_now_ = false;
     last_sent_ = absl::Now();
+    write_started_ = last_sent_;
+    head_at_write_ = head;
     return Next::kWrite;
   }
 
@@ -130,6 +142,9 @@ class WatchReactor final : public StreamReactor<Response>, public FeedSubscriber
   int64_t cursor_ ABSL_GUARDED_BY(this->mu_);
   absl::Time last_sent_ ABSL_GUARDED_BY(this->mu_);
   bool send_progress_now_ ABSL_GUARDED_BY(this->mu_) = false;
+  // When the message in flight was handed to gRPC, and the feed's head then.
+  absl::Time write_started_ ABSL_GUARDED_BY(this->mu_);
+  int64_t head_at_write_ ABSL_GUARDED_BY(this->mu_) = 0;
 };
 
 // Creates and starts a WatchReactor; the reactor deletes itself when the stream ends.

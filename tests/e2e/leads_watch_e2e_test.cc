@@ -432,6 +432,62 @@ TEST_F(LeadsWatchE2eTest, SigtermDrainsWithinTheGraceWhateverTheStreamsDid) {
   unread->Finish();
 }
 
+// A watcher resuming from far behind is catching up from the log, not slow: it gets every
+// change since its revision, once, in order, however far behind --watch_max_lag that is (and
+// further back than the in-memory ring, so from the store).
+TEST_F(LeadsWatchE2eTest, ResumingFromFarBehindDeliversEveryChangeOnceInOrder) {
+  const std::string a = StartReplica({"--watch_max_lag=50", "--watch_ring_events=64"});
+  // A revision to resume from that is not 0 ("from now") whatever an empty store reports.
+  ASSERT_TRUE(Create(a, "before").ok());
+  const int64_t start = ListRevision(a);
+  constexpr int kChanges = 400;
+  for (int i = 0; i < kChanges; ++i) ASSERT_TRUE(Create(a, absl::StrCat("behind-", i)).ok());
+  WatchClient resumed(a, start);
+  ASSERT_TRUE(resumed.WaitForChanges(kChanges, absl::Seconds(20))) << resumed.status();
+  auto changes = resumed.changes();
+  ASSERT_EQ(changes.size(), static_cast<size_t>(kChanges));
+  ExpectStrictlyIncreasing(changes);
+  for (int i = 0; i < kChanges; ++i) {
+    EXPECT_EQ(changes[i].lead().name(), absl::StrCat("behind-", i)) << "at " << i;
+  }
+  EXPECT_TRUE(resumed.status().ok()) << resumed.status();
+  // And it carries on live.
+  ASSERT_TRUE(Create(a, "live").ok());
+  ASSERT_TRUE(resumed.WaitForChanges(kChanges + 1));
+  EXPECT_EQ(resumed.changes().back().lead().name(), "live");
+}
+
+// A client that opens a watch and does not read while changes happen is cut off within a bounded
+// time even when it is nowhere near --watch_max_lag (the default, 20,000) behind: its write has
+// been stuck longer than --watch_max_stall_ms.
+TEST_F(LeadsWatchE2eTest, AWatcherWhoseWriteStallsIsCutOffWithinABoundedTime) {
+  const std::string a = StartReplica({"--watch_max_stall_ms=1000"});
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
+  auto slow_channel = grpc::CreateCustomChannel(a, grpc::InsecureChannelCredentials(), args);
+  auto stub = v1::LeadService::NewStub(slow_channel);
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, kToken, absl::Seconds(20));
+  v1::WatchLeadsRequest req;
+  req.set_since_revision(ListRevision(a));
+  auto reader = stub->WatchLeads(&ctx, req);
+  const absl::Time start = absl::Now();
+  const std::string big_note(2000, 'n');
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(Create(a, absl::StrCat("s", i), big_note).ok());
+  // Not reading for a while: longer than the stall limit.
+  absl::SleepFor(absl::Seconds(3));
+  v1::WatchLeadsResponse msg;
+  int64_t received = 0;
+  while (reader->Read(&msg)) received += msg.changes_size();
+  absl::Status status = FromGrpcStatus(reader->Finish());
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_EQ(ErrorReason(status), "WATCHER_TOO_SLOW");
+  EXPECT_LT(received, 200);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  EXPECT_TRUE(Create(a, "still-serving").ok());
+}
+
 TEST_F(LeadsWatchE2eTest, YearSummaryStreamsAtOnceThenAfterChangesAtABoundedRate) {
   const std::string a = StartReplica({"--summary_min_interval_ms=500"});
   auto lead = Create(a, "summary-lead");
