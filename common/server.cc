@@ -2,12 +2,14 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/config.h"
@@ -25,6 +27,8 @@ namespace gaoxin {
 namespace {
 
 constexpr char kRequestIdKey[] = "x-request-id";
+// How long past the grace a drain may take before the process gives up on it.
+constexpr absl::Duration kDrainOverrun = absl::Seconds(1);
 
 absl::string_view ToView(grpc::string_ref s) { return absl::string_view(s.data(), s.size()); }
 
@@ -220,11 +224,28 @@ void GrpcServer::Shutdown() {
   // but gRPC 1.51 also waits that long for clients that merely keep an idle connection open. So
   // the drain ends as soon as no call is in flight: then the remaining connections are closed.
   const absl::Time deadline = absl::Now() + absl::Milliseconds(settings_.shutdown_grace_ms);
-  std::thread drain([this, deadline] { server_->Shutdown(absl::ToChronoTime(deadline)); });
+  absl::Notification drained;
+  std::thread drain([this, deadline, &drained] {
+    server_->Shutdown(absl::ToChronoTime(deadline));
+    server_->Wait();
+    drained.Notify();
+  });
   while (in_flight_.load() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
-  if (in_flight_.load() == 0) grpc_server_cancel_all_calls(server_->c_server());
+  // Idle connections, or the calls still in flight when the grace is over: cancelled now.
+  grpc_server_cancel_all_calls(server_->c_server());
+  // Server::Shutdown returns only once every callback call has run OnDone, that is once its
+  // reactor has called Finish. A reactor that never does (a bug: cancelled streams used to) would
+  // keep the process in Shutdown until Kubernetes SIGKILLs it, losing the log lines that say
+  // why. Bound it: a second beyond the grace, log it and exit.
+  if (!drained.WaitForNotificationWithDeadline(deadline + kDrainOverrun)) {
+    LogEvent("server_drain_stuck", "error")
+        .Str("service", settings_.service_name)
+        .Int("in_flight", in_flight_.load())
+        .Emit();
+    FlushLogs();
+    std::_Exit(1);
+  }
   drain.join();
-  server_->Wait();
   LogEvent("server_stopped").Str("service", settings_.service_name).Emit();
   FlushLogs();
 }

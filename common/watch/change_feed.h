@@ -9,8 +9,9 @@
 // whichever replica they are on, and nothing is lost or repeated when Redis comes and goes.
 //
 // Memory: the feed keeps the newest `ring_capacity` events, shared by every watcher; a watcher
-// holds only its cursor and one message in flight. A watcher further behind than `max_lag`
-// events is cut off (RESOURCE_EXHAUSTED) and resumes from its last revision.
+// holds only its cursor and one message in flight. A watcher that does not take its message in
+// flight while more than `max_lag` events arrive is cut off (RESOURCE_EXHAUSTED) and resumes from
+// its last revision; one catching up from far behind reads the store's log and is not cut off.
 //
 //   ChangeFeed feed(db, {.redis_address = "127.0.0.1:6379", .stream_key = "gaoxin:events:leads"});
 //   feed.Start();
@@ -91,7 +92,7 @@ struct FeedOptions {
   // How often the store's log is read even without a notification (and subscribers ticked).
   absl::Duration poll_interval = absl::Milliseconds(100);
   size_t ring_capacity = 8192;
-  // A watcher this many events behind the head is cut off.
+  // A watcher whose message in flight is not taken while this many events arrive is cut off.
   int64_t max_lag = 20000;
   // Compaction: events older than this, or beyond the newest `retain_events`, are removed.
   absl::Duration retention = absl::Hours(24 * 7);

@@ -16,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/watch/change_feed.h"
+#include "common/watch/stream_reactor.h"
 #include "grpcpp/support/server_callback.h"
 
 namespace gaoxin::watch {
@@ -25,7 +26,9 @@ struct SummaryOptions {
 };
 
 template <typename Response>
-class SummaryReactor final : public grpc::ServerWriteReactor<Response>, public FeedSubscriber {
+class SummaryReactor final : public StreamReactor<Response>, public FeedSubscriber {
+  using Next = typename StreamReactor<Response>::Next;
+
  public:
   using RelevantFn = std::function<bool(const ChangeEvent&)>;
   using ComputeFn = std::function<absl::StatusOr<Response>()>;
@@ -39,27 +42,12 @@ class SummaryReactor final : public grpc::ServerWriteReactor<Response>, public F
 
   void Start() {
     feed_->Register(this);
-    Pump();
+    this->Pump();
   }
 
-  void Wake() override { Pump(); }
+  void Wake() override { this->Pump(); }
   void Shutdown() override {
-    FinishOnce(absl::UnavailableError("server shutting down; reconnect to resume"));
-  }
-  void OnWriteDone(bool ok) override {
-    {
-      absl::MutexLock lock(&mu_);
-      writing_ = false;
-      if (!ok) {
-        finished_ = true;
-        return;
-      }
-    }
-    Pump();
-  }
-  void OnCancel() override {
-    absl::MutexLock lock(&mu_);
-    finished_ = true;
+    this->FinishOnce(absl::UnavailableError("server shutting down; reconnect to resume"));
   }
   void OnDone() override {
     feed_->Unregister(this);
@@ -67,69 +55,50 @@ class SummaryReactor final : public grpc::ServerWriteReactor<Response>, public F
   }
 
  private:
-  void Pump() {
-    absl::Status failure;
-    {
-      absl::MutexLock lock(&mu_);
-      if (writing_ || finished_) return;
-      const int64_t head = feed_->current_revision();
-      while (cursor_ < head && !dirty_) {
-        auto events = feed_->ReadAfter(cursor_, 500);
-        if (!events.ok() || events->empty()) {
-          // History we cannot scan (compacted): assume it mattered.
+  Next Decide(Response* response, bool writing, absl::Status* status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(this->mu_) override {
+    if (writing) return Next::kWait;
+    const int64_t head = feed_->current_revision();
+    while (cursor_ < head && !dirty_) {
+      auto events = feed_->ReadAfter(cursor_, 500);
+      if (!events.ok() || events->empty()) {
+        // History we cannot scan (compacted): assume it mattered.
+        dirty_ = true;
+        cursor_ = head;
+        break;
+      }
+      for (const EventPtr& e : *events) {
+        cursor_ = e->revision;
+        if (relevant_(*e)) {
           dirty_ = true;
-          cursor_ = head;
           break;
         }
-        for (const EventPtr& e : *events) {
-          cursor_ = e->revision;
-          if (relevant_(*e)) {
-            dirty_ = true;
-            break;
-          }
-        }
-      }
-      if (dirty_) cursor_ = head;
-      if (!first_ && !(dirty_ && absl::Now() - last_sent_ >= options_.min_interval)) return;
-      absl::StatusOr<Response> summary = compute_();
-      if (!summary.ok()) {
-        failure = summary.status();
-      } else {
-        response_ = *std::move(summary);
-        first_ = false;
-        dirty_ = false;
-        last_sent_ = absl::Now();
-        writing_ = true;
       }
     }
-    if (!failure.ok()) {
-      FinishOnce(failure);
-      return;
+    if (dirty_) cursor_ = head;
+    if (!first_ && !(dirty_ && absl::Now() - last_sent_ >= options_.min_interval)) {
+      return Next::kWait;
     }
-    this->StartWrite(&response_);
-  }
-
-  void FinishOnce(const absl::Status& status) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (finished_) return;
-      finished_ = true;
+    absl::StatusOr<Response> summary = compute_();
+    if (!summary.ok()) {
+      *status = summary.status();
+      return Next::kFinish;
     }
-    this->Finish(ToGrpcStatus(status));
+    *response = *std::move(summary);
+    first_ = false;
+    dirty_ = false;
+    last_sent_ = absl::Now();
+    return Next::kWrite;
   }
 
   ChangeFeed* feed_;
   const SummaryOptions options_;
   RelevantFn relevant_;
   ComputeFn compute_;
-  absl::Mutex mu_;
-  int64_t cursor_ ABSL_GUARDED_BY(mu_);
-  bool first_ ABSL_GUARDED_BY(mu_) = true;
-  bool dirty_ ABSL_GUARDED_BY(mu_) = false;
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  absl::Time last_sent_ ABSL_GUARDED_BY(mu_);
-  Response response_;
+  int64_t cursor_ ABSL_GUARDED_BY(this->mu_);
+  bool first_ ABSL_GUARDED_BY(this->mu_) = true;
+  bool dirty_ ABSL_GUARDED_BY(this->mu_) = false;
+  absl::Time last_sent_ ABSL_GUARDED_BY(this->mu_);
 };
 
 template <typename Response>

@@ -10,7 +10,11 @@ ABSL_FLAG(int32_t, watch_poll_ms, 100,
           "how often the change log is read without a notification (the fallback while Redis "
           "is down)");
 ABSL_FLAG(int64_t, watch_max_lag, 20000,
-          "a watcher this many changes behind is cut off with RESOURCE_EXHAUSTED");
+          "a watcher that does not take its message in flight while this many changes happen is "
+          "cut off with RESOURCE_EXHAUSTED (one catching up from an old revision is not)");
+ABSL_FLAG(int32_t, watch_max_stall_ms, 30000,
+          "a watcher whose message has been in flight this long while newer changes wait is cut "
+          "off with RESOURCE_EXHAUSTED");
 ABSL_FLAG(int32_t, watch_ring_events, 8192, "recent changes kept in memory for watchers");
 ABSL_FLAG(int32_t, event_retention_hours, 24 * 7, "change-log retention in hours");
 ABSL_FLAG(int64_t, event_retention_count, 0,
@@ -38,6 +42,7 @@ FeedOptions FeedOptionsFromFlags(absl::string_view service) {
 WatchOptions WatchOptionsFromFlags() {
   WatchOptions o;
   o.progress_interval = absl::Milliseconds(absl::GetFlag(FLAGS_watch_progress_ms));
+  o.max_write_stall = absl::Milliseconds(absl::GetFlag(FLAGS_watch_max_stall_ms));
   return o;
 }
 

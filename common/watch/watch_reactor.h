@@ -2,9 +2,11 @@
 // client's since_revision in revision order, batched but never split, then live changes, and a
 // progress message carrying the current revision whenever the stream has been idle for
 // `progress_interval`. One write in flight at a time (gRPC's rule); per-watcher memory is the
-// cursor and that one message. A watcher more than FeedOptions::max_lag events behind is cut off
-// with RESOURCE_EXHAUSTED; server shutdown ends streams with UNAVAILABLE. Either way the client
-// resumes from the last revision it saw.
+// cursor and that one message. A watcher is cut off with RESOURCE_EXHAUSTED only when it does not
+// take its message in flight: while more than FeedOptions::max_lag changes happen, or for longer
+// than WatchOptions::max_write_stall while changes wait. A watcher resuming from far behind is not
+// slow and is never cut off for it. Server shutdown ends streams with UNAVAILABLE. Either way the
+// client resumes from the last revision it saw.
 //
 //   grpc::ServerWriteReactor<v1::WatchLeadsResponse>* WatchLeads(ctx, req) override {
 //     return watch::StartWatch<v1::WatchLeadsResponse>(
@@ -23,6 +25,7 @@
 #include "common/errors.h"
 #include "common/grpc_status.h"
 #include "common/watch/change_feed.h"
+#include "common/watch/stream_reactor.h"
 #include "grpcpp/support/server_callback.h"
 
 namespace gaoxin::watch {
@@ -31,10 +34,14 @@ struct WatchOptions {
   absl::Duration progress_interval = absl::Seconds(5);
   // Most changes packed into one message.
   int max_batch = 100;
+  // A watcher whose message has been in flight this long while newer changes wait is cut off.
+  absl::Duration max_write_stall = absl::Seconds(30);
 };
 
 template <typename Response>
-class WatchReactor final : public grpc::ServerWriteReactor<Response>, public FeedSubscriber {
+class WatchReactor final : public StreamReactor<Response>, public FeedSubscriber {
+  using Next = typename StreamReactor<Response>::Next;
+
  public:
   // Adds the change to the response if it matches the watch (decoding, filtering and masking
   // are the service's business); returns false to skip it.
@@ -55,42 +62,23 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>, public Fee
   void Start(int64_t since) {
     absl::Status resumable = feed_->CheckResumable(since);
     if (!resumable.ok()) {
-      finished_ = true;
-      this->Finish(ToGrpcStatus(resumable));
+      this->FinishOnce(resumable);
       return;
     }
-    // The first message confirms the stream is open and where it starts.
-    send_progress_now_ = true;
+    {
+      absl::MutexLock lock(&this->mu_);
+      // The first message confirms the stream is open and where it starts.
+      send_progress_now_ = true;
+    }
     feed_->Register(this);
-    Pump();
+    this->Pump();
   }
 
-  void Wake() override { Pump(); }
+  void Wake() override { this->Pump(); }
 
   void Shutdown() override {
-    FinishOnce(absl::UnavailableError(
+    this->FinishOnce(absl::UnavailableError(
         "server shutting down; reconnect and resume from the last revision received"));
-  }
-
-  void OnWriteDone(bool ok) override {
-    {
-      absl::MutexLock lock(&mu_);
-      writing_ = false;
-      // Free the sent message now (Clear() would keep every change's storage for reuse): an idle
-      // watcher then holds no message at all, a busy one only the one it is building.
-      response_ = Response();
-      if (!ok) {
-        // The client went away; OnDone follows.
-        finished_ = true;
-        return;
-      }
-    }
-    Pump();
-  }
-
-  void OnCancel() override {
-    absl::MutexLock lock(&mu_);
-    finished_ = true;
   }
 
   void OnDone() override {
@@ -99,69 +87,51 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>, public Fee
   }
 
  private:
-  // Sends the next message if none is in flight and there is something to say. Finish and
-  // StartWrite are the last things it does: gRPC may run OnDone inline.
-  void Pump() {
-    absl::Status failure;
-    {
-      absl::MutexLock lock(&mu_);
-      if (finished_) return;
-      const int64_t head = feed_->current_revision();
-      // Checked even while a write is stuck behind the client's flow control: that is exactly
-      // the watcher that cannot keep up. Its status follows the message in flight.
-      if (head - cursor_ > feed_->options().max_lag) {
-        failure = MakeError(absl::StatusCode::kResourceExhausted, "WATCHER_TOO_SLOW",
-                            "this watcher fell too far behind and was cut off; resume from the "
-                            "last revision received");
-      } else if (writing_) {
-        return;
-      } else {
-        response_.Clear();
-        int64_t cursor = cursor_;
-        int added = 0;
-        while (cursor < head && added < options_.max_batch) {
-          auto events = feed_->ReadAfter(cursor, options_.max_batch);
-          if (!events.ok()) {
-            failure = events.status();
-            break;
-          }
-          if (events->empty()) break;
-          for (const EventPtr& e : *events) {
-            cursor = e->revision;
-            if (append_(*e, &response_)) ++added;
-            if (added >= options_.max_batch) break;
-          }
-        }
-        if (failure.ok()) {
-          const bool idle_too_long = absl::Now() - last_sent_ >= options_.progress_interval;
-          if (added == 0 && !send_progress_now_ && !idle_too_long) {
-            // Skipped (filtered-out) changes still move the cursor; the next progress message
-            // tells the client.
-            cursor_ = cursor;
-            return;
-          }
-          cursor_ = cursor;
-          set_revision_(cursor_ == 0 ? head : cursor_, &response_);
-          send_progress_now_ = false;
-          last_sent_ = absl::Now();
-          writing_ = true;
-        }
+  Next Decide(Response* response, bool writing, absl::Status* status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(this->mu_) override {
+    const int64_t head = feed_->current_revision();
+    if (writing) {
+      // The only way a watcher is slow: its one message is stuck behind the client's flow
+      // control while changes pile up. How far behind the head its cursor is says nothing (a
+      // watcher resuming from an old revision is far behind and catching up at full speed), so
+      // the lag that counts is what happened since this write began.
+      const bool lag_grew = head - head_at_write_ > feed_->options().max_lag;
+      const bool stalled =
+          head > cursor_ && absl::Now() - write_started_ > options_.max_write_stall;
+      if (!lag_grew && !stalled) return Next::kWait;
+      // Its status follows the message in flight.
+      *status = MakeError(absl::StatusCode::kResourceExhausted, "WATCHER_TOO_SLOW",
+                          "this watcher did not read its stream while changes happened and was "
+                          "cut off; resume from the last revision received");
+      return Next::kFinish;
+    }
+    response->Clear();
+    int64_t cursor = cursor_;
+    int added = 0;
+    while (cursor < head && added < options_.max_batch) {
+      auto events = feed_->ReadAfter(cursor, options_.max_batch);
+      if (!events.ok()) {
+        *status = events.status();
+        return Next::kFinish;
+      }
+      if (events->empty()) break;
+      for (const EventPtr& e : *events) {
+        cursor = e->revision;
+        if (append_(*e, response)) ++added;
+        if (added >= options_.max_batch) break;
       }
     }
-    if (!failure.ok()) {
-      FinishOnce(failure);
-      return;
-    }
-    this->StartWrite(&response_);
-  }
-
-  void FinishOnce(const absl::Status& status) {
-    {
-      absl::MutexLock lock(&mu_);
-      if (finished_) return;
-      finished_ = true;
-    }
-    this->Finish(ToGrpcStatus(status));
+    // Skipped (filtered-out) changes still move the cursor; the next progress message tells the
+    // client.
+    cursor_ = cursor;
+    const bool idle_too_long = absl::Now() - last_sent_ >= options_.progress_interval;
+    if (added == 0 && !send_progress_now_ && !idle_too_long) return Next::kWait;
+    set_revision_(cursor_ == 0 ? head : cursor_, response);
+    send_progress_now_ = false;
+    last_sent_ = absl::Now();
+    write_started_ = last_sent_;
+    head_at_write_ = head;
+    return Next::kWrite;
   }
 
   ChangeFeed* feed_;
@@ -169,13 +139,12 @@ class WatchReactor final : public grpc::ServerWriteReactor<Response>, public Fee
   AppendFn append_;
   RevisionFn set_revision_;
 
-  absl::Mutex mu_;
-  int64_t cursor_ ABSL_GUARDED_BY(mu_);
-  absl::Time last_sent_ ABSL_GUARDED_BY(mu_);
-  bool writing_ ABSL_GUARDED_BY(mu_) = false;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  bool send_progress_now_ ABSL_GUARDED_BY(mu_) = false;
-  Response response_;
+  int64_t cursor_ ABSL_GUARDED_BY(this->mu_);
+  absl::Time last_sent_ ABSL_GUARDED_BY(this->mu_);
+  bool send_progress_now_ ABSL_GUARDED_BY(this->mu_) = false;
+  // When the message in flight was handed to gRPC, and the feed's head then.
+  absl::Time write_started_ ABSL_GUARDED_BY(this->mu_);
+  int64_t head_at_write_ ABSL_GUARDED_BY(this->mu_) = 0;
 };
 
 // Creates and starts a WatchReactor; the reactor deletes itself when the stream ends.

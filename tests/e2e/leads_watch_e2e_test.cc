@@ -338,6 +338,168 @@ TEST_F(LeadsWatchE2eTest, ShutdownEndsWatchesWithUnavailable) {
   EXPECT_EQ(watch.status().code(), absl::StatusCode::kUnavailable);
 }
 
+// Opens and abandons `n` streams, the ways clients really abandon them: WatchLeads cancelled
+// after its opening message, WatchLeads ended by a deadline shorter than its life, and
+// StreamYearSummary cancelled after its first summary.
+void AbandonStreams(const std::string& address, int n) {
+  auto stub = v1::LeadService::NewStub(MakeChannel(address));
+  for (int i = 0; i < n; ++i) {
+    grpc::ClientContext ctx;
+    if (i % 3 == 1) {
+      PrepareContext(&ctx, kToken, absl::Milliseconds(10));
+      v1::WatchLeadsRequest req;
+      auto reader = stub->WatchLeads(&ctx, req);
+      v1::WatchLeadsResponse msg;
+      while (reader->Read(&msg)) {
+      }
+      reader->Finish();
+      continue;
+    }
+    PrepareContext(&ctx, kToken, absl::Seconds(10));
+    if (i % 3 == 0) {
+      v1::WatchLeadsRequest req;
+      auto reader = stub->WatchLeads(&ctx, req);
+      v1::WatchLeadsResponse msg;
+      reader->Read(&msg);  // the opening message: the server's reactor is running
+      ctx.TryCancel();
+      reader->Finish();
+    } else {
+      v1::StreamYearSummaryRequest req;
+      req.set_year(2024);
+      auto reader = stub->StreamYearSummary(&ctx, req);
+      v1::YearSummary msg;
+      reader->Read(&msg);
+      ctx.TryCancel();
+      reader->Finish();
+    }
+  }
+}
+
+// Abandons `n` streams from 4 client threads at once.
+void AbandonStreamsConcurrently(const std::string& address, int n) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&address, n] { AbandonStreams(address, n / 4); });
+  for (auto& t : threads) t.join();
+}
+
+// Every stream the client cancels or lets time out must end on the server too: its reactor
+// freed, its call no longer in flight. A leak of ~18 KB per stream shows as ~70 MB here.
+TEST_F(LeadsWatchE2eTest, CancelledAndTimedOutStreamsLeaveServerMemoryFlat) {
+  const std::string a = StartReplica();
+  ASSERT_TRUE(Create(a, "something-to-summarise").ok());
+  // Warm-up: gRPC's and the allocator's pools reach their working size.
+  AbandonStreamsConcurrently(a, 600);
+  const int64_t before_kb = testing::RssKb(replicas_[0]->pid());
+  ASSERT_GT(before_kb, 0);
+  AbandonStreamsConcurrently(a, 4000);
+  const int64_t after_kb = testing::RssKb(replicas_[0]->pid());
+  EXPECT_LT(after_kb - before_kb, 20 * 1024) << before_kb << " KB -> " << after_kb << " KB";
+  EXPECT_TRUE(Create(a, "still-serving").ok());
+}
+
+// SIGTERM drains within --shutdown_grace_ms (2 s here) whatever the streams did: cancelled,
+// timed out, still open and read, still open and never read.
+TEST_F(LeadsWatchE2eTest, SigtermDrainsWithinTheGraceWhateverTheStreamsDid) {
+  const std::string a = StartReplica();
+  ASSERT_TRUE(Create(a, "x").ok());
+  AbandonStreams(a, 30);
+  WatchClient open_watch(a, 0);
+  ASSERT_TRUE(open_watch.WaitForChanges(0));
+  // A dashboard stream left open, and a watch whose client never reads.
+  auto stub = v1::LeadService::NewStub(MakeChannel(a));
+  grpc::ClientContext summary_ctx;
+  PrepareContext(&summary_ctx, kToken, absl::Seconds(60));
+  v1::StreamYearSummaryRequest summary_req;
+  summary_req.set_year(2024);
+  auto summary = stub->StreamYearSummary(&summary_ctx, summary_req);
+  v1::YearSummary first;
+  ASSERT_TRUE(summary->Read(&first));
+  grpc::ClientContext unread_ctx;
+  PrepareContext(&unread_ctx, kToken, absl::Seconds(60));
+  auto unread = stub->WatchLeads(&unread_ctx, v1::WatchLeadsRequest());
+
+  const absl::Time start = absl::Now();
+  const int code = replicas_[0]->Terminate(absl::Milliseconds(2000 + 1500));
+  const absl::Duration took = absl::Now() - start;
+  EXPECT_EQ(code, 0) << "-1: still draining after grace + 1.5 s, had to SIGKILL";
+  EXPECT_LT(took, absl::Milliseconds(2000 + 1500));
+  ASSERT_TRUE(open_watch.WaitForEnd());
+  EXPECT_EQ(open_watch.status().code(), absl::StatusCode::kUnavailable);
+  summary_ctx.TryCancel();
+  summary->Finish();
+  unread_ctx.TryCancel();
+  unread->Finish();
+}
+
+// A watcher resuming from far behind is catching up from the log, not slow: it gets every
+// change since its revision, once, in order, however far behind --watch_max_lag that is (and
+// further back than the in-memory ring, so from the store).
+TEST_F(LeadsWatchE2eTest, ResumingFromFarBehindDeliversEveryChangeOnceInOrder) {
+  const std::string a = StartReplica({"--watch_max_lag=50", "--watch_ring_events=64"});
+  // A revision to resume from that is not 0 ("from now") whatever an empty store reports.
+  ASSERT_TRUE(Create(a, "before").ok());
+  const int64_t start = ListRevision(a);
+  constexpr int kChanges = 400;
+  for (int i = 0; i < kChanges; ++i) ASSERT_TRUE(Create(a, absl::StrCat("behind-", i)).ok());
+  WatchClient resumed(a, start);
+  ASSERT_TRUE(resumed.WaitForChanges(kChanges, absl::Seconds(20))) << resumed.status();
+  auto changes = resumed.changes();
+  ASSERT_EQ(changes.size(), static_cast<size_t>(kChanges));
+  ExpectStrictlyIncreasing(changes);
+  for (int i = 0; i < kChanges; ++i) {
+    EXPECT_EQ(changes[i].lead().name(), absl::StrCat("behind-", i)) << "at " << i;
+  }
+  EXPECT_TRUE(resumed.status().ok()) << resumed.status();
+  // And it carries on live.
+  ASSERT_TRUE(Create(a, "live").ok());
+  ASSERT_TRUE(resumed.WaitForChanges(kChanges + 1));
+  EXPECT_EQ(resumed.changes().back().lead().name(), "live");
+}
+
+// A client that opens a watch and does not read while changes happen is cut off within a bounded
+// time even when it is nowhere near --watch_max_lag (the default, 20,000) behind: its write has
+// been stuck longer than --watch_max_stall_ms.
+TEST_F(LeadsWatchE2eTest, AWatcherWhoseWriteStallsIsCutOffWithinABoundedTime) {
+  const std::string a = StartReplica({"--watch_max_stall_ms=1000"});
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
+  auto slow_channel = grpc::CreateCustomChannel(a, grpc::InsecureChannelCredentials(), args);
+  auto stub = v1::LeadService::NewStub(slow_channel);
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, kToken, absl::Seconds(20));
+  v1::WatchLeadsRequest req;
+  req.set_since_revision(ListRevision(a));
+  auto reader = stub->WatchLeads(&ctx, req);
+  const absl::Time start = absl::Now();
+  const std::string big_note(2000, 'n');
+  for (int i = 0; i < 200; ++i) ASSERT_TRUE(Create(a, absl::StrCat("s", i), big_note).ok());
+  // Not reading for a while: longer than the stall limit.
+  absl::SleepFor(absl::Seconds(3));
+  v1::WatchLeadsResponse msg;
+  int64_t received = 0;
+  while (reader->Read(&msg)) received += msg.changes_size();
+  absl::Status status = FromGrpcStatus(reader->Finish());
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_EQ(ErrorReason(status), "WATCHER_TOO_SLOW");
+  EXPECT_LT(received, 200);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  EXPECT_TRUE(Create(a, "still-serving").ok());
+}
+
+// List on an empty store, then Watch from the List's revision: a change made in between is
+// delivered (an empty store's revision must not be 0, which means "from now").
+TEST_F(LeadsWatchE2eTest, ListThenWatchOnAnEmptyStoreMissesNothing) {
+  const std::string a = StartReplica();
+  const int64_t listed = ListRevision(a);
+  EXPECT_GT(listed, 0);
+  ASSERT_TRUE(Create(a, "between-list-and-watch").ok());
+  WatchClient watch(a, listed);
+  ASSERT_TRUE(watch.WaitForChanges(1, absl::Seconds(3))) << watch.status();
+  EXPECT_EQ(watch.changes()[0].lead().name(), "between-list-and-watch");
+}
+
 TEST_F(LeadsWatchE2eTest, YearSummaryStreamsAtOnceThenAfterChangesAtABoundedRate) {
   const std::string a = StartReplica({"--summary_min_interval_ms=500"});
   auto lead = Create(a, "summary-lead");
