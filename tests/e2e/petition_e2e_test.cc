@@ -599,6 +599,27 @@ TEST_F(PetitionE2eTest, RefusesToStartWithoutAPiiKey) {
             std::string::npos);
 }
 
+// The audit log is for the `auditor` role only (README, tokens files): neither reading cases nor
+// holding petition.pii lets anyone see who read what.
+TEST_F(PetitionE2eTest, AuditLogNeedsTheAuditorRole) {
+  auto c = CreateCase(ValidCase("审计人", ""));
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(GetCase(c->id(), kOfficerToken).ok());  // one audited read
+  for (const char* token : {kReaderToken, kWriterToken, kOfficerToken, kOtherToken}) {
+    v1::ListAuditRecordsResponse resp;
+    grpc::Status s =
+        stub_->ListAuditRecords(Ctx(token).get(), v1::ListAuditRecordsRequest(), &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << token;
+    EXPECT_NE(s.error_message().find("auditor"), std::string::npos) << s.error_message();
+    EXPECT_EQ(resp.records_size(), 0);
+  }
+  v1::ListAuditRecordsResponse resp;
+  ASSERT_TRUE(
+      stub_->ListAuditRecords(Ctx(kAuditorToken).get(), v1::ListAuditRecordsRequest(), &resp).ok());
+  ASSERT_EQ(resp.records_size(), 1);
+  EXPECT_EQ(resp.records(0).case_id(), c->id());
+}
+
 // The demo data, entered through the public API by gaoxinctl, gives the report's rates exactly.
 TEST_F(PetitionE2eTest, DemoDataGivesTheLedgerRatesExactly) {
   PublishDemoEnterprise();
