@@ -261,10 +261,11 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
       v1::Case probe;
       probe.mutable_petitioner()->set_id_number(id_number);
       NormalizeCaseInput(&probe);
-      if (!IsValidResidentId(probe.petitioner().id_number())) {
-        v.Add("petitioner_id_number", "must be an 18-character resident ID number");
+      const std::string& number = probe.petitioner().id_number();
+      if (IsValidResidentId(number, store_->Today())) {
+        filter.id_hash = cipher_->KeyedHash(number);
       } else {
-        filter.id_hash = cipher_->KeyedHash(probe.petitioner().id_number());
+        CheckResidentId(number, "petitioner_id_number", store_->Today(), &v);
       }
     }
     RETURN_IF_ERROR(v.ToStatus());

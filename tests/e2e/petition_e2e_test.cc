@@ -172,6 +172,18 @@ class PetitionE2eTest : public ::testing::Test {
     return out;
   }
 
+  // UpdateCase of `c` (its id and etag) with `paths` as the update mask (none = omitted mask).
+  absl::StatusOr<v1::Case> UpdateCase(const v1::Case& c, const std::vector<std::string>& paths,
+                                      const std::string& token) {
+    v1::UpdateCaseRequest req;
+    *req.mutable_case_() = c;
+    for (const std::string& path : paths) req.mutable_update_mask()->add_paths(path);
+    v1::Case out;
+    grpc::Status s = stub_->UpdateCase(Ctx(token).get(), req, &out);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return out;
+  }
+
   std::vector<v1::AuditRecord> AuditRecords(const std::string& case_id = "") {
     v1::ListAuditRecordsRequest req;
     req.set_case_id(case_id);
@@ -597,6 +609,33 @@ TEST_F(PetitionE2eTest, RefusesToStartWithoutAPiiKey) {
   EXPECT_EQ(keyless.Wait(absl::Seconds(10)), 1);
   EXPECT_NE(testing::ReadFileOrEmpty(dir_.File("keyless.log")).find("GAOXIN_PII_KEY"),
             std::string::npos);
+}
+
+// A birth date after today is no birth date: the ID number is rejected wherever one is taken.
+TEST_F(PetitionE2eTest, IdNumbersBornInTheFutureAreRejected) {
+  const std::string future = ResidentId("21090220990101123");
+  auto created = CreateCase(ValidCase("未来人", future));
+  ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(created.status()).size(), 1u) << created.status();
+  EXPECT_EQ(FieldViolationsOf(created.status())[0].first, "case.petitioner.id_number");
+  EXPECT_EQ(created.status().ToString().find(future), std::string::npos);
+
+  v1::ListCasesRequest req;
+  req.set_petitioner_id_number(future);
+  v1::ListCasesResponse resp;
+  absl::Status s = FromGrpcStatus(stub_->ListCases(Ctx(kOfficerToken).get(), req, &resp));
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(s).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(s)[0].first, "petitioner_id_number");
+
+  auto c = CreateCase(ValidCase("现在人", ResidentId("21090219900101123")), kOfficerToken);
+  ASSERT_TRUE(c.ok()) << c.status();
+  v1::Case patch;
+  patch.set_id(c->id());
+  patch.mutable_petitioner()->set_id_number(future);
+  auto updated = UpdateCase(patch, {"petitioner.id_number"}, kOfficerToken);
+  ASSERT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(updated.status())[0].first, "case.petitioner.id_number");
 }
 
 // The audit log is for the `auditor` role only (README, tokens files): neither reading cases nor

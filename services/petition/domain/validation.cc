@@ -48,13 +48,17 @@ void Trim(std::string* s) { absl::StripAsciiWhitespace(s); }
 
 }  // namespace
 
-void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, FieldViolations* v) {
-  CheckText(p.name(), /*required=*/true, 50, Field(prefix, "name"), v);
-  if (!p.id_number().empty() && !IsValidResidentId(p.id_number())) {
-    v->Add(Field(prefix, "id_number"),
-           "must be an 18-character resident ID number with a valid birth date and check "
-           "character (GB 11643)");
+void CheckResidentId(absl::string_view id_number, absl::string_view field, absl::CivilDay today,
+                     FieldViolations* v) {
+  if (std::string problem = ResidentIdProblem(id_number, today); !problem.empty()) {
+    v->Add(field, problem);
   }
+}
+
+void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, absl::CivilDay today,
+                        FieldViolations* v) {
+  CheckText(p.name(), /*required=*/true, 50, Field(prefix, "name"), v);
+  if (!p.id_number().empty()) CheckResidentId(p.id_number(), Field(prefix, "id_number"), today, v);
   if (!p.phone().empty()) {
     bool ok = p.phone().size() >= 7 && p.phone().size() <= 20;
     for (char c : p.phone()) ok = ok && IsPhoneChar(c);
@@ -72,7 +76,7 @@ void ValidateCaseInput(const v1::Case& c, absl::string_view prefix, absl::CivilD
     v->Add(Field(prefix, "channel"), "must be one of letter, visit, phone, online, hotline");
   }
   CheckNotFuture(c.received_date(), today, Field(prefix, "received_date"), v);
-  ValidatePetitioner(c.petitioner(), Field(prefix, "petitioner"), v);
+  ValidatePetitioner(c.petitioner(), Field(prefix, "petitioner"), today, v);
   if (c.petitioner_count() < 1 || c.petitioner_count() > 100000) {
     v->Add(Field(prefix, "petitioner_count"), "must be between 1 and 100000");
   }
