@@ -392,40 +392,41 @@ TEST_F(PetitionE2eTest, ReaderWithoutPiiNeverSeesPlaintextAnywhere) {
   EXPECT_EQ(got->petitioner().SerializeAsString(), c->petitioner().SerializeAsString());
   EXPECT_EQ(got->petitioner().address().find("9号楼"), std::string::npos);
 
-  // Found by ID number (through its keyed hash), still masked.
+  // Not even findable by ID number without petition.pii (see
+  // SearchByIdNumberNeedsPiiAndEverySearchIsAudited).
   v1::ListCasesRequest by_id;
   by_id.set_petitioner_id_number(id_number);
-  auto found = ListAll(by_id, kReaderToken);
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_NE(found[0].petitioner().id_number(), id_number);
+  v1::ListCasesResponse resp;
+  EXPECT_EQ(stub_->ListCases(Ctx(kReaderToken).get(), by_id, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   for (const auto& listed : ListAll(v1::ListCasesRequest(), kReaderToken)) {
     EXPECT_NE(listed.petitioner().id_number(), id_number);
     EXPECT_NE(listed.petitioner().name(), name);
   }
 
-  // Errors never echo an ID number: a bad one on create, a bad one as a filter, a repeat page.
+  // Errors never echo an ID number: a bad one on create.
   std::string bad_id = id_number;
   bad_id[16] = bad_id[16] == '0' ? '1' : '0';  // breaks the check character
   auto bad = CreateCase(ValidCase(name, bad_id));
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.status().ToString().find(bad_id), std::string::npos);
   EXPECT_EQ(bad.status().ToString().find(name), std::string::npos);
-  v1::ListCasesRequest bad_filter;
-  bad_filter.set_petitioner_id_number(bad_id);
-  v1::ListCasesResponse resp;
-  grpc::Status s = stub_->ListCases(Ctx(kReaderToken).get(), bad_filter, &resp);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message().find(bad_id), std::string::npos);
-  EXPECT_EQ(s.error_details().find(bad_id), std::string::npos);
-  // A page token for an ID-number query carries no number either.
-  by_id.set_page_size(1);
-  ASSERT_TRUE(CreateCase(ValidCase(name, id_number, "征地拆迁")).ok());
-  ASSERT_TRUE(stub_->ListCases(Ctx(kReaderToken).get(), by_id, &resp).ok());
-  ASSERT_FALSE(resp.next_page_token().empty());
-  EXPECT_EQ(resp.next_page_token().find(id_number), std::string::npos);
 
   // No unmasked read happened, so no audit record.
   EXPECT_TRUE(AuditRecords().empty());
+
+  // Nor to a petition.pii holder: a bad number as a filter, a page token of an ID-number query.
+  v1::ListCasesRequest bad_filter;
+  bad_filter.set_petitioner_id_number(bad_id);
+  grpc::Status s = stub_->ListCases(Ctx(kOfficerToken).get(), bad_filter, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().find(bad_id), std::string::npos);
+  EXPECT_EQ(s.error_details().find(bad_id), std::string::npos);
+  by_id.set_page_size(1);
+  ASSERT_TRUE(CreateCase(ValidCase(name, id_number, "征地拆迁")).ok());
+  ASSERT_TRUE(stub_->ListCases(Ctx(kOfficerToken).get(), by_id, &resp).ok());
+  ASSERT_FALSE(resp.next_page_token().empty());
+  EXPECT_EQ(resp.next_page_token().find(id_number), std::string::npos);
 
   // The log and the database file: no plaintext name, ID number, phone or address.
   const std::string files = StopAndReadFiles();
@@ -636,6 +637,67 @@ TEST_F(PetitionE2eTest, IdNumbersBornInTheFutureAreRejected) {
   auto updated = UpdateCase(patch, {"petitioner.id_number"}, kOfficerToken);
   ASSERT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(updated.status())[0].first, "case.petitioner.id_number");
+}
+
+// The ID-number oracle: a masked ID (first 6, last 4) leaves few birth dates that fit the check
+// character, so a search by ID number that answers callers without petition.pii would confirm
+// the full number in under 100 queries. Only petition.pii holders may search, and every search
+// is audited, including one that finds nothing (the "no match" answer is information too).
+TEST_F(PetitionE2eTest, SearchByIdNumberNeedsPiiAndEverySearchIsAudited) {
+  const std::string id_number = ResidentId("21090219800101123");
+  auto c = CreateCase(ValidCase("搜索测试", id_number));
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string other_number = ResidentId("21090219800102123");  // valid, on no case
+
+  for (const char* token : {kReaderToken, kWriterToken}) {
+    for (const std::string& candidate : {id_number, other_number}) {
+      v1::ListCasesRequest req;
+      req.set_petitioner_id_number(candidate);
+      v1::ListCasesResponse resp;
+      grpc::Status s = stub_->ListCases(Ctx(token).get(), req, &resp);
+      // The same answer whether or not the number is on a case: nothing to learn from it.
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << token;
+      EXPECT_NE(s.error_message().find("petition.pii"), std::string::npos) << s.error_message();
+      EXPECT_EQ(s.error_message().find(candidate), std::string::npos);
+      EXPECT_EQ(resp.cases_size(), 0);
+      EXPECT_EQ(resp.revision(), 0);
+    }
+  }
+  EXPECT_TRUE(AuditRecords().empty());
+
+  // A petition.pii holder finds the case, and the search itself is on the audit log.
+  v1::ListCasesRequest by_id;
+  by_id.set_petitioner_id_number(id_number);
+  auto found = ListAll(by_id, kOfficerToken);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id(), c->id());
+  EXPECT_EQ(found[0].petitioner().id_number(), id_number);
+  auto search_records = [&] {
+    std::vector<v1::AuditRecord> out;
+    for (const auto& r : AuditRecords()) {
+      if (r.case_id().empty()) out.push_back(r);
+    }
+    return out;
+  };
+  auto searches = search_records();
+  ASSERT_EQ(searches.size(), 1u);
+  EXPECT_EQ(searches[0].actor(), "officer");
+  EXPECT_EQ(searches[0].method(), "ListCases");
+  EXPECT_EQ(std::vector<std::string>(searches[0].fields().begin(), searches[0].fields().end()),
+            std::vector<std::string>{"petitioner.id_number"});
+  EXPECT_TRUE(searches[0].has_time());
+  // The case shown in the clear has its own record, as for any unmasked read.
+  EXPECT_EQ(AuditRecords(c->id()).size(), 1u);
+
+  // A search that finds nothing is audited too.
+  v1::ListCasesRequest miss;
+  miss.set_petitioner_id_number(other_number);
+  EXPECT_TRUE(ListAll(miss, kOfficerToken).empty());
+  EXPECT_EQ(search_records().size(), 2u);
+  // And the log of searches holds no ID number.
+  const std::string files = StopAndReadFiles();
+  EXPECT_EQ(files.find(other_number), std::string::npos);
+  EXPECT_EQ(files.find(id_number), std::string::npos);
 }
 
 // The audit log is for the `auditor` role only (README, tokens files): neither reading cases nor
