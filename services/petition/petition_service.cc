@@ -329,6 +329,9 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerCo
                                                           v1::Case* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
+    const PiiAccess access = PiiAccessFor(who);
+    // Here too (ApplyCaseUpdate checks it again), so the caller learns it before any etag check.
+    RETURN_IF_ERROR(CheckMayWritePetitioner(request->update_mask(), access));
     RETURN_IF_ERROR(CheckId(request->case_().id(), "case", "case.id"));
     FieldViolations v;
     for (int i = 0; i < request->case_().ledger_ids_size(); ++i) {
@@ -347,7 +350,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerCo
     NormalizeCaseInput(update.mutable_case_());
     uscc = update.case_().enterprise_uscc();
     if (!touches_uscc || uscc.empty()) {
-      store_->UpdateCase(std::move(update), std::move(reveal), std::move(done));
+      store_->UpdateCase(std::move(update), access, std::move(reveal), std::move(done));
       return absl::OkStatus();
     }
     if (!IsValidUscc(uscc)) {
@@ -355,21 +358,22 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerCo
                           "must be an 18-character unified social credit code with a valid check "
                           "character (GB 32100-2015)");
     }
-    enterprises_->Resolve(uscc, [this, update = std::move(update), reveal = std::move(reveal),
-                                 done = std::move(done)](absl::StatusOr<std::string> name) mutable {
-      if (!name.ok()) {
-        done(name.status());
-        return;
-      }
-      update.mutable_case_()->set_enterprise_name(*name);
-      auto* mask = update.mutable_update_mask();
-      const auto& p = mask->paths();
-      if (!p.empty() && std::find(p.begin(), p.end(), "*") == p.end() &&
-          std::find(p.begin(), p.end(), "enterprise_name") == p.end()) {
-        mask->add_paths("enterprise_name");
-      }
-      store_->UpdateCase(std::move(update), std::move(reveal), std::move(done));
-    });
+    enterprises_->Resolve(
+        uscc, [this, update = std::move(update), access, reveal = std::move(reveal),
+               done = std::move(done)](absl::StatusOr<std::string> name) mutable {
+          if (!name.ok()) {
+            done(name.status());
+            return;
+          }
+          update.mutable_case_()->set_enterprise_name(*name);
+          auto* mask = update.mutable_update_mask();
+          const auto& p = mask->paths();
+          if (!p.empty() && std::find(p.begin(), p.end(), "*") == p.end() &&
+              std::find(p.begin(), p.end(), "enterprise_name") == p.end()) {
+            mask->add_paths("enterprise_name");
+          }
+          store_->UpdateCase(std::move(update), access, std::move(reveal), std::move(done));
+        });
     return absl::OkStatus();
   });
 }

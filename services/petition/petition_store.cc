@@ -416,18 +416,19 @@ void PetitionStore::ChangeCase(std::string id, std::string etag, Reveal reveal,
       std::move(done));
 }
 
-void PetitionStore::UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done) {
+void PetitionStore::UpdateCase(v1::UpdateCaseRequest request, PiiAccess access, Reveal reveal,
+                               Done<v1::Case> done) {
   const std::string id = request.case_().id();
   const std::string etag = request.case_().etag();
   // ApplyCaseUpdate and the ledger check both need the transaction: run them in one write.
   db::WriteWithResult<v1::Case>(
       *db_,
-      [this, request = std::move(request), id, etag,
+      [this, request = std::move(request), id, etag, access,
        reveal = std::move(reveal)](Transaction& tx) -> absl::StatusOr<v1::Case> {
         ASSIGN_OR_RETURN(v1::Case c, LoadCase(tx, id));
         if (!etag.empty() && etag != c.etag()) return EtagMismatch("case");
         ASSIGN_OR_RETURN(v1::Case next, ApplyCaseUpdate(c, request.case_(), request.update_mask(),
-                                                        policy_, Today()));
+                                                        access, policy_, Today()));
         RETURN_IF_ERROR(CheckLedgers(tx, next));
         // A corrected ID number or category changes which earlier cases this one repeats.
         if (next.petitioner().id_number() != c.petitioner().id_number() ||

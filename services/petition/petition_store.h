@@ -32,6 +32,7 @@
 #include "gaoxin/petition/v1/petition.pb.h"
 #include "services/petition/domain/case_state.h"
 #include "services/petition/domain/deadlines.h"
+#include "services/petition/domain/pii_access.h"
 #include "services/petition/domain/pii_crypto.h"
 
 namespace gaoxin::petition {
@@ -108,7 +109,9 @@ class PetitionStore {
   absl::StatusOr<v1::Case> GetCase(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Case>> ListCases(const CaseFilter& filter, const Page& page,
                                                        int64_t* revision = nullptr);
-  void UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done);
+  // `access`: whether the caller may write petitioner data (see ApplyCaseUpdate).
+  void UpdateCase(v1::UpdateCaseRequest request, PiiAccess access, Reveal reveal,
+                  Done<v1::Case> done);
   void TransitionCase(std::string id, Move move, std::string etag, Reveal reveal,
                       Done<v1::Case> done);
   void ExtendDeadline(std::string id, ExtensionRequest request, std::string etag, Reveal reveal,

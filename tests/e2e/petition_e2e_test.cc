@@ -700,6 +700,113 @@ TEST_F(PetitionE2eTest, SearchByIdNumberNeedsPiiAndEverySearchIsAudited) {
   EXPECT_EQ(files.find(id_number), std::string::npos);
 }
 
+// A masked read sent back by UpdateCase must never replace personal data with its mask: a
+// writer without petition.pii cannot write petitioner fields at all (ignored under "*" and an
+// omitted mask, PERMISSION_DENIED when named), and a masked value is refused from anyone.
+TEST_F(PetitionE2eTest, MaskedWriteBackNeverReplacesPersonalData) {
+  // No ID number and no phone (not every letter gives them): the masks of those two fail their
+  // format checks anyway, while a masked name and address look like text.
+  v1::Case input = ValidCase("张三丰", "");
+  input.mutable_petitioner()->clear_phone();
+  auto created = CreateCase(input);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string id = created->id();
+  auto original = GetCase(id, kOfficerToken);
+  ASSERT_TRUE(original.ok()) << original.status();
+  ASSERT_EQ(original->petitioner().SerializeAsString(), input.petitioner().SerializeAsString());
+
+  // The writer's read-modify-write with "*" and with an omitted mask: the other fields change,
+  // the petitioner stays as stored.
+  auto masked = GetCase(id, kWriterToken);
+  ASSERT_TRUE(masked.ok());
+  ASSERT_EQ(masked->petitioner().name(), "张**");
+  ASSERT_EQ(masked->petitioner().address(), "辽宁省阜新市****");
+  int n = 0;
+  for (const std::vector<std::string>& paths :
+       {std::vector<std::string>{"*"}, std::vector<std::string>{}}) {
+    v1::Case back = *GetCase(id, kWriterToken);
+    back.set_subject(absl::StrCat("拖欠工资", ++n));
+    auto out = UpdateCase(back, paths, kWriterToken);
+    ASSERT_TRUE(out.ok()) << "mask " << paths.size() << ": " << out.status();
+    EXPECT_EQ(out->subject(), back.subject());
+    auto now = GetCase(id, kOfficerToken);
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(now->subject(), back.subject());
+    EXPECT_EQ(now->petitioner().SerializeAsString(), input.petitioner().SerializeAsString())
+        << "mask " << paths.size() << ": " << now->petitioner().ShortDebugString();
+  }
+
+  // Naming a petitioner field without petition.pii: PERMISSION_DENIED, saying why.
+  for (const char* path : {"petitioner.name", "petitioner.address", "petitioner"}) {
+    auto out = UpdateCase(*GetCase(id, kWriterToken), {path}, kWriterToken);
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied) << path;
+    EXPECT_NE(out.status().message().find("petition.pii"), absl::string_view::npos) << out.status();
+  }
+  // Even a real (unmasked) value: the writer has no right to petitioner data.
+  v1::Case real = *GetCase(id, kWriterToken);
+  real.mutable_petitioner()->set_name("李四");
+  EXPECT_EQ(UpdateCase(real, {"petitioner.name"}, kWriterToken).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // A petition.pii holder who read through a masked path (a list before, a watch) and writes the
+  // mask back: INVALID_ARGUMENT naming each masked field, nothing stored.
+  for (const char* path : {"petitioner.name", "petitioner.address"}) {
+    v1::Case back = *masked;
+    back.clear_etag();
+    auto out = UpdateCase(back, {path}, kOfficerToken);
+    ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << path;
+    std::set<std::string> fields;
+    for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+    EXPECT_EQ(fields, (std::set<std::string>{absl::StrCat("case.", path)})) << out.status();
+  }
+  for (const std::vector<std::string>& paths :
+       {std::vector<std::string>{"*"}, std::vector<std::string>{}}) {
+    v1::Case back = *masked;
+    back.clear_etag();
+    auto out = UpdateCase(back, paths, kOfficerToken);
+    ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << paths.size();
+    std::set<std::string> fields;
+    for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+    EXPECT_TRUE(fields.count("case.petitioner.name")) << out.status();
+    EXPECT_TRUE(fields.count("case.petitioner.address")) << out.status();
+  }
+  // Just the mask character is enough to be refused: no real name or address holds a '*'.
+  v1::Case starred = *masked;
+  starred.clear_etag();
+  starred.mutable_petitioner()->set_name("张*丰");
+  EXPECT_EQ(UpdateCase(starred, {"petitioner.name"}, kOfficerToken).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  auto after = GetCase(id, kOfficerToken);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->petitioner().SerializeAsString(), input.petitioner().SerializeAsString())
+      << after->petitioner().ShortDebugString();
+
+  // The holder's real correction goes through.
+  v1::Case fix;
+  fix.set_id(id);
+  fix.mutable_petitioner()->set_address("辽宁省阜新市高新区新地址1号");
+  auto fixed = UpdateCase(fix, {"petitioner.address"}, kOfficerToken);
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ(fixed->petitioner().address(), "辽宁省阜新市高新区新地址1号");
+  EXPECT_EQ(fixed->petitioner().name(), "张三丰");
+}
+
+// CreateCase takes no masked value either (a case copied from a masked listing).
+TEST_F(PetitionE2eTest, CreateCaseRefusesMaskedPersonalData) {
+  v1::Case c = ValidCase("张**", "");
+  c.mutable_petitioner()->set_address("辽宁省阜新市****");
+  for (const char* token : {kWriterToken, kOfficerToken}) {
+    auto out = CreateCase(c, token);
+    ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << token;
+    std::set<std::string> fields;
+    for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+    EXPECT_EQ(fields, (std::set<std::string>{"case.petitioner.name", "case.petitioner.address"}))
+        << out.status();
+  }
+  EXPECT_TRUE(ListAll(v1::ListCasesRequest(), kWriterToken).empty());
+}
+
 // The audit log is for the `auditor` role only (README, tokens files): neither reading cases nor
 // holding petition.pii lets anyone see who read what.
 TEST_F(PetitionE2eTest, AuditLogNeedsTheAuditorRole) {

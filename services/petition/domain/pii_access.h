@@ -3,6 +3,7 @@
 //
 //   const PiiAccess access = PiiAccessOf(who->HasRole(kPetitionPii));
 //   RETURN_IF_ERROR(CheckMaySearchByIdNumber(access));
+//   RETURN_IF_ERROR(CheckMayWritePetitioner(request.update_mask(), access));
 //
 // Reading is the service's business (masked output for kMasked, audited plaintext otherwise);
 // these are the rules for using personal data in a request.
@@ -11,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/field_mask.pb.h"
 
 namespace gaoxin::petition {
 
@@ -33,6 +35,15 @@ inline constexpr absl::string_view kIdNumberSearchField = "petitioner.id_number"
 // leaves so few birth dates that fit the check character that a caller without petition.pii
 // could confirm the full number in under 100 searches.
 absl::Status CheckMaySearchByIdNumber(PiiAccess access);
+
+// "petitioner" and "petitioner.<field>": the update paths that write personal data.
+bool IsPetitionerPath(absl::string_view path);
+
+// PERMISSION_DENIED (reason MISSING_ROLE) naming the paths when a kMasked caller names petitioner
+// paths in an update mask: petitioner data is written only by those allowed to see it, so that
+// a masked read can never be written back over it. "*" and an omitted mask name no path: under
+// those ApplyCaseUpdate keeps a kMasked caller's petitioner as stored (see UpdateCaseRequest).
+absl::Status CheckMayWritePetitioner(const google::protobuf::FieldMask& mask, PiiAccess access);
 
 }  // namespace gaoxin::petition
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "services/petition/domain/identity_codes.h"
+#include "services/petition/domain/masking.h"
 #include "services/petition/domain/utf8.h"
 
 namespace gaoxin::petition {
@@ -68,6 +69,31 @@ void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, absl:
     }
   }
   CheckText(p.address(), /*required=*/false, 200, Field(prefix, "address"), v);
+}
+
+void CheckNotMasked(const v1::Petitioner& written, const v1::Petitioner& stored,
+                    absl::string_view prefix, FieldViolations* v) {
+  struct Value {
+    const char* field;
+    const std::string& written;
+    const std::string& stored;
+    std::string (*mask)(absl::string_view);
+  };
+  const Value values[] = {
+      {"name", written.name(), stored.name(), MaskName},
+      {"id_number", written.id_number(), stored.id_number(), MaskIdNumber},
+      {"phone", written.phone(), stored.phone(), MaskPhone},
+      {"address", written.address(), stored.address(), MaskAddress},
+  };
+  for (const Value& value : values) {
+    if (value.written == value.stored) continue;
+    if (LooksMasked(value.written) || value.written == value.mask(value.stored)) {
+      v->Add(Field(prefix, value.field),
+             absl::StrCat("is a masked value ('", std::string(1, kMaskChar),
+                          "' hides characters), not personal data: send the plaintext, or leave "
+                          "the field out"));
+    }
+  }
 }
 
 void ValidateCaseInput(const v1::Case& c, absl::string_view prefix, absl::CivilDay today,
