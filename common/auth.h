@@ -18,21 +18,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/roles.h"
 #include "grpcpp/server_context.h"
 
 namespace gaoxin {
 
-inline constexpr absl::string_view kLeadsReader = "leads.reader";
-inline constexpr absl::string_view kLeadsWriter = "leads.writer";
-inline constexpr absl::string_view kEnterpriseReader = "enterprise.reader";
-inline constexpr absl::string_view kEnterpriseWriter = "enterprise.writer";
-inline constexpr absl::string_view kPetitionReader = "petition.reader";
-inline constexpr absl::string_view kPetitionWriter = "petition.writer";
-inline constexpr absl::string_view kPetitionPii = "petition.pii";
-inline constexpr absl::string_view kAuditor = "auditor";
-inline constexpr absl::string_view kAdmin = "admin";
-
-// True for the role names above.
+// True for the role names of common/roles.h.
 bool IsKnownRole(absl::string_view role);
 
 struct Principal {

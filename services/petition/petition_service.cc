@@ -21,6 +21,7 @@
 #include "services/petition/domain/identity_codes.h"
 #include "services/petition/domain/ledger_stats.h"
 #include "services/petition/domain/masking.h"
+#include "services/petition/domain/pii_access.h"
 #include "services/petition/domain/validation.h"
 
 namespace gaoxin::petition {
@@ -39,8 +40,10 @@ absl::CivilDay DayOrToday(const common::v1::Date& date, absl::string_view field,
   return ToCivilDay(date);
 }
 
+PiiAccess PiiAccessFor(const Principal* who) { return PiiAccessOf(who->HasRole(kPetitionPii)); }
+
 Reveal RevealFor(const Principal* who, absl::string_view method) {
-  return Reveal{who->HasRole(kPetitionPii), who->name, std::string(method)};
+  return Reveal{PiiAccessFor(who) == PiiAccess::kPlaintext, who->name, std::string(method)};
 }
 
 void MaskCase(v1::Case* c) { *c->mutable_petitioner() = MaskPetitioner(c->petitioner()); }
@@ -248,6 +251,10 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
                                                          v1::ListCasesResponse* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionReader));
+    const PiiAccess access = PiiAccessFor(who);
+    const bool by_id_number = !request->petitioner_id_number().empty();
+    // Before any check of the number, so the answer never depends on it.
+    if (by_id_number) RETURN_IF_ERROR(CheckMaySearchByIdNumber(access));
     FieldViolations v;
     if (!v1::CaseStatus_IsValid(request->status())) v.Add("status", "is not a known case status");
     CheckOptionalId(request->ledger_id(), "ledger", "ledger_id", &v);
@@ -255,16 +262,17 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
     CheckText(request->leader(), "leader", 400, false, &v);
     CheckText(request->department(), "department", 400, false, &v);
     CaseFilter filter;
-    if (!request->petitioner_id_number().empty()) {
+    if (by_id_number) {
       // Never echoed: the number is personal data.
       std::string id_number = request->petitioner_id_number();
       v1::Case probe;
       probe.mutable_petitioner()->set_id_number(id_number);
       NormalizeCaseInput(&probe);
-      if (!IsValidResidentId(probe.petitioner().id_number())) {
-        v.Add("petitioner_id_number", "must be an 18-character resident ID number");
+      const std::string& number = probe.petitioner().id_number();
+      if (IsValidResidentId(number, store_->Today())) {
+        filter.id_hash = cipher_->KeyedHash(number);
       } else {
-        filter.id_hash = cipher_->KeyedHash(probe.petitioner().id_number());
+        CheckResidentId(number, "petitioner_id_number", store_->Today(), &v);
       }
     }
     RETURN_IF_ERROR(v.ToStatus());
@@ -292,21 +300,26 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
       out->set_next_page_token(NextPageToken(result.next_after_key, fingerprint));
     }
     Done<v1::ListCasesResponse> done = finish(response);
-    if (!who->HasRole(kPetitionPii) || out->cases_size() == 0) {
+    // A search by ID number is audited whatever it found (only petition.pii holders get here).
+    if (access == PiiAccess::kMasked || (out->cases_size() == 0 && !by_id_number)) {
       for (v1::Case& c : *out->mutable_cases()) MaskCase(&c);
       done(std::move(*out));
       return absl::OkStatus();
     }
     std::vector<const v1::Case*> shown;
     for (const v1::Case& c : out->cases()) shown.push_back(&c);
-    store_->AuditReads(shown, who->name, "ListCases",
-                       [out, done = std::move(done)](absl::Status s) {
-                         if (!s.ok()) {
-                           done(AuditFailed(s));
-                         } else {
-                           done(std::move(*out));
-                         }
-                       });
+    std::vector<std::string> searched_by;
+    if (by_id_number) searched_by.emplace_back(kIdNumberSearchField);
+    store_->AuditReads(
+        shown, who->name, "ListCases",
+        [out, done = std::move(done)](absl::Status s) {
+          if (!s.ok()) {
+            done(AuditFailed(s));
+          } else {
+            done(std::move(*out));
+          }
+        },
+        std::move(searched_by));
     return absl::OkStatus();
   });
 }
@@ -316,6 +329,9 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerCo
                                                           v1::Case* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     ASSIGN_OR_RETURN(const Principal* who, auth_->Authorize(ctx, kPetitionWriter));
+    const PiiAccess access = PiiAccessFor(who);
+    // Here too (ApplyCaseUpdate checks it again), so the caller learns it before any etag check.
+    RETURN_IF_ERROR(CheckMayWritePetitioner(request->update_mask(), access));
     RETURN_IF_ERROR(CheckId(request->case_().id(), "case", "case.id"));
     FieldViolations v;
     for (int i = 0; i < request->case_().ledger_ids_size(); ++i) {
@@ -334,7 +350,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerCo
     NormalizeCaseInput(update.mutable_case_());
     uscc = update.case_().enterprise_uscc();
     if (!touches_uscc || uscc.empty()) {
-      store_->UpdateCase(std::move(update), std::move(reveal), std::move(done));
+      store_->UpdateCase(std::move(update), access, std::move(reveal), std::move(done));
       return absl::OkStatus();
     }
     if (!IsValidUscc(uscc)) {
@@ -342,21 +358,22 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerCo
                           "must be an 18-character unified social credit code with a valid check "
                           "character (GB 32100-2015)");
     }
-    enterprises_->Resolve(uscc, [this, update = std::move(update), reveal = std::move(reveal),
-                                 done = std::move(done)](absl::StatusOr<std::string> name) mutable {
-      if (!name.ok()) {
-        done(name.status());
-        return;
-      }
-      update.mutable_case_()->set_enterprise_name(*name);
-      auto* mask = update.mutable_update_mask();
-      const auto& p = mask->paths();
-      if (!p.empty() && std::find(p.begin(), p.end(), "*") == p.end() &&
-          std::find(p.begin(), p.end(), "enterprise_name") == p.end()) {
-        mask->add_paths("enterprise_name");
-      }
-      store_->UpdateCase(std::move(update), std::move(reveal), std::move(done));
-    });
+    enterprises_->Resolve(
+        uscc, [this, update = std::move(update), access, reveal = std::move(reveal),
+               done = std::move(done)](absl::StatusOr<std::string> name) mutable {
+          if (!name.ok()) {
+            done(name.status());
+            return;
+          }
+          update.mutable_case_()->set_enterprise_name(*name);
+          auto* mask = update.mutable_update_mask();
+          const auto& p = mask->paths();
+          if (!p.empty() && std::find(p.begin(), p.end(), "*") == p.end() &&
+              std::find(p.begin(), p.end(), "enterprise_name") == p.end()) {
+            mask->add_paths("enterprise_name");
+          }
+          store_->UpdateCase(std::move(update), access, std::move(reveal), std::move(done));
+        });
     return absl::OkStatus();
   });
 }

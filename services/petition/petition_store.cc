@@ -201,17 +201,24 @@ absl::Status PetitionStore::AppendAudit(Transaction& tx, const v1::Case& c,
                                         const std::string& actor, const std::string& method) const {
   std::vector<std::string> fields = RevealedFields(c.petitioner());
   if (fields.empty()) return absl::OkStatus();
+  return AppendAuditRecord(tx, c.id(), std::move(fields), actor, method);
+}
+
+absl::Status PetitionStore::AppendAuditRecord(Transaction& tx, const std::string& case_id,
+                                              std::vector<std::string> fields,
+                                              const std::string& actor,
+                                              const std::string& method) const {
   v1::AuditRecord record;
   record.set_id(NewId("audit"));
   record.set_actor(actor);
   const absl::Time now = clock_();
   *record.mutable_time() = ToTimestamp(now);
-  record.set_case_id(c.id());
+  record.set_case_id(case_id);
   for (auto& f : fields) record.add_fields(std::move(f));
   record.set_method(method);
   return tx.Execute(
       "INSERT INTO audit_records(id, actor, time_us, case_id, record) VALUES(?, ?, ?, ?, ?)",
-      {record.id(), actor, absl::ToUnixMicros(now), c.id(),
+      {record.id(), actor, absl::ToUnixMicros(now), case_id,
        SqlValue::Blob(record.SerializeAsString())});
 }
 
@@ -409,18 +416,19 @@ void PetitionStore::ChangeCase(std::string id, std::string etag, Reveal reveal,
       std::move(done));
 }
 
-void PetitionStore::UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done) {
+void PetitionStore::UpdateCase(v1::UpdateCaseRequest request, PiiAccess access, Reveal reveal,
+                               Done<v1::Case> done) {
   const std::string id = request.case_().id();
   const std::string etag = request.case_().etag();
   // ApplyCaseUpdate and the ledger check both need the transaction: run them in one write.
   db::WriteWithResult<v1::Case>(
       *db_,
-      [this, request = std::move(request), id, etag,
+      [this, request = std::move(request), id, etag, access,
        reveal = std::move(reveal)](Transaction& tx) -> absl::StatusOr<v1::Case> {
         ASSIGN_OR_RETURN(v1::Case c, LoadCase(tx, id));
         if (!etag.empty() && etag != c.etag()) return EtagMismatch("case");
         ASSIGN_OR_RETURN(v1::Case next, ApplyCaseUpdate(c, request.case_(), request.update_mask(),
-                                                        policy_, Today()));
+                                                        access, policy_, Today()));
         RETURN_IF_ERROR(CheckLedgers(tx, next));
         // A corrected ID number or category changes which earlier cases this one repeats.
         if (next.petitioner().id_number() != c.petitioner().id_number() ||
@@ -546,7 +554,8 @@ absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
 // --- audit -------------------------------------------------------------------------------------
 
 void PetitionStore::AuditReads(const std::vector<const v1::Case*>& cases, const std::string& actor,
-                               const std::string& method, std::function<void(absl::Status)> done) {
+                               const std::string& method, std::function<void(absl::Status)> done,
+                               std::vector<std::string> searched_by) {
   // Copy only what the record needs: ids and which fields were shown.
   std::vector<v1::Case> shown;
   shown.reserve(cases.size());
@@ -556,7 +565,11 @@ void PetitionStore::AuditReads(const std::vector<const v1::Case*>& cases, const 
     *s.mutable_petitioner() = c->petitioner();
   }
   db_->WriteAsync(
-      [this, shown = std::move(shown), actor, method](Transaction& tx) -> absl::Status {
+      [this, shown = std::move(shown), actor, method,
+       searched_by = std::move(searched_by)](Transaction& tx) -> absl::Status {
+        if (!searched_by.empty()) {
+          RETURN_IF_ERROR(AppendAuditRecord(tx, /*case_id=*/"", searched_by, actor, method));
+        }
         for (const v1::Case& c : shown) RETURN_IF_ERROR(AppendAudit(tx, c, actor, method));
         return absl::OkStatus();
       },

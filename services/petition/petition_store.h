@@ -32,6 +32,7 @@
 #include "gaoxin/petition/v1/petition.pb.h"
 #include "services/petition/domain/case_state.h"
 #include "services/petition/domain/deadlines.h"
+#include "services/petition/domain/pii_access.h"
 #include "services/petition/domain/pii_crypto.h"
 
 namespace gaoxin::petition {
@@ -108,7 +109,9 @@ class PetitionStore {
   absl::StatusOr<v1::Case> GetCase(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Case>> ListCases(const CaseFilter& filter, const Page& page,
                                                        int64_t* revision = nullptr);
-  void UpdateCase(v1::UpdateCaseRequest request, Reveal reveal, Done<v1::Case> done);
+  // `access`: whether the caller may write petitioner data (see ApplyCaseUpdate).
+  void UpdateCase(v1::UpdateCaseRequest request, PiiAccess access, Reveal reveal,
+                  Done<v1::Case> done);
   void TransitionCase(std::string id, Move move, std::string etag, Reveal reveal,
                       Done<v1::Case> done);
   void ExtendDeadline(std::string id, ExtensionRequest request, std::string etag, Reveal reveal,
@@ -133,9 +136,13 @@ class PetitionStore {
                                                              int64_t* revision = nullptr);
 
   // Appends one audit record per case (unmasked read by `actor` through `method`); `done` runs
-  // once they are durable. Cases without personal data get no record.
+  // once they are durable. Cases without personal data get no record. A request that searched by
+  // personal data (`searched_by`, e.g. {"petitioner.id_number"}) gets one more record, with those
+  // fields and no case id, in the same transaction: written even when nothing was found, since
+  // "no case has this number" is an answer about a person too.
   void AuditReads(const std::vector<const v1::Case*>& cases, const std::string& actor,
-                  const std::string& method, std::function<void(absl::Status)> done);
+                  const std::string& method, std::function<void(absl::Status)> done,
+                  std::vector<std::string> searched_by = {});
   absl::StatusOr<db::ResourcePage<v1::AuditRecord>> ListAuditRecords(const AuditFilter& filter,
                                                                      const Page& page);
 
@@ -149,8 +156,13 @@ class PetitionStore {
   // cases created before it; FAILED_PRECONDITION when the matter was closed by a 复核 decision.
   absl::Status LinkRepeats(db::Transaction& tx, v1::Case* c) const;
   absl::Status SaveCaseLinks(db::Transaction& tx, const v1::Case& c, bool replace) const;
+  // The record of the unmasked read of `c`'s petitioner (none when it has no personal data).
   absl::Status AppendAudit(db::Transaction& tx, const v1::Case& c, const std::string& actor,
                            const std::string& method) const;
+  // One audit record; `case_id` is empty for a search.
+  absl::Status AppendAuditRecord(db::Transaction& tx, const std::string& case_id,
+                                 std::vector<std::string> fields, const std::string& actor,
+                                 const std::string& method) const;
   // Stores `next` (plaintext, read at `next.etag()`) over the stored case, with `expected_etag`.
   absl::StatusOr<v1::Case> SaveCase(db::Transaction& tx, v1::Case next,
                                     absl::string_view expected_etag, const Reveal& reveal) const;

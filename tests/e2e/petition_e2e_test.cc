@@ -172,6 +172,18 @@ class PetitionE2eTest : public ::testing::Test {
     return out;
   }
 
+  // UpdateCase of `c` (its id and etag) with `paths` as the update mask (none = omitted mask).
+  absl::StatusOr<v1::Case> UpdateCase(const v1::Case& c, const std::vector<std::string>& paths,
+                                      const std::string& token) {
+    v1::UpdateCaseRequest req;
+    *req.mutable_case_() = c;
+    for (const std::string& path : paths) req.mutable_update_mask()->add_paths(path);
+    v1::Case out;
+    grpc::Status s = stub_->UpdateCase(Ctx(token).get(), req, &out);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return out;
+  }
+
   std::vector<v1::AuditRecord> AuditRecords(const std::string& case_id = "") {
     v1::ListAuditRecordsRequest req;
     req.set_case_id(case_id);
@@ -380,40 +392,41 @@ TEST_F(PetitionE2eTest, ReaderWithoutPiiNeverSeesPlaintextAnywhere) {
   EXPECT_EQ(got->petitioner().SerializeAsString(), c->petitioner().SerializeAsString());
   EXPECT_EQ(got->petitioner().address().find("9号楼"), std::string::npos);
 
-  // Found by ID number (through its keyed hash), still masked.
+  // Not even findable by ID number without petition.pii (see
+  // SearchByIdNumberNeedsPiiAndEverySearchIsAudited).
   v1::ListCasesRequest by_id;
   by_id.set_petitioner_id_number(id_number);
-  auto found = ListAll(by_id, kReaderToken);
-  ASSERT_EQ(found.size(), 1u);
-  EXPECT_NE(found[0].petitioner().id_number(), id_number);
+  v1::ListCasesResponse resp;
+  EXPECT_EQ(stub_->ListCases(Ctx(kReaderToken).get(), by_id, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
   for (const auto& listed : ListAll(v1::ListCasesRequest(), kReaderToken)) {
     EXPECT_NE(listed.petitioner().id_number(), id_number);
     EXPECT_NE(listed.petitioner().name(), name);
   }
 
-  // Errors never echo an ID number: a bad one on create, a bad one as a filter, a repeat page.
+  // Errors never echo an ID number: a bad one on create.
   std::string bad_id = id_number;
   bad_id[16] = bad_id[16] == '0' ? '1' : '0';  // breaks the check character
   auto bad = CreateCase(ValidCase(name, bad_id));
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.status().ToString().find(bad_id), std::string::npos);
   EXPECT_EQ(bad.status().ToString().find(name), std::string::npos);
-  v1::ListCasesRequest bad_filter;
-  bad_filter.set_petitioner_id_number(bad_id);
-  v1::ListCasesResponse resp;
-  grpc::Status s = stub_->ListCases(Ctx(kReaderToken).get(), bad_filter, &resp);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message().find(bad_id), std::string::npos);
-  EXPECT_EQ(s.error_details().find(bad_id), std::string::npos);
-  // A page token for an ID-number query carries no number either.
-  by_id.set_page_size(1);
-  ASSERT_TRUE(CreateCase(ValidCase(name, id_number, "征地拆迁")).ok());
-  ASSERT_TRUE(stub_->ListCases(Ctx(kReaderToken).get(), by_id, &resp).ok());
-  ASSERT_FALSE(resp.next_page_token().empty());
-  EXPECT_EQ(resp.next_page_token().find(id_number), std::string::npos);
 
   // No unmasked read happened, so no audit record.
   EXPECT_TRUE(AuditRecords().empty());
+
+  // Nor to a petition.pii holder: a bad number as a filter, a page token of an ID-number query.
+  v1::ListCasesRequest bad_filter;
+  bad_filter.set_petitioner_id_number(bad_id);
+  grpc::Status s = stub_->ListCases(Ctx(kOfficerToken).get(), bad_filter, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().find(bad_id), std::string::npos);
+  EXPECT_EQ(s.error_details().find(bad_id), std::string::npos);
+  by_id.set_page_size(1);
+  ASSERT_TRUE(CreateCase(ValidCase(name, id_number, "征地拆迁")).ok());
+  ASSERT_TRUE(stub_->ListCases(Ctx(kOfficerToken).get(), by_id, &resp).ok());
+  ASSERT_FALSE(resp.next_page_token().empty());
+  EXPECT_EQ(resp.next_page_token().find(id_number), std::string::npos);
 
   // The log and the database file: no plaintext name, ID number, phone or address.
   const std::string files = StopAndReadFiles();
@@ -597,6 +610,222 @@ TEST_F(PetitionE2eTest, RefusesToStartWithoutAPiiKey) {
   EXPECT_EQ(keyless.Wait(absl::Seconds(10)), 1);
   EXPECT_NE(testing::ReadFileOrEmpty(dir_.File("keyless.log")).find("GAOXIN_PII_KEY"),
             std::string::npos);
+}
+
+// A birth date after today is no birth date: the ID number is rejected wherever one is taken.
+TEST_F(PetitionE2eTest, IdNumbersBornInTheFutureAreRejected) {
+  const std::string future = ResidentId("21090220990101123");
+  auto created = CreateCase(ValidCase("未来人", future));
+  ASSERT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(created.status()).size(), 1u) << created.status();
+  EXPECT_EQ(FieldViolationsOf(created.status())[0].first, "case.petitioner.id_number");
+  EXPECT_EQ(created.status().ToString().find(future), std::string::npos);
+
+  v1::ListCasesRequest req;
+  req.set_petitioner_id_number(future);
+  v1::ListCasesResponse resp;
+  absl::Status s = FromGrpcStatus(stub_->ListCases(Ctx(kOfficerToken).get(), req, &resp));
+  ASSERT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(s).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(s)[0].first, "petitioner_id_number");
+
+  auto c = CreateCase(ValidCase("现在人", ResidentId("21090219900101123")), kOfficerToken);
+  ASSERT_TRUE(c.ok()) << c.status();
+  v1::Case patch;
+  patch.set_id(c->id());
+  patch.mutable_petitioner()->set_id_number(future);
+  auto updated = UpdateCase(patch, {"petitioner.id_number"}, kOfficerToken);
+  ASSERT_EQ(updated.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(updated.status())[0].first, "case.petitioner.id_number");
+}
+
+// The ID-number oracle: a masked ID (first 6, last 4) leaves few birth dates that fit the check
+// character, so a search by ID number that answers callers without petition.pii would confirm
+// the full number in under 100 queries. Only petition.pii holders may search, and every search
+// is audited, including one that finds nothing (the "no match" answer is information too).
+TEST_F(PetitionE2eTest, SearchByIdNumberNeedsPiiAndEverySearchIsAudited) {
+  const std::string id_number = ResidentId("21090219800101123");
+  auto c = CreateCase(ValidCase("搜索测试", id_number));
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string other_number = ResidentId("21090219800102123");  // valid, on no case
+
+  for (const char* token : {kReaderToken, kWriterToken}) {
+    for (const std::string& candidate : {id_number, other_number}) {
+      v1::ListCasesRequest req;
+      req.set_petitioner_id_number(candidate);
+      v1::ListCasesResponse resp;
+      grpc::Status s = stub_->ListCases(Ctx(token).get(), req, &resp);
+      // The same answer whether or not the number is on a case: nothing to learn from it.
+      EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << token;
+      EXPECT_NE(s.error_message().find("petition.pii"), std::string::npos) << s.error_message();
+      EXPECT_EQ(s.error_message().find(candidate), std::string::npos);
+      EXPECT_EQ(resp.cases_size(), 0);
+      EXPECT_EQ(resp.revision(), 0);
+    }
+  }
+  EXPECT_TRUE(AuditRecords().empty());
+
+  // A petition.pii holder finds the case, and the search itself is on the audit log.
+  v1::ListCasesRequest by_id;
+  by_id.set_petitioner_id_number(id_number);
+  auto found = ListAll(by_id, kOfficerToken);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id(), c->id());
+  EXPECT_EQ(found[0].petitioner().id_number(), id_number);
+  auto search_records = [&] {
+    std::vector<v1::AuditRecord> out;
+    for (const auto& r : AuditRecords()) {
+      if (r.case_id().empty()) out.push_back(r);
+    }
+    return out;
+  };
+  auto searches = search_records();
+  ASSERT_EQ(searches.size(), 1u);
+  EXPECT_EQ(searches[0].actor(), "officer");
+  EXPECT_EQ(searches[0].method(), "ListCases");
+  EXPECT_EQ(std::vector<std::string>(searches[0].fields().begin(), searches[0].fields().end()),
+            std::vector<std::string>{"petitioner.id_number"});
+  EXPECT_TRUE(searches[0].has_time());
+  // The case shown in the clear has its own record, as for any unmasked read.
+  EXPECT_EQ(AuditRecords(c->id()).size(), 1u);
+
+  // A search that finds nothing is audited too.
+  v1::ListCasesRequest miss;
+  miss.set_petitioner_id_number(other_number);
+  EXPECT_TRUE(ListAll(miss, kOfficerToken).empty());
+  EXPECT_EQ(search_records().size(), 2u);
+  // And the log of searches holds no ID number.
+  const std::string files = StopAndReadFiles();
+  EXPECT_EQ(files.find(other_number), std::string::npos);
+  EXPECT_EQ(files.find(id_number), std::string::npos);
+}
+
+// A masked read sent back by UpdateCase must never replace personal data with its mask: a
+// writer without petition.pii cannot write petitioner fields at all (ignored under "*" and an
+// omitted mask, PERMISSION_DENIED when named), and a masked value is refused from anyone.
+TEST_F(PetitionE2eTest, MaskedWriteBackNeverReplacesPersonalData) {
+  // No ID number and no phone (not every letter gives them): the masks of those two fail their
+  // format checks anyway, while a masked name and address look like text.
+  v1::Case input = ValidCase("张三丰", "");
+  input.mutable_petitioner()->clear_phone();
+  auto created = CreateCase(input);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string id = created->id();
+  auto original = GetCase(id, kOfficerToken);
+  ASSERT_TRUE(original.ok()) << original.status();
+  ASSERT_EQ(original->petitioner().SerializeAsString(), input.petitioner().SerializeAsString());
+
+  // The writer's read-modify-write with "*" and with an omitted mask: the other fields change,
+  // the petitioner stays as stored.
+  auto masked = GetCase(id, kWriterToken);
+  ASSERT_TRUE(masked.ok());
+  ASSERT_EQ(masked->petitioner().name(), "张**");
+  ASSERT_EQ(masked->petitioner().address(), "辽宁省阜新市****");
+  int n = 0;
+  for (const std::vector<std::string>& paths :
+       {std::vector<std::string>{"*"}, std::vector<std::string>{}}) {
+    v1::Case back = *GetCase(id, kWriterToken);
+    back.set_subject(absl::StrCat("拖欠工资", ++n));
+    auto out = UpdateCase(back, paths, kWriterToken);
+    ASSERT_TRUE(out.ok()) << "mask " << paths.size() << ": " << out.status();
+    EXPECT_EQ(out->subject(), back.subject());
+    auto now = GetCase(id, kOfficerToken);
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(now->subject(), back.subject());
+    EXPECT_EQ(now->petitioner().SerializeAsString(), input.petitioner().SerializeAsString())
+        << "mask " << paths.size() << ": " << now->petitioner().ShortDebugString();
+  }
+
+  // Naming a petitioner field without petition.pii: PERMISSION_DENIED, saying why.
+  for (const char* path : {"petitioner.name", "petitioner.address", "petitioner"}) {
+    auto out = UpdateCase(*GetCase(id, kWriterToken), {path}, kWriterToken);
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied) << path;
+    EXPECT_NE(out.status().message().find("petition.pii"), absl::string_view::npos) << out.status();
+  }
+  // Even a real (unmasked) value: the writer has no right to petitioner data.
+  v1::Case real = *GetCase(id, kWriterToken);
+  real.mutable_petitioner()->set_name("李四");
+  EXPECT_EQ(UpdateCase(real, {"petitioner.name"}, kWriterToken).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // A petition.pii holder who read through a masked path (a list before, a watch) and writes the
+  // mask back: INVALID_ARGUMENT naming each masked field, nothing stored.
+  for (const char* path : {"petitioner.name", "petitioner.address"}) {
+    v1::Case back = *masked;
+    back.clear_etag();
+    auto out = UpdateCase(back, {path}, kOfficerToken);
+    ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << path;
+    std::set<std::string> fields;
+    for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+    EXPECT_EQ(fields, (std::set<std::string>{absl::StrCat("case.", path)})) << out.status();
+  }
+  for (const std::vector<std::string>& paths :
+       {std::vector<std::string>{"*"}, std::vector<std::string>{}}) {
+    v1::Case back = *masked;
+    back.clear_etag();
+    auto out = UpdateCase(back, paths, kOfficerToken);
+    ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << paths.size();
+    std::set<std::string> fields;
+    for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+    EXPECT_TRUE(fields.count("case.petitioner.name")) << out.status();
+    EXPECT_TRUE(fields.count("case.petitioner.address")) << out.status();
+  }
+  // Just the mask character is enough to be refused: no real name or address holds a '*'.
+  v1::Case starred = *masked;
+  starred.clear_etag();
+  starred.mutable_petitioner()->set_name("张*丰");
+  EXPECT_EQ(UpdateCase(starred, {"petitioner.name"}, kOfficerToken).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  auto after = GetCase(id, kOfficerToken);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->petitioner().SerializeAsString(), input.petitioner().SerializeAsString())
+      << after->petitioner().ShortDebugString();
+
+  // The holder's real correction goes through.
+  v1::Case fix;
+  fix.set_id(id);
+  fix.mutable_petitioner()->set_address("辽宁省阜新市高新区新地址1号");
+  auto fixed = UpdateCase(fix, {"petitioner.address"}, kOfficerToken);
+  ASSERT_TRUE(fixed.ok()) << fixed.status();
+  EXPECT_EQ(fixed->petitioner().address(), "辽宁省阜新市高新区新地址1号");
+  EXPECT_EQ(fixed->petitioner().name(), "张三丰");
+}
+
+// CreateCase takes no masked value either (a case copied from a masked listing).
+TEST_F(PetitionE2eTest, CreateCaseRefusesMaskedPersonalData) {
+  v1::Case c = ValidCase("张**", "");
+  c.mutable_petitioner()->set_address("辽宁省阜新市****");
+  for (const char* token : {kWriterToken, kOfficerToken}) {
+    auto out = CreateCase(c, token);
+    ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << token;
+    std::set<std::string> fields;
+    for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+    EXPECT_EQ(fields, (std::set<std::string>{"case.petitioner.name", "case.petitioner.address"}))
+        << out.status();
+  }
+  EXPECT_TRUE(ListAll(v1::ListCasesRequest(), kWriterToken).empty());
+}
+
+// The audit log is for the `auditor` role only (README, tokens files): neither reading cases nor
+// holding petition.pii lets anyone see who read what.
+TEST_F(PetitionE2eTest, AuditLogNeedsTheAuditorRole) {
+  auto c = CreateCase(ValidCase("审计人", ""));
+  ASSERT_TRUE(c.ok());
+  ASSERT_TRUE(GetCase(c->id(), kOfficerToken).ok());  // one audited read
+  for (const char* token : {kReaderToken, kWriterToken, kOfficerToken, kOtherToken}) {
+    v1::ListAuditRecordsResponse resp;
+    grpc::Status s =
+        stub_->ListAuditRecords(Ctx(token).get(), v1::ListAuditRecordsRequest(), &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << token;
+    EXPECT_NE(s.error_message().find("auditor"), std::string::npos) << s.error_message();
+    EXPECT_EQ(resp.records_size(), 0);
+  }
+  v1::ListAuditRecordsResponse resp;
+  ASSERT_TRUE(
+      stub_->ListAuditRecords(Ctx(kAuditorToken).get(), v1::ListAuditRecordsRequest(), &resp).ok());
+  ASSERT_EQ(resp.records_size(), 1);
+  EXPECT_EQ(resp.records(0).case_id(), c->id());
 }
 
 // The demo data, entered through the public API by gaoxinctl, gives the report's rates exactly.

@@ -127,7 +127,9 @@ TEST_F(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
   update.mutable_case_()->set_id(c->id());
   update.mutable_case_()->mutable_petitioner()->set_phone("13812345678");
   update.mutable_update_mask()->add_paths("petitioner.phone");
-  ASSERT_TRUE(Await<v1::Case>([&](Done<v1::Case> d) { store_->UpdateCase(update, {}, d); }).ok());
+  ASSERT_TRUE(Await<v1::Case>([&](Done<v1::Case> d) {
+                store_->UpdateCase(update, PiiAccess::kPlaintext, {}, d);
+              }).ok());
 
   // The store hands back plaintext.
   auto read = store_->GetCase(c->id());
@@ -258,7 +260,8 @@ TEST_F(PetitionStoreTest, CorrectingTheIdNumberOrCategoryRelinksRepeats) {
   fix.mutable_case_()->set_id(second->id());
   fix.mutable_case_()->set_category("企业拖欠养老保险");
   fix.mutable_update_mask()->add_paths("category");
-  auto fixed = Await<v1::Case>([&](Done<v1::Case> d) { store_->UpdateCase(fix, {}, d); });
+  auto fixed = Await<v1::Case>(
+      [&](Done<v1::Case> d) { store_->UpdateCase(fix, PiiAccess::kPlaintext, {}, d); });
   ASSERT_TRUE(fixed.ok()) << fixed.status();
   EXPECT_TRUE(fixed->is_repeat());
   ASSERT_EQ(fixed->repeat_of_case_ids_size(), 1);
@@ -266,7 +269,8 @@ TEST_F(PetitionStoreTest, CorrectingTheIdNumberOrCategoryRelinksRepeats) {
 
   // And back: the link goes away. The first case never links to a later one.
   fix.mutable_case_()->set_category("劳动争议");
-  auto back = Await<v1::Case>([&](Done<v1::Case> d) { store_->UpdateCase(fix, {}, d); });
+  auto back = Await<v1::Case>(
+      [&](Done<v1::Case> d) { store_->UpdateCase(fix, PiiAccess::kPlaintext, {}, d); });
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_FALSE(back->is_repeat());
   EXPECT_EQ(back->repeat_of_case_ids_size(), 0);

@@ -32,7 +32,8 @@ ABSL_FLAG(std::string, leader, "", "petition cases: leader filter");
 ABSL_FLAG(std::string, channel, "visit", "petition create: letter|visit|phone|online|hotline");
 ABSL_FLAG(std::string, received, "", "petition create: received date YYYY-MM-DD (default today)");
 ABSL_FLAG(std::string, id_number, "",
-          "petition: petitioner's resident ID number (create; or find cases by it)");
+          "petition: petitioner's resident ID number (create; or find cases by it, which needs "
+          "petition.pii and is audited)");
 ABSL_FLAG(std::string, phone, "", "petition create: petitioner's phone");
 ABSL_FLAG(std::string, address, "", "petition create: petitioner's address");
 ABSL_FLAG(int32_t, petitioners, 1, "petition create: number of petitioners");

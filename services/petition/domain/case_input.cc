@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/errors.h"
+#include "common/status_macros.h"
 #include "services/petition/domain/derived_fields.h"
 #include "services/petition/domain/validation.h"
 
@@ -103,6 +104,7 @@ absl::StatusOr<v1::Case> PrepareNewCase(const v1::Case& input, absl::string_view
   NormalizeCaseInput(&c);
   FieldViolations v;
   ValidateCaseInput(c, "case", today, &v);
+  CheckNotMasked(c.petitioner(), v1::Petitioner(), "case.petitioner", &v);
   if (!v.empty()) return v.ToStatus();
 
   c.set_status(v1::CASE_STATUS_RECEIVED);
@@ -116,13 +118,19 @@ absl::StatusOr<v1::Case> PrepareNewCase(const v1::Case& input, absl::string_view
 }
 
 absl::StatusOr<v1::Case> ApplyCaseUpdate(const v1::Case& stored, const v1::Case& patch,
-                                         const google::protobuf::FieldMask& mask,
+                                         const google::protobuf::FieldMask& mask, PiiAccess access,
                                          const DeadlinePolicy& policy, absl::CivilDay today) {
+  RETURN_IF_ERROR(CheckMayWritePetitioner(mask, access));
   std::vector<std::string> paths(mask.paths().begin(), mask.paths().end());
   if (paths.size() == 1 && paths[0] == "*") {
     paths = UpdatableCasePaths();
   } else if (paths.empty()) {
     paths = PopulatedPaths(patch);
+  }
+  if (access == PiiAccess::kMasked) {
+    // Only "*" or an empty mask get here with petitioner paths: the rest of a masked read sent
+    // back is applied, its (masked) petitioner is not.
+    paths.erase(std::remove_if(paths.begin(), paths.end(), IsPetitionerPath), paths.end());
   }
   v1::Case out = stored;
   FieldViolations bad_paths;
@@ -137,6 +145,7 @@ absl::StatusOr<v1::Case> ApplyCaseUpdate(const v1::Case& stored, const v1::Case&
   NormalizeCaseInput(&out);
   FieldViolations v;
   ValidateCaseInput(out, "case", today, &v);
+  CheckNotMasked(out.petitioner(), stored.petitioner(), "case.petitioner", &v);
   if (!v.empty()) return v.ToStatus();
 
   const bool date_changed = ToCivilDay(out.received_date()) != ToCivilDay(stored.received_date());

@@ -4,7 +4,7 @@
 //
 //   ASSIGN_OR_RETURN(v1::Case c, PrepareNewCase(req.case_(), caller, policy, today));
 //   ASSIGN_OR_RETURN(v1::Case next, ApplyCaseUpdate(stored, req.case_(), req.update_mask(),
-//                                                   policy, today));
+//                                                   access, policy, today));
 // The service then sets id, repeat links, times and etag, and encrypts the petitioner.
 #ifndef GAOXIN_SERVICES_PETITION_DOMAIN_CASE_INPUT_H_
 #define GAOXIN_SERVICES_PETITION_DOMAIN_CASE_INPUT_H_
@@ -18,6 +18,7 @@
 #include "gaoxin/petition/v1/petition.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "services/petition/domain/deadlines.h"
+#include "services/petition/domain/pii_access.h"
 
 namespace gaoxin::petition {
 
@@ -26,7 +27,8 @@ const std::vector<std::string>& UpdatableCasePaths();
 
 // A new case in status RECEIVED with one CaseEvent (UNSPECIFIED → RECEIVED on received_date by
 // `actor`) and derived fields as of `today`. Output-only input fields (id, status, history,
-// leader, repeat links, ...) are dropped, not rejected. INVALID_ARGUMENT naming "case.<field>".
+// leader, repeat links, ...) are dropped, not rejected. INVALID_ARGUMENT naming "case.<field>",
+// also for a masked petitioner value (CheckNotMasked).
 absl::StatusOr<v1::Case> PrepareNewCase(const v1::Case& input, absl::string_view actor,
                                         const DeadlinePolicy& policy, absl::CivilDay today);
 
@@ -34,8 +36,12 @@ absl::StatusOr<v1::Case> PrepareNewCase(const v1::Case& input, absl::string_view
 // `patch`; "*" means every updatable field. INVALID_ARGUMENT "update_mask" for unknown or
 // output-only paths; FAILED_PRECONDITION RECEIVED_DATE_LOCKED when received_date changes after
 // acceptance was decided (the limits hang on it). The result is validated as a whole.
+// Personal data: a kMasked caller naming petitioner paths is PERMISSION_DENIED
+// (CheckMayWritePetitioner), and under "*" or an empty mask keeps the stored petitioner (what
+// it sends there is the masked read it got); a changed petitioner value that is a mask is
+// INVALID_ARGUMENT naming the field (CheckNotMasked), whoever sends it.
 absl::StatusOr<v1::Case> ApplyCaseUpdate(const v1::Case& stored, const v1::Case& patch,
-                                         const google::protobuf::FieldMask& mask,
+                                         const google::protobuf::FieldMask& mask, PiiAccess access,
                                          const DeadlinePolicy& policy, absl::CivilDay today);
 
 }  // namespace gaoxin::petition

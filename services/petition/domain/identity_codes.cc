@@ -27,19 +27,26 @@ char ResidentIdCheckChar(absl::string_view first17) {
   return kIdCheck[sum % 11];
 }
 
-bool IsValidResidentId(absl::string_view id) {
-  if (id.size() != 18) return false;
-  const char check = ResidentIdCheckChar(id.substr(0, 17));
-  if (check == '\0' || check != id[17]) return false;
+std::string ResidentIdProblem(absl::string_view id, absl::CivilDay today) {
+  if (id.size() != 18 || !AllDigits(id.substr(0, 17))) {
+    return "must be 18 characters: 17 digits and a check character (GB 11643)";
+  }
   int year = 0, month = 0, day = 0;
   if (!absl::SimpleAtoi(id.substr(6, 4), &year) || !absl::SimpleAtoi(id.substr(10, 2), &month) ||
       !absl::SimpleAtoi(id.substr(12, 2), &day)) {
-    return false;
+    return "must hold a birth date (characters 7-14) that exists";
   }
-  if (year < 1900) return false;
   // CivilDay normalises 02-30 to 03-02: the date exists only if it comes back unchanged.
   const absl::CivilDay birth(year, month, day);
-  return birth.year() == year && birth.month() == month && birth.day() == day;
+  if (birth.year() != year || birth.month() != month || birth.day() != day) {
+    return "must hold a birth date (characters 7-14) that exists";
+  }
+  if (year < 1900) return "must hold a birth date (characters 7-14) from 1900 on";
+  if (birth > today) return "must not hold a birth date (characters 7-14) after today";
+  if (ResidentIdCheckChar(id.substr(0, 17)) != id[17]) {
+    return "must end in the right check character (GB 11643)";
+  }
+  return "";
 }
 
 bool IsValidUscc(absl::string_view code) { return ValidateUscc(code).ok(); }

@@ -13,13 +13,13 @@ namespace {
 // nothing hidden (fewer than head + tail + 1 characters) every character is starred.
 std::string KeepEnds(absl::string_view text, size_t head, size_t tail) {
   std::vector<absl::string_view> chars = SplitUtf8Chars(text);
-  if (chars.size() <= head + tail) return std::string(chars.size(), '*');
+  if (chars.size() <= head + tail) return std::string(chars.size(), kMaskChar);
   std::string out;
   for (size_t i = 0; i < chars.size(); ++i) {
     if (i < head || i >= chars.size() - tail) {
       absl::StrAppend(&out, chars[i]);
     } else {
-      out.push_back('*');
+      out.push_back(kMaskChar);
     }
   }
   return out;
@@ -39,8 +39,12 @@ std::string MaskAddress(absl::string_view address) {
   const size_t keep = std::min<size_t>(kAddressVisibleChars, chars.size() / 2);
   std::string out;
   for (size_t i = 0; i < keep; ++i) absl::StrAppend(&out, chars[i]);
-  absl::StrAppend(&out, "****");
+  out.append(4, kMaskChar);
   return out;
+}
+
+bool LooksMasked(absl::string_view value) {
+  return value.find(kMaskChar) != absl::string_view::npos;
 }
 
 v1::Petitioner MaskPetitioner(const v1::Petitioner& petitioner) {

@@ -9,6 +9,9 @@
 //
 // Short inputs that would reveal most of the value if the usual prefix/suffix were kept are
 // masked entirely ("张" → "*", "12345" → "*****").
+//
+// Every mask of a non-empty value holds kMaskChar, which no real name, ID number, phone or
+// address needs: LooksMasked is how writes tell a mask sent back from real data.
 #ifndef GAOXIN_SERVICES_PETITION_DOMAIN_MASKING_H_
 #define GAOXIN_SERVICES_PETITION_DOMAIN_MASKING_H_
 
@@ -22,6 +25,8 @@ namespace gaoxin::petition {
 // How many leading characters of an address stay visible: enough for province and city
 // ("辽宁省阜新市"), not the street or house number.
 inline constexpr int kAddressVisibleChars = 6;
+// What stands in for each hidden character.
+inline constexpr char kMaskChar = '*';
 
 // First character, then one '*' per remaining character. One character → "*".
 std::string MaskName(absl::string_view name);
@@ -34,6 +39,8 @@ std::string MaskPhone(absl::string_view phone);
 std::string MaskAddress(absl::string_view address);
 // All four fields masked.
 v1::Petitioner MaskPetitioner(const v1::Petitioner& petitioner);
+// True when `value` holds kMaskChar: a masked value (or part of one), not personal data.
+bool LooksMasked(absl::string_view value);
 
 }  // namespace gaoxin::petition
 

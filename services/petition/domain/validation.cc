@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "services/petition/domain/identity_codes.h"
+#include "services/petition/domain/masking.h"
 #include "services/petition/domain/utf8.h"
 
 namespace gaoxin::petition {
@@ -48,13 +49,17 @@ void Trim(std::string* s) { absl::StripAsciiWhitespace(s); }
 
 }  // namespace
 
-void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, FieldViolations* v) {
-  CheckText(p.name(), /*required=*/true, 50, Field(prefix, "name"), v);
-  if (!p.id_number().empty() && !IsValidResidentId(p.id_number())) {
-    v->Add(Field(prefix, "id_number"),
-           "must be an 18-character resident ID number with a valid birth date and check "
-           "character (GB 11643)");
+void CheckResidentId(absl::string_view id_number, absl::string_view field, absl::CivilDay today,
+                     FieldViolations* v) {
+  if (std::string problem = ResidentIdProblem(id_number, today); !problem.empty()) {
+    v->Add(field, problem);
   }
+}
+
+void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, absl::CivilDay today,
+                        FieldViolations* v) {
+  CheckText(p.name(), /*required=*/true, 50, Field(prefix, "name"), v);
+  if (!p.id_number().empty()) CheckResidentId(p.id_number(), Field(prefix, "id_number"), today, v);
   if (!p.phone().empty()) {
     bool ok = p.phone().size() >= 7 && p.phone().size() <= 20;
     for (char c : p.phone()) ok = ok && IsPhoneChar(c);
@@ -66,13 +71,38 @@ void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, Field
   CheckText(p.address(), /*required=*/false, 200, Field(prefix, "address"), v);
 }
 
+void CheckNotMasked(const v1::Petitioner& written, const v1::Petitioner& stored,
+                    absl::string_view prefix, FieldViolations* v) {
+  struct Value {
+    const char* field;
+    const std::string& written;
+    const std::string& stored;
+    std::string (*mask)(absl::string_view);
+  };
+  const Value values[] = {
+      {"name", written.name(), stored.name(), MaskName},
+      {"id_number", written.id_number(), stored.id_number(), MaskIdNumber},
+      {"phone", written.phone(), stored.phone(), MaskPhone},
+      {"address", written.address(), stored.address(), MaskAddress},
+  };
+  for (const Value& value : values) {
+    if (value.written == value.stored) continue;
+    if (LooksMasked(value.written) || value.written == value.mask(value.stored)) {
+      v->Add(Field(prefix, value.field),
+             absl::StrCat("is a masked value ('", std::string(1, kMaskChar),
+                          "' hides characters), not personal data: send the plaintext, or leave "
+                          "the field out"));
+    }
+  }
+}
+
 void ValidateCaseInput(const v1::Case& c, absl::string_view prefix, absl::CivilDay today,
                        FieldViolations* v) {
   if (c.channel() == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(c.channel())) {
     v->Add(Field(prefix, "channel"), "must be one of letter, visit, phone, online, hotline");
   }
   CheckNotFuture(c.received_date(), today, Field(prefix, "received_date"), v);
-  ValidatePetitioner(c.petitioner(), Field(prefix, "petitioner"), v);
+  ValidatePetitioner(c.petitioner(), Field(prefix, "petitioner"), today, v);
   if (c.petitioner_count() < 1 || c.petitioner_count() > 100000) {
     v->Add(Field(prefix, "petitioner_count"), "must be between 1 and 100000");
   }

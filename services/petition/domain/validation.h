@@ -20,9 +20,22 @@
 
 namespace gaoxin::petition {
 
-// Name required (≤ 50 chars); id_number optional but, when given, a valid 18-character resident
-// ID; phone optional, 7-20 of digits, spaces, '+', '-', '(' and ')'; address ≤ 200 chars.
-void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, FieldViolations* v);
+// A resident ID number that can exist on `today` (see ResidentIdProblem), reported under `field`.
+void CheckResidentId(absl::string_view id_number, absl::string_view field, absl::CivilDay today,
+                     FieldViolations* v);
+
+// Name required (≤ 50 chars); id_number optional but, when given, a resident ID that can exist on
+// `today` (CheckResidentId); phone optional, 7-20 of digits, spaces, '+', '-', '(' and ')';
+// address ≤ 200 chars.
+void ValidatePetitioner(const v1::Petitioner& p, absl::string_view prefix, absl::CivilDay today,
+                        FieldViolations* v);
+
+// Reports each petitioner value of `written` that differs from `stored`'s and is a mask
+// (LooksMasked, or exactly what masking shows of the stored value), so that a masked read sent
+// back can never replace personal data with its mask, whoever sends it. Unchanged values are not
+// writes and pass. `stored` is empty for a new case.
+void CheckNotMasked(const v1::Petitioner& written, const v1::Petitioner& stored,
+                    absl::string_view prefix, FieldViolations* v);
 
 // Every input field of a case: channel set, received_date valid and not after `today`,
 // petitioner, petitioner_count ≥ 1, category and subject required, lengths, ledger_ids non-empty

@@ -85,7 +85,7 @@ TEST_F(DemoDataTest, PlanMattersArePresentAndOpen) {
 
 TEST_F(DemoDataTest, PersonalDataIsFictionalButWellFormed) {
   for (const v1::Case& c : cases_) {
-    EXPECT_TRUE(IsValidResidentId(c.petitioner().id_number())) << c.id();
+    EXPECT_TRUE(IsValidResidentId(c.petitioner().id_number(), data_.as_of)) << c.id();
     EXPECT_EQ(c.petitioner().id_number().substr(0, 6), "210999") << c.id();
     EXPECT_NE(c.petitioner().name().find("某某"), std::string::npos) << c.id();
     EXPECT_EQ(c.petitioner().phone().substr(0, 6), "139000") << c.id();

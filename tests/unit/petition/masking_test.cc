@@ -60,5 +60,17 @@ TEST(MaskingTest, MaskPetitionerMasksEveryField) {
   EXPECT_EQ(m.address(), "辽宁省阜新市****");
 }
 
+TEST(MaskingTest, EveryMaskLooksMasked) {
+  for (const char* value : {"张", "张三丰", "21090219800101123X", "12345", "13800001234",
+                            "辽宁省阜新市高新区某某路8号", "阜新"}) {
+    EXPECT_TRUE(LooksMasked(MaskName(value))) << value;
+    EXPECT_TRUE(LooksMasked(MaskIdNumber(value))) << value;
+    EXPECT_TRUE(LooksMasked(MaskPhone(value))) << value;
+    EXPECT_TRUE(LooksMasked(MaskAddress(value))) << value;
+    EXPECT_FALSE(LooksMasked(value)) << value;
+  }
+  EXPECT_FALSE(LooksMasked(""));
+}
+
 }  // namespace
 }  // namespace gaoxin::petition

@@ -11,6 +11,7 @@ namespace {
 
 using testing::D;
 using testing::NewCaseInput;
+using testing::Today;
 
 std::set<std::string> Fields(const FieldViolations& v) {
   std::set<std::string> out;
@@ -20,15 +21,49 @@ std::set<std::string> Fields(const FieldViolations& v) {
 
 TEST(IdentityCodesTest, ResidentIdCheckDigit) {
   EXPECT_EQ(ResidentIdCheckChar("11010519491231002"), 'X');  // GB 11643 sample
-  EXPECT_TRUE(IsValidResidentId("11010519491231002X"));
-  EXPECT_FALSE(IsValidResidentId("11010519491231002x"));  // normalise first
-  EXPECT_FALSE(IsValidResidentId("110105194912310021"));  // wrong check digit
-  EXPECT_FALSE(IsValidResidentId("11010519491231002"));   // 17 characters
-  EXPECT_FALSE(IsValidResidentId("1101051949123100AX"));
+  EXPECT_TRUE(IsValidResidentId("11010519491231002X", Today()));
+  EXPECT_FALSE(IsValidResidentId("11010519491231002x", Today()));  // normalise first
+  EXPECT_FALSE(IsValidResidentId("110105194912310021", Today()));  // wrong check digit
+  EXPECT_FALSE(IsValidResidentId("11010519491231002", Today()));   // 17 characters
+  EXPECT_FALSE(IsValidResidentId("1101051949123100AX", Today()));
   EXPECT_EQ(ResidentIdCheckChar("11010519490230001"), '2');
-  EXPECT_FALSE(IsValidResidentId("110105194902300012"));  // 1949-02-30 does not exist
-  EXPECT_FALSE(IsValidResidentId("110105180001010017"));  // before 1900
-  EXPECT_TRUE(IsValidResidentId("210999198001010013"));
+  EXPECT_FALSE(IsValidResidentId("110105194902300012", Today()));  // 1949-02-30 does not exist
+  EXPECT_FALSE(IsValidResidentId("110105180001010017", Today()));  // before 1900
+  EXPECT_TRUE(IsValidResidentId("210999198001010013", Today()));
+}
+
+// The first 17 digits and their check character: a number whose only fault, if any, is its date.
+std::string WithCheckChar(const std::string& first17) {
+  return first17 + ResidentIdCheckChar(first17);
+}
+
+TEST(ValidationTest, IdNumberBirthDateIsNotAfterTodayAndExists) {
+  const absl::CivilDay today = D(2024, 3, 15);
+  auto violations = [&](const std::string& id_number) {
+    v1::Case c = NewCaseInput(D(2024, 1, 1));
+    c.mutable_petitioner()->set_id_number(id_number);
+    FieldViolations v;
+    ValidateCaseInput(c, "case", today, &v);
+    return v;
+  };
+  EXPECT_TRUE(violations(WithCheckChar("21090220240315123")).empty());  // born today
+  EXPECT_TRUE(violations(WithCheckChar("21090219000101123")).empty());  // the earliest year
+  for (const char* first17 : {"21090220240316123",                      // tomorrow
+                              "21090220990101123",                      // 2099
+                              "21090220230229123",                      // 2023 had no 29 February
+                              "21090219991301123",                      // month 13
+                              "21090219990100123",                      // day 0
+                              "21090218991231123"}) {                   // before 1900
+    const FieldViolations v = violations(WithCheckChar(first17));
+    ASSERT_EQ(v.violations().size(), 1u) << first17;
+    EXPECT_EQ(v.violations()[0].first, "case.petitioner.id_number") << first17;
+    EXPECT_NE(v.violations()[0].second.find("birth date"), std::string::npos)
+        << v.violations()[0].second;
+    EXPECT_EQ(v.violations()[0].second.find(first17), std::string::npos);  // never echoed
+  }
+  EXPECT_NE(
+      violations(WithCheckChar("21090220990101123")).violations()[0].second.find("after today"),
+      std::string::npos);
 }
 
 TEST(IdentityCodesTest, Uscc) {

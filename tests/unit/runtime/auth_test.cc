@@ -1,6 +1,11 @@
 #include "common/auth.h"
 
+#include <regex>
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
+#include "tests/support/subprocess.h"
 
 namespace gaoxin {
 namespace {
@@ -40,6 +45,28 @@ TEST(AuthTest, RejectsPlaintextTokensAndUnknownRoles) {
 
 TEST(AuthTest, Sha256MatchesKnownVector) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// The contracts tell clients which role each call needs; a role the servers do not know (such as
+// "petition.auditor" for what the servers check as `auditor`) sends operators to issue tokens
+// that never work. Every role a proto comment names, as "the `<role>` role", "role `<role>`" or
+// "(role <role>)", must be one of the roles above.
+TEST(AuthTest, RolesNamedInProtoCommentsAreTheRolesServersCheck) {
+  const std::regex named_role(R"re(`([a-z.]+)` role|role `([a-z.]+)`|\(role ([a-z.]+)\))re");
+  int named = 0;
+  for (const char* proto :
+       {"leads/v1/leads.proto", "enterprise/v1/enterprise.proto", "petition/v1/petition.proto"}) {
+    const std::string path = std::string(GAOXIN_SOURCE_DIR) + "/proto/gaoxin/" + proto;
+    const std::string text = testing::ReadFileOrEmpty(path);
+    ASSERT_FALSE(text.empty()) << path;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), named_role);
+         it != std::sregex_iterator(); ++it) {
+      const std::string role = (*it)[1].matched ? (*it)[1] : (*it)[2].matched ? (*it)[2] : (*it)[3];
+      EXPECT_TRUE(IsKnownRole(role)) << proto << " names unknown role '" << role << "'";
+      ++named;
+    }
+  }
+  EXPECT_GE(named, 3);  // the pattern still finds the roles the comments name
 }
 
 }  // namespace
