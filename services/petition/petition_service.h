@@ -11,6 +11,7 @@
 #define GAOXIN_SERVICES_PETITION_PETITION_SERVICE_H_
 
 #include "common/auth.h"
+#include "common/pipeline/service.h"
 #include "common/watch/change_feed.h"
 #include "common/watch/summary_reactor.h"
 #include "common/watch/watch_reactor.h"
@@ -20,7 +21,8 @@
 
 namespace gaoxin::petition {
 
-class PetitionServiceImpl final : public v1::PetitionService::CallbackService {
+// Every method runs through the request pipeline (common/pipeline/service.h).
+class PetitionServiceImpl final : public pipeline::Service<v1::PetitionService> {
  public:
   // All pointers must outlive the service. `feed` is the change feed of `store`'s database.
   PetitionServiceImpl(PetitionStore* store, const Authenticator* auth, const PiiCipher* cipher,
@@ -64,7 +66,6 @@ class PetitionServiceImpl final : public v1::PetitionService::CallbackService {
   // enterprise service); the name stored at creation is the fallback.
   void ShowCurrentEnterpriseName(v1::Case* c);
   PetitionStore* store_;
-  const Authenticator* auth_;
   const PiiCipher* cipher_;
   EnterpriseResolver* enterprises_;
   watch::ChangeFeed* feed_;

@@ -224,18 +224,19 @@ absl::Status PetitionStore::AppendAuditRecord(Transaction& tx, const std::string
 
 // --- ledgers -----------------------------------------------------------------------------------
 
-void PetitionStore::CreateLedger(v1::Ledger ledger, std::string request_id, Done<v1::Ledger> done) {
+void PetitionStore::CreateLedger(v1::Ledger ledger, db::RequestKey request_key,
+                                 Done<v1::Ledger> done) {
   ledger.set_id(NewId("ledger"));
   *ledger.mutable_create_time() = Now();
   *ledger.mutable_update_time() = ledger.create_time();
   db::WriteWithResult<v1::Ledger>(
       *db_,
       [this, ledger = std::move(ledger),
-       request_id = std::move(request_id)](Transaction& tx) -> absl::StatusOr<v1::Ledger> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateLedger", request_id));
+       request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::Ledger> {
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateLedger", request_key));
         if (existing) return ledgers_.Get(tx, *existing);
         ASSIGN_OR_RETURN(v1::Ledger stored, ledgers_.Insert(tx, ledger));
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateLedger", request_id, stored.id()));
+        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateLedger", request_key, stored.id()));
         return stored;
       },
       std::move(done));
@@ -266,7 +267,7 @@ absl::StatusOr<db::ResourcePage<v1::Ledger>> PetitionStore::ListLedgers(int year
 
 // --- cases -------------------------------------------------------------------------------------
 
-void PetitionStore::CreateCase(v1::Case prepared, std::string request_id, Reveal reveal,
+void PetitionStore::CreateCase(v1::Case prepared, db::RequestKey request_key, Reveal reveal,
                                Done<v1::Case> done) {
   prepared.set_id(NewId("case"));
   const auto now = Now();
@@ -278,9 +279,9 @@ void PetitionStore::CreateCase(v1::Case prepared, std::string request_id, Reveal
   prepared.clear_repeat_of_case_ids();
   db::WriteWithResult<v1::Case>(
       *db_,
-      [this, c = std::move(prepared), request_id = std::move(request_id),
+      [this, c = std::move(prepared), request_key = std::move(request_key),
        reveal = std::move(reveal)](Transaction& tx) mutable -> absl::StatusOr<v1::Case> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateCase", request_id));
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateCase", request_key));
         if (existing) {
           ASSIGN_OR_RETURN(v1::Case original, LoadCase(tx, *existing));
           if (reveal.unmasked)
@@ -293,7 +294,7 @@ void PetitionStore::CreateCase(v1::Case prepared, std::string request_id, Reveal
         ASSIGN_OR_RETURN(v1::Case sealed, Seal(c));
         ASSIGN_OR_RETURN(v1::Case stored, cases_.Insert(tx, std::move(sealed)));
         RETURN_IF_ERROR(SaveCaseLinks(tx, c, /*replace=*/false));
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateCase", request_id, c.id()));
+        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateCase", request_key, c.id()));
         c.set_etag(stored.etag());
         if (reveal.unmasked) RETURN_IF_ERROR(AppendAudit(tx, c, reveal.actor, reveal.method));
         return c;
@@ -493,15 +494,15 @@ absl::StatusOr<std::pair<v1::Ledger, std::vector<v1::Case>>> PetitionStore::Load
 
 // --- meetings ----------------------------------------------------------------------------------
 
-void PetitionStore::RecordMeeting(v1::Meeting meeting, std::string request_id,
+void PetitionStore::RecordMeeting(v1::Meeting meeting, db::RequestKey request_key,
                                   Done<v1::Meeting> done) {
   meeting.set_id(NewId("meeting"));
   *meeting.mutable_create_time() = Now();
   db::WriteWithResult<v1::Meeting>(
       *db_,
       [this, meeting = std::move(meeting),
-       request_id = std::move(request_id)](Transaction& tx) -> absl::StatusOr<v1::Meeting> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "RecordMeeting", request_id));
+       request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::Meeting> {
+        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "RecordMeeting", request_key));
         if (existing) return meetings_.Get(tx, *existing);
         FieldViolations v;
         for (int i = 0; i < meeting.case_ids_size(); ++i) {
@@ -518,7 +519,7 @@ void PetitionStore::RecordMeeting(v1::Meeting meeting, std::string request_id,
               tx.Execute("INSERT OR IGNORE INTO meeting_cases(case_id, meeting_id) VALUES(?, ?)",
                          {case_id, stored.id()}));
         }
-        RETURN_IF_ERROR(db::RememberRequest(tx, "RecordMeeting", request_id, stored.id()));
+        RETURN_IF_ERROR(db::RememberRequest(tx, "RecordMeeting", request_key, stored.id()));
         return stored;
       },
       std::move(done));

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/db/common_tables.h"
 #include "common/db/database.h"
 #include "common/db/resource_table.h"
 #include "common/pagination.h"
@@ -95,7 +96,7 @@ class PetitionStore {
   absl::CivilDay Today() const;
 
   // Ledgers. Idempotent per request_id.
-  void CreateLedger(v1::Ledger ledger, std::string request_id, Done<v1::Ledger> done);
+  void CreateLedger(v1::Ledger ledger, db::RequestKey request_key, Done<v1::Ledger> done);
   absl::StatusOr<v1::Ledger> GetLedger(const std::string& id, int64_t* revision = nullptr);
   // `revision` (optional): the store revision the page reflects, read in the same snapshot.
   absl::StatusOr<db::ResourcePage<v1::Ledger>> ListLedgers(int year, v1::LedgerKind kind,
@@ -104,7 +105,8 @@ class PetitionStore {
 
   // `prepared` came from PrepareNewCase (plaintext, status RECEIVED). Checks the ledgers exist,
   // detects repeats, assigns the id, stamps times, encrypts and stores. Idempotent per request_id.
-  void CreateCase(v1::Case prepared, std::string request_id, Reveal reveal, Done<v1::Case> done);
+  void CreateCase(v1::Case prepared, db::RequestKey request_key, Reveal reveal,
+                  Done<v1::Case> done);
   // `revision`, when given, gets the store revision of the same snapshot.
   absl::StatusOr<v1::Case> GetCase(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Case>> ListCases(const CaseFilter& filter, const Page& page,
@@ -129,7 +131,7 @@ class PetitionStore {
   // The caller masks or audits, exactly as for GetCase.
   absl::StatusOr<v1::Case> OpenStoredCase(absl::string_view state) const;
 
-  void RecordMeeting(v1::Meeting meeting, std::string request_id, Done<v1::Meeting> done);
+  void RecordMeeting(v1::Meeting meeting, db::RequestKey request_key, Done<v1::Meeting> done);
   absl::StatusOr<v1::Meeting> GetMeeting(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Meeting>> ListMeetings(const MeetingFilter& filter,
                                                              const Page& page,

@@ -69,7 +69,7 @@ class PetitionStoreTest : public ::testing::Test {
     l.set_name(name);
     l.set_year(2023);
     l.set_kind(v1::LEDGER_KIND_CAMPAIGN);
-    return Await<v1::Ledger>([&](Done<v1::Ledger> d) { store_->CreateLedger(l, "", d); });
+    return Await<v1::Ledger>([&](Done<v1::Ledger> d) { store_->CreateLedger(l, {}, d); });
   }
 
   v1::Case Input(const std::string& name, const std::string& id_number, const std::string& category,
@@ -94,7 +94,7 @@ class PetitionStoreTest : public ::testing::Test {
     now_ += 1;
     auto prepared = PrepareNewCase(input, "tester", store_->policy(), store_->Today());
     if (!prepared.ok()) return prepared.status();
-    return Await<v1::Case>([&](Done<v1::Case> d) { store_->CreateCase(*prepared, "", reveal, d); });
+    return Await<v1::Case>([&](Done<v1::Case> d) { store_->CreateCase(*prepared, {}, reveal, d); });
   }
 
   absl::StatusOr<v1::Case> Move(const std::string& id, v1::CaseStatus to, int y, int m, int d,
