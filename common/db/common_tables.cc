@@ -17,6 +17,13 @@ constexpr Migration kCommonMigrations[] = {
      "  resource_id TEXT NOT NULL, kind INTEGER NOT NULL, state BLOB NOT NULL,"
      "  created_unix_ms INTEGER NOT NULL);"
      "CREATE INDEX events_by_time ON events(created_unix_ms);"},
+    // A watch from since_revision 0 starts "from now". Were an empty store at revision 0 too, a
+    // client that listed it (revision 0) and then watched from that revision would miss every
+    // change made in between. So the log starts at revision 1: the empty store reports 1 and
+    // the first change is 2. Stores that already have changes keep their revisions.
+    {2, "revisions start above 0",
+     "INSERT INTO sqlite_sequence(name, seq) SELECT 'events', 1 "
+     "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events');"},
 };
 
 }  // namespace

@@ -3,7 +3,8 @@
 //   created in the same transaction, so a retried create returns the original resource.
 // - events: the change log. Every change appends an event in the same transaction as the change,
 //   so the log has exactly the committed changes, in commit order, each with a strictly
-//   increasing revision (AUTOINCREMENT never reuses a value, even after compaction).
+//   increasing revision (AUTOINCREMENT never reuses a value, even after compaction), starting
+//   above 1 (the revision of a store without changes).
 //
 //   ASSIGN_OR_RETURN(auto existing, FindRequest(tx, "CreateLead", req.request_id()));
 //   if (existing) return LoadLead(tx, *existing);
@@ -36,7 +37,8 @@ absl::Status RememberRequest(Transaction& tx, absl::string_view method,
 absl::StatusOr<int64_t> AppendEvent(Transaction& tx, absl::string_view resource_type,
                                     absl::string_view resource_id, EventKind kind,
                                     absl::string_view state);
-// The newest revision (0 for an empty log).
+// The newest revision: never 0 (a store without changes is at 1), since a watch reads
+// since_revision 0 as "from now".
 absl::StatusOr<int64_t> CurrentRevision(Transaction& tx);
 
 }  // namespace gaoxin::db

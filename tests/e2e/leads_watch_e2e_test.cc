@@ -488,6 +488,18 @@ TEST_F(LeadsWatchE2eTest, AWatcherWhoseWriteStallsIsCutOffWithinABoundedTime) {
   EXPECT_TRUE(Create(a, "still-serving").ok());
 }
 
+// List on an empty store, then Watch from the List's revision: a change made in between is
+// delivered (an empty store's revision must not be 0, which means "from now").
+TEST_F(LeadsWatchE2eTest, ListThenWatchOnAnEmptyStoreMissesNothing) {
+  const std::string a = StartReplica();
+  const int64_t listed = ListRevision(a);
+  EXPECT_GT(listed, 0);
+  ASSERT_TRUE(Create(a, "between-list-and-watch").ok());
+  WatchClient watch(a, listed);
+  ASSERT_TRUE(watch.WaitForChanges(1, absl::Seconds(3))) << watch.status();
+  EXPECT_EQ(watch.changes()[0].lead().name(), "between-list-and-watch");
+}
+
 TEST_F(LeadsWatchE2eTest, YearSummaryStreamsAtOnceThenAfterChangesAtABoundedRate) {
   const std::string a = StartReplica({"--summary_min_interval_ms=500"});
   auto lead = Create(a, "summary-lead");

@@ -130,6 +130,34 @@ TEST(SqliteDatabaseTest, ChangeLogRevisionsIncreaseAndSurviveEmptying) {
   EXPECT_EQ(current, r2);
 }
 
+// since_revision 0 means "from now" to a watch, so no revision a client can read may be 0.
+TEST(SqliteDatabaseTest, AStoreWithoutChangesIsAtARevisionAboveZero) {
+  testing::TempDir dir;
+  auto db = SqliteDatabase::Open(dir.File("t.db"));
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(ApplyCommonSchema(**db).ok());
+  int64_t empty = 0, first = 0;
+  ASSERT_TRUE((*db)
+                  ->Write([&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(empty, CurrentRevision(tx));
+                    ASSIGN_OR_RETURN(first, AppendEvent(tx, "lead", "a", EventKind::kCreated, "x"));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_GT(empty, 0);
+  EXPECT_GT(first, empty);
+  // Re-applying the schema (every start-up) changes nothing.
+  ASSERT_TRUE(ApplyCommonSchema(**db).ok());
+  int64_t after = 0;
+  ASSERT_TRUE((*db)
+                  ->Read([&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(after, CurrentRevision(tx));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_EQ(after, first);
+}
+
 TEST(SqliteDatabaseTest, RequestIdsRememberWhatWasCreated) {
   testing::TempDir dir;
   auto db = SqliteDatabase::Open(dir.File("t.db"));
