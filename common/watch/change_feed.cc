@@ -57,11 +57,14 @@ absl::Status ChangeFeed::Start() {
   }));
   ASSIGN_OR_RETURN(int64_t below, OldestRetained());
   {
+    absl::MutexLock read_lock(&read_mu_);
+    read_through_ = head;
     absl::MutexLock lock(&ring_mu_);
     ring_floor_ = head;
     compacted_below_ = below;
+    head_.store(head);
   }
-  head_.store(head);
+  published_through_ = head;
   last_compaction_ = absl::Now();
   if (!options_.redis_address.empty()) {
     publisher_ = std::make_unique<redis::RedisClient>(
@@ -151,35 +154,45 @@ void ChangeFeed::TailLoop() {
 }
 
 absl::Status ChangeFeed::ReadNewEvents(bool publish) {
-  const int64_t before = head_.load();
-  while (true) {
-    std::vector<db::Row> rows;
-    RETURN_IF_ERROR(db_->Read([&](db::Transaction& tx) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          rows,
-          tx.Query(kSelectEvents, {head_.load(), std::numeric_limits<int64_t>::max(), kReadBatch}));
-      return absl::OkStatus();
-    }));
-    if (rows.empty()) break;
-    {
-      absl::MutexLock lock(&ring_mu_);
-      for (const auto& row : rows) {
-        EventPtr e = EventFromRow(row);
-        ring_.push_back(e);
-        head_.store(e->revision);
-        while (ring_.size() > options_.ring_capacity) {
-          ring_floor_ = ring_.front()->revision;
-          ring_.pop_front();
+  int64_t after = 0;
+  {
+    absl::MutexLock read_lock(&read_mu_);
+    while (true) {
+      std::vector<db::Row> rows;
+      // A copy: the analysis cannot see that the lambda runs under read_mu_.
+      const int64_t from = read_through_;
+      RETURN_IF_ERROR(db_->Read([&](db::Transaction& tx) -> absl::Status {
+        ASSIGN_OR_RETURN(
+            rows, tx.Query(kSelectEvents, {from, std::numeric_limits<int64_t>::max(), kReadBatch}));
+        return absl::OkStatus();
+      }));
+      if (rows.empty()) break;
+      {
+        absl::MutexLock lock(&ring_mu_);
+        for (const auto& row : rows) {
+          EventPtr e = EventFromRow(row);
+          ring_.push_back(e);
+          read_through_ = e->revision;
+          head_.store(e->revision);
+          while (ring_.size() > options_.ring_capacity) {
+            ring_floor_ = ring_.front()->revision;
+            ring_.pop_front();
+          }
         }
       }
+      if (static_cast<int>(rows.size()) < kReadBatch) break;
     }
-    if (static_cast<int>(rows.size()) < kReadBatch) break;
+    after = read_through_;
   }
-  if (publish && publisher_ != nullptr && head_.load() > before) {
-    // Tell the other replicas; they read the events from the shared store themselves.
+  // Against what this thread last announced, not what this call read: a gRPC thread may have
+  // read our commit's events first.
+  if (publish && publisher_ != nullptr && after > published_through_) {
+    // Tell the other replicas; they read the events from the shared store themselves. Outside
+    // read_mu_: a slow Redis must not hold up watches that wait to read the log.
     (void)publisher_->Command({"XADD", options_.stream_key, "MAXLEN", "~",
                                absl::StrCat(options_.stream_maxlen), "*", "revision",
-                               absl::StrCat(head_.load())});
+                               absl::StrCat(after)});
+    published_through_ = after;
   }
   return absl::OkStatus();
 }

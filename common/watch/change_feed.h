@@ -137,13 +137,23 @@ class ChangeFeed {
  private:
   void TailLoop();
   void ListenLoop();
-  absl::Status ReadNewEvents(bool publish);
+  absl::Status ReadNewEvents(bool publish) ABSL_LOCKS_EXCLUDED(read_mu_);
   void WakeSubscribers();
   absl::StatusOr<int64_t> OldestRetained();
 
   db::Database* db_;
   const FeedOptions options_;
+  // The newest revision in the ring; read lock-free by every watcher, stored only by
+  // ReadNewEvents (under read_mu_ and ring_mu_).
   std::atomic<int64_t> head_{0};
+
+  // Serializes reading new events from the log into the ring. Both the tailer thread and gRPC
+  // threads (CheckResumable, for a watch starting past what the tailer has read) do it; two
+  // readers running at once would each append the same rows (duplicates in the ring, events
+  // out of order for watchers) and could move head_ backwards.
+  absl::Mutex read_mu_;
+  // The newest revision read from the log: where the next read starts.
+  int64_t read_through_ ABSL_GUARDED_BY(read_mu_) = 0;
 
   absl::Mutex ring_mu_;
   std::deque<EventPtr> ring_ ABSL_GUARDED_BY(ring_mu_);
@@ -163,12 +173,15 @@ class ChangeFeed {
   absl::flat_hash_set<FeedSubscriber*> subscribers_;  // guarded by subscribers_mu_
   bool stopped_ = false;                              // guarded by subscribers_mu_
 
+  // Used by the tailer thread only (ReadNewEvents with publish = true), as is
+  // published_through_: the newest revision announced to the other replicas.
   std::unique_ptr<redis::RedisClient> publisher_;
+  int64_t published_through_ = 0;
   std::unique_ptr<redis::RedisClient> listener_;
   std::atomic<bool> listening_{false};
   std::thread tail_thread_;
   std::thread listen_thread_;
-  absl::Time last_compaction_;
+  absl::Time last_compaction_;  // the tailer thread's
 };
 
 }  // namespace gaoxin::watch

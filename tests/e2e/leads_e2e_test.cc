@@ -128,10 +128,11 @@ TEST_F(LeadsE2eTest, CreateGetAndListWithPaging) {
                       &got)
                   .ok());
   EXPECT_EQ(got.id(), *created.begin());
-  // Get responses carry the store revision they reflect as metadata: 7 creates so far.
+  // Get responses carry the store revision they reflect as metadata: 7 creates so far, after
+  // the empty store's revision 1.
   auto header = get_ctx->GetServerInitialMetadata().find("x-gaoxin-revision");
   ASSERT_NE(header, get_ctx->GetServerInitialMetadata().end());
-  EXPECT_EQ(std::string(header->second.data(), header->second.size()), "7");
+  EXPECT_EQ(std::string(header->second.data(), header->second.size()), "8");
 
   v1::ListLeadsRequest req;
   req.set_page_size(3);
