@@ -31,6 +31,9 @@ ABSL_FLAG(int32_t, max_message_bytes, 8 << 20, "largest request or response mess
 ABSL_FLAG(int32_t, redis_timeout_ms, 200, "Redis connect and command timeout");
 ABSL_FLAG(int32_t, cache_ttl_s, 60, "time-to-live of cached summaries in Redis");
 ABSL_FLAG(bool, log_rpcs, true, "log one JSON line per RPC");
+ABSL_FLAG(std::string, page_token_key_file, "",
+          "file whose bytes (at least 16) sign page tokens; replicas behind one address share it. "
+          "Empty: a random key per process (tokens end with the process)");
 ABSL_FLAG(bool, serve_echo, false,
           "also serve gaoxin.testing.v1.EchoService, the load tool's baseline");
 

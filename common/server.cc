@@ -270,13 +270,4 @@ int GrpcServer::RunUntilSignal() {
   return 0;
 }
 
-void NoteRequestId(grpc::CallbackServerContext* ctx, const std::string& request_id) {
-  // A metadata value must be printable ASCII: anything else (a Chinese character, NUL, CR/LF)
-  // makes gRPC abort the process when it sends the trailers. Such ids are refused by the
-  // request pipeline with INVALID_ARGUMENT; here they are simply never echoed.
-  if (request_id.empty() || request_id.size() > kMaxRequestIdBytes) return;
-  if (!IsPrintableAscii(request_id)) return;
-  ctx->AddTrailingMetadata(kRequestIdKey, request_id);
-}
-
 }  // namespace gaoxin

@@ -95,9 +95,6 @@ void BlockTerminationSignals();
 // AIP-155 request ids: printable ASCII (they travel in metadata), at most this long (a UUID is 36).
 inline constexpr size_t kMaxRequestIdBytes = 100;
 
-// Echoes a client-supplied request_id into trailing metadata so the RPC log line carries it.
-void NoteRequestId(grpc::CallbackServerContext* ctx, const std::string& request_id);
-
 }  // namespace gaoxin
 
 #endif  // GAOXIN_COMMON_SERVER_H_

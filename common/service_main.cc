@@ -1,9 +1,13 @@
 #include "common/service_main.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/pagination.h"
 #include "common/status_macros.h"
 #include "common/watch/watch_flags.h"
 
@@ -40,7 +44,25 @@ absl::StatusOr<LiveStore> StartLiveStore(db::Database* store, absl::string_view 
   return live;
 }
 
+absl::Status LoadPageTokenKey() {
+  const std::string path = absl::GetFlag(FLAGS_page_token_key_file);
+  if (path.empty()) {
+    LogEvent("page_token_key").Str("source", "random, this process only").Emit();
+    return absl::OkStatus();
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return absl::NotFoundError("cannot read --page_token_key_file");
+  if (key.size() < 16) {
+    return absl::InvalidArgumentError("--page_token_key_file must hold at least 16 bytes");
+  }
+  SetPageTokenKey(key);
+  LogEvent("page_token_key").Str("source", path).Emit();
+  return absl::OkStatus();
+}
+
 int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::SqliteDatabase* store) {
+  if (absl::Status s = LoadPageTokenKey(); !s.ok()) return FailStartup(s);
   if (feed != nullptr) server.OnShutdown([feed] { feed->Stop(); });
   if (absl::Status s = server.Start(); !s.ok()) return FailStartup(s);
   const int code = server.RunUntilSignal();

@@ -32,10 +32,6 @@ absl::Status CheckYear(int year, absl::string_view field, bool required) {
   return absl::OkStatus();
 }
 
-void CheckRequestId(const std::string& request_id, FieldViolations* v) {
-  if (request_id.size() > 100) v->Add("request_id", "must be at most 100 bytes");
-}
-
 void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
                FieldViolations* v) {
   if (required && text.empty()) {

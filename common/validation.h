@@ -4,7 +4,6 @@
 //   RETURN_IF_ERROR(CheckId(req.id(), "lead", "id"));
 //   FieldViolations v;
 //   CheckText(req.name(), "agent.name", 100, /*required=*/true, &v);
-//   CheckRequestId(req.request_id(), &v);
 //   RETURN_IF_ERROR(v.ToStatus());
 #ifndef GAOXIN_COMMON_VALIDATION_H_
 #define GAOXIN_COMMON_VALIDATION_H_
@@ -26,8 +25,6 @@ void CheckOptionalId(absl::string_view id, absl::string_view prefix, absl::strin
                      FieldViolations* v);
 // A year in 1900..2200 (0 allowed when not required).
 absl::Status CheckYear(int year, absl::string_view field, bool required = true);
-// AIP-155 request ids: at most 100 bytes (a UUID is 36).
-void CheckRequestId(const std::string& request_id, FieldViolations* v);
 // Free text: present when required, at most `max` bytes.
 void CheckText(const std::string& text, absl::string_view field, size_t max, bool required,
                FieldViolations* v);

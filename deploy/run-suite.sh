@@ -50,9 +50,15 @@ if [ ! -s "$VAR/pii.key" ]; then
   head -c 32 /dev/urandom >"$VAR/pii.key"
   chmod 600 "$VAR/pii.key"
 fi
+# The key page tokens are signed with, so tokens survive a restart of a service.
+if [ ! -s "$VAR/page-token.key" ]; then
+  head -c 32 /dev/urandom >"$VAR/page-token.key"
+  chmod 600 "$VAR/page-token.key"
+fi
 TOKEN="$(cat "$VAR/dev-token")"
 
-COMMON=(--redis="127.0.0.1:$REDIS_PORT" --tokens_file="$VAR/tokens")
+COMMON=(--redis="127.0.0.1:$REDIS_PORT" --tokens_file="$VAR/tokens"
+  --page_token_key_file="$VAR/page-token.key")
 start() {  # name port binary [flags...]
   local name="$1" port="$2" bin="$3"
   shift 3
