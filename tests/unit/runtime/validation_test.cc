@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "common/ids.h"
+#include "common/text.h"
 #include "gtest/gtest.h"
 
 namespace gaoxin {
@@ -29,12 +30,34 @@ TEST(ValidationTest, YearsTextAndRequestIds) {
   CheckText("", "agent.name", 10, true, &v);
   CheckText(std::string(11, 'x'), "agent.phone", 10, false, &v);
   CheckText("", "agent.note", 10, false, &v);
-  CheckRequestId(std::string(101, 'r'), &v);
-  CheckRequestId(std::string(36, 'r'), &v);
-  ASSERT_EQ(v.violations().size(), 3u);
+  ASSERT_EQ(v.violations().size(), 2u);
   EXPECT_EQ(v.violations()[0].first, "agent.name");
   EXPECT_EQ(v.violations()[1].first, "agent.phone");
-  EXPECT_EQ(v.violations()[2].first, "request_id");
+}
+
+TEST(TextTest, TextProblemsAreFoundAndNamed) {
+  EXPECT_FALSE(TextProblem("阜新高新区", false).has_value());
+  EXPECT_FALSE(TextProblem("", false).has_value());
+  EXPECT_TRUE(TextProblem("bad\xc3\x28", false).has_value());
+  EXPECT_TRUE(TextProblem("\xed\xa0\x80", false).has_value());  // a surrogate
+  EXPECT_TRUE(TextProblem("\xc0\xaf", false).has_value());      // overlong '/'
+  EXPECT_TRUE(TextProblem(std::string("a\0b", 3), true).has_value());
+  EXPECT_TRUE(TextProblem("a\x1b[2J", true).has_value());
+  EXPECT_TRUE(TextProblem("a\xc2\x85", false).has_value());  // C1 NEL
+  EXPECT_TRUE(TextProblem("line\nbreak", false).has_value());
+  EXPECT_FALSE(TextProblem("line\r\nbreak\t", true).has_value());
+  EXPECT_TRUE(TextProblem(" \t\u3000 ", true).has_value());  // only white space
+}
+
+TEST(TextTest, ExcerptsAreBoundedAndPrintable) {
+  const std::string huge(1 << 20, 'f');
+  EXPECT_LT(Excerpt(huge).size(), 100u);
+  EXPECT_NE(Excerpt(huge).find("1048576 bytes"), std::string::npos);
+  EXPECT_EQ(Excerpt("a\nb"), "'a\\u000Ab'");
+  EXPECT_EQ(Excerpt("\xff"), "'\\xFF'");
+  EXPECT_EQ(Excerpt("张三"), "'张三'");
+  EXPECT_TRUE(IsPrintableAscii("6f1c1f7e-3d7a"));
+  EXPECT_FALSE(IsPrintableAscii("请求-1"));
 }
 
 }  // namespace
