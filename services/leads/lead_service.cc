@@ -76,12 +76,14 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListLeads(grpc::CallbackServerContext
     if (request->year() != 0 && (request->year() < 1900 || request->year() > 2200)) {
       v.Add("year", "must be a year in 1900..2200");
     }
+    ValidateBatchFilter(request->batch(), request->year(), &v);
     RETURN_IF_ERROR(v.ToStatus());
-    LeadFilter filter{request->stage(), request->industry_chain(), request->source(),
-                      request->agent_id(), request->year()};
-    const std::string fingerprint =
-        absl::StrCat("leads|", filter.stage, "|", filter.chain, "|", filter.source, "|",
-                     filter.agent_id, "|", filter.year);
+    LeadFilter filter{request->stage(),    request->industry_chain(), request->source(),
+                      request->agent_id(), request->year(),           request->batch()};
+    // The batch is appended only when set, so tokens issued before it existed stay valid.
+    const std::string fingerprint = absl::StrCat(
+        "leads|", filter.stage, "|", filter.chain, "|", filter.source, "|", filter.agent_id, "|",
+        filter.year, filter.batch == v1::BATCH_UNSPECIFIED ? "" : absl::StrCat("|", filter.batch));
     ASSIGN_OR_RETURN(Page page,
                      ParsePage(request->page_size(), request->page_token(), fingerprint));
     int64_t revision = 0;

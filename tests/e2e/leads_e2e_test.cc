@@ -587,5 +587,70 @@ TEST_F(LeadsE2eTest, SummaryOverManyMaximalValuesDoesNotWrap) {
   EXPECT_LT(s.funds_arrived().nanos(), kNanosPerUnit);
 }
 
+// The summary carries counts only; the leads behind every batch come from ListLeads with `batch`
+// and `year`, page by page, and are exactly the ones the summary counted.
+TEST_F(LeadsE2eTest, EveryBatchOfTheSummaryIsListable) {
+  auto reserve = Create(ValidCreate("储备项目"));  // RESERVE since 2023-01-05
+  ASSERT_TRUE(reserve.ok());
+  auto new_build = Create(ValidCreate("新建项目"));
+  ASSERT_TRUE(new_build.ok());
+  ASSERT_TRUE(Transition(new_build->id(), v1::STAGE_NEGOTIATING, MakeDate(2023, 1, 6)).ok());
+  ASSERT_TRUE(Transition(new_build->id(), v1::STAGE_SIGNED, MakeDate(2023, 2, 1)).ok());
+  ASSERT_TRUE(Transition(new_build->id(), v1::STAGE_CONSTRUCTION, MakeDate(2023, 3, 1)).ok());
+  v1::CreateLeadRequest old_create = ValidCreate("续建项目");
+  *old_create.mutable_effective_date() = MakeDate(2021, 1, 1);
+  auto continued = Create(old_create);
+  ASSERT_TRUE(continued.ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_NEGOTIATING, MakeDate(2021, 2, 1)).ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_SIGNED, MakeDate(2021, 3, 1)).ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_CONSTRUCTION, MakeDate(2022, 4, 1)).ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_COMPLETED, MakeDate(2023, 9, 1)).ok());
+
+  auto list = [&](v1::Batch batch) {
+    std::set<std::string> ids;
+    v1::ListLeadsRequest req;
+    req.set_batch(batch);
+    req.set_year(2023);
+    req.set_page_size(1);
+    do {
+      v1::ListLeadsResponse resp;
+      grpc::Status s = stub_->ListLeads(Ctx(kReaderToken).get(), req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const auto& lead : resp.leads()) ids.insert(lead.id());
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
+    return ids;
+  };
+  v1::GetYearSummaryRequest req;
+  req.set_year(2023);
+  v1::YearSummary summary;
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &summary).ok());
+  const auto& b = summary.batches();
+  const std::set<std::string> new_builds = list(v1::BATCH_NEW_BUILDS);
+  EXPECT_EQ(new_builds, std::set<std::string>{new_build->id()});
+  EXPECT_EQ(static_cast<int64_t>(new_builds.size()), b.new_builds().count());
+  const std::set<std::string> continued_builds = list(v1::BATCH_CONTINUED_BUILDS);
+  EXPECT_EQ(continued_builds, std::set<std::string>{continued->id()});
+  EXPECT_EQ(static_cast<int64_t>(continued_builds.size()), b.continued_builds().count());
+  const std::set<std::string> completions = list(v1::BATCH_COMPLETIONS);
+  EXPECT_EQ(completions, std::set<std::string>{continued->id()});
+  EXPECT_EQ(static_cast<int64_t>(completions.size()), b.completions().count());
+  const std::set<std::string> reserves = list(v1::BATCH_RESERVE);
+  EXPECT_EQ(reserves, std::set<std::string>{reserve->id()});
+  EXPECT_EQ(static_cast<int64_t>(reserves.size()), b.reserve().count());
+
+  // A batch is of a year; an unknown batch is refused.
+  v1::ListLeadsRequest no_year;
+  no_year.set_batch(v1::BATCH_RESERVE);
+  v1::ListLeadsResponse resp;
+  grpc::Status s = stub_->ListLeads(Ctx().get(), no_year, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"year"});
+  no_year.set_batch(static_cast<v1::Batch>(99));
+  s = stub_->ListLeads(Ctx().get(), no_year, &resp);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"batch"});
+}
+
 }  // namespace
 }  // namespace gaoxin::leads

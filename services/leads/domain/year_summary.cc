@@ -1,5 +1,6 @@
 #include "services/leads/domain/year_summary.h"
 
+#include <algorithm>
 #include <map>
 
 #include "common/date.h"
@@ -18,20 +19,17 @@ class Tally {
   void Add(const v1::Lead& lead) {
     ++count_;
     planned_.Add(lead.planned_investment());
-    ids_.push_back(lead.id());
   }
   absl::Status WriteTo(v1::LeadTally* out) const {
     RETURN_IF_ERROR(planned_.status());
     out->set_count(count_);
     *out->mutable_planned_investment() = FromNanos(planned_.nanos());
-    for (const auto& id : ids_) out->add_lead_ids(id);
     return absl::OkStatus();
   }
 
  private:
   int64_t count_ = 0;
   MoneySum planned_{"planned_investment"};
-  std::vector<std::string> ids_;
 };
 
 bool EnteredInYear(const v1::Lead& lead, v1::Stage stage, int year) {
@@ -42,6 +40,32 @@ bool EnteredInYear(const v1::Lead& lead, v1::Stage stage, int year) {
 }
 
 }  // namespace
+
+bool InBatch(const v1::Lead& lead, v1::Batch batch, int year, absl::CivilDay today) {
+  switch (batch) {
+    case v1::BATCH_NEW_BUILDS:
+      return EnteredInYear(lead, v1::STAGE_CONSTRUCTION, year);
+    case v1::BATCH_CONTINUED_BUILDS:
+      return StageAt(lead, absl::CivilDay(year - 1, 12, 31)) == v1::STAGE_CONSTRUCTION;
+    case v1::BATCH_COMPLETIONS:
+      return EnteredInYear(lead, v1::STAGE_COMPLETED, year);
+    case v1::BATCH_RESERVE: {
+      const absl::CivilDay reserve_day = std::min(absl::CivilDay(year, 12, 31), today);
+      const auto stage = StageAt(lead, reserve_day);
+      return stage == v1::STAGE_RESERVE || stage == v1::STAGE_NEGOTIATING;
+    }
+    default:
+      return false;
+  }
+}
+
+void ValidateBatchFilter(v1::Batch batch, int year, FieldViolations* v) {
+  if (!v1::Batch_IsValid(batch)) {
+    v->Add("batch", "is not a known batch");
+  } else if (batch != v1::BATCH_UNSPECIFIED && year == 0) {
+    v->Add("year", "is required with batch: the batch of which year");
+  }
+}
 
 absl::StatusOr<v1::YearSummary> ComputeYearSummary(int year, absl::CivilDay today,
                                                    const std::vector<v1::Lead>& leads,
@@ -59,28 +83,21 @@ absl::StatusOr<v1::YearSummary> ComputeYearSummary(int year, absl::CivilDay toda
   std::map<v1::Stage, Tally> by_stage;
   std::map<common::v1::IndustryChain, Tally> by_chain;
 
-  const absl::CivilDay end_of_previous_year(year - 1, 12, 31);
-  absl::CivilDay reserve_day(year, 12, 31);
-  if (today < reserve_day) reserve_day = today;
-
   for (const auto& lead : leads) {
     if (EnteredInYear(lead, v1::STAGE_SIGNED, year)) {
       ++signed_count;
       signed_amount.Add(lead.signed_amount());
     }
-    if (EnteredInYear(lead, v1::STAGE_CONSTRUCTION, year)) {
+    if (InBatch(lead, v1::BATCH_NEW_BUILDS, year, today)) {
       new_builds.Add(lead);
       if (ToNanos(lead.planned_investment()) >= major_threshold) {
         ++major_count;
         major_planned.Add(lead.planned_investment());
       }
     }
-    if (StageAt(lead, end_of_previous_year) == v1::STAGE_CONSTRUCTION) continued.Add(lead);
-    if (EnteredInYear(lead, v1::STAGE_COMPLETED, year)) completions.Add(lead);
-    auto at_reserve_day = StageAt(lead, reserve_day);
-    if (at_reserve_day == v1::STAGE_RESERVE || at_reserve_day == v1::STAGE_NEGOTIATING) {
-      reserve.Add(lead);
-    }
+    if (InBatch(lead, v1::BATCH_CONTINUED_BUILDS, year, today)) continued.Add(lead);
+    if (InBatch(lead, v1::BATCH_COMPLETIONS, year, today)) completions.Add(lead);
+    if (InBatch(lead, v1::BATCH_RESERVE, year, today)) reserve.Add(lead);
     by_stage[lead.stage()].Add(lead);
     by_chain[lead.industry_chain()].Add(lead);
   }

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/errors.h"
 #include "gaoxin/leads/v1/leads.pb.h"
 
 namespace gaoxin::leads {
@@ -19,6 +20,15 @@ namespace gaoxin::leads {
 // 5000万元: the report counts new starts of at least this planned investment.
 inline constexpr int64_t kMajorNewStartYuan = 50000000;
 
+// True when `lead` is in `batch` of `year` (see v1::Batch); `today` bounds the reserve snapshot
+// of the current year. The one definition the summary's counts and ListLeads' batch filter share.
+bool InBatch(const v1::Lead& lead, v1::Batch batch, int year, absl::CivilDay today);
+
+// ListLeads' batch filter: a known batch, and a year with it.
+void ValidateBatchFilter(v1::Batch batch, int year, FieldViolations* v);
+
+// The summary holds counts and sums only (its size does not grow with the data); the leads behind
+// a tally are listed by ListLeads with the tally's filter.
 // `fundings` may hold any years (only `year` and `year - 1` count); `today` bounds the
 // reserve-batch snapshot for the current year.
 absl::StatusOr<v1::YearSummary> ComputeYearSummary(int year, absl::CivilDay today,

@@ -99,10 +99,21 @@ TEST(YearSummaryTest, CountsSignedNewStartsFundsAndAssets) {
   EXPECT_EQ(s.idle_assets_revitalized_land_m2(), 157000);
   EXPECT_EQ(s.batches().new_builds().count(), 3);
   EXPECT_EQ(s.batches().continued_builds().count(), 1);
-  EXPECT_EQ(s.batches().continued_builds().lead_ids(0), "d");
+  EXPECT_TRUE(InBatch(leads[3], v1::BATCH_CONTINUED_BUILDS, 2023, absl::CivilDay(2026, 1, 1)));
   EXPECT_EQ(s.batches().completions().count(), 1);
   EXPECT_EQ(s.batches().reserve().count(), 1);
-  EXPECT_EQ(s.batches().reserve().lead_ids(0), "e");
+  EXPECT_TRUE(InBatch(leads[4], v1::BATCH_RESERVE, 2023, absl::CivilDay(2026, 1, 1)));
+  // InBatch, which ListLeads' batch filter uses, agrees with every count.
+  for (auto [batch, count] :
+       std::vector<std::pair<v1::Batch, int64_t>>{{v1::BATCH_NEW_BUILDS, 3},
+                                                  {v1::BATCH_CONTINUED_BUILDS, 1},
+                                                  {v1::BATCH_COMPLETIONS, 1},
+                                                  {v1::BATCH_RESERVE, 1}}) {
+    int64_t members = 0;
+    for (const auto& lead : leads)
+      members += InBatch(lead, batch, 2023, absl::CivilDay(2026, 1, 1));
+    EXPECT_EQ(members, count) << v1::Batch_Name(batch);
+  }
 }
 
 TEST(YearSummaryTest, ResumingConstructionIsNotANewStart) {
@@ -169,6 +180,45 @@ TEST(YearSummaryTest, ManyMaximalValuesSumExactly) {
   EXPECT_EQ(ToNanos(s.signed_amount()), Nanos(kCount) * kMaxMoneyNanos);
   ASSERT_EQ(s.by_stage_size(), 1);
   EXPECT_EQ(ToNanos(s.by_stage(0).tally().planned_investment()), Nanos(kCount) * kMaxMoneyNanos);
+}
+
+// The summary is counts and sums only: its size does not grow with the leads. (It used to embed
+// every lead id, and passed the 8 MiB message limit at about 200,000 leads.) The leads spread
+// over every stage, chain and batch.
+TEST(YearSummaryTest, SizeIsBoundedWhateverTheNumberOfLeads) {
+  constexpr int kLeads = 300000;
+  std::vector<v1::Lead> leads;
+  leads.reserve(kLeads);
+  for (int i = 0; i < kLeads; ++i) {
+    std::vector<std::pair<Stage, common::v1::Date>> steps = {
+        {v1::STAGE_NEGOTIATING, MakeDate(2022, 1, 1)}};
+    switch (i % 4) {
+      case 0:  // a reserve lead
+        break;
+      case 1:  // a new build
+        steps.push_back({v1::STAGE_SIGNED, MakeDate(2022, 6, 1)});
+        steps.push_back({v1::STAGE_CONSTRUCTION, MakeDate(2023, 2, 1)});
+        break;
+      case 2:  // a continued build, completed
+        steps.push_back({v1::STAGE_SIGNED, MakeDate(2022, 2, 1)});
+        steps.push_back({v1::STAGE_CONSTRUCTION, MakeDate(2022, 3, 1)});
+        steps.push_back({v1::STAGE_COMPLETED, MakeDate(2023, 9, 1)});
+        break;
+      case 3:
+        steps.push_back({v1::STAGE_DROPPED, MakeDate(2023, 1, 1)});
+        break;
+    }
+    v1::Lead lead = MakeLead(absl::StrCat("lead-", 1000000000000000 + i), kMaxMoneyUnits,
+                             kMaxMoneyUnits, steps);
+    lead.set_industry_chain(static_cast<common::v1::IndustryChain>(1 + i % 6));
+    leads.push_back(std::move(lead));
+  }
+  v1::YearSummary s = Summary(2023, leads, {}, {});
+  EXPECT_EQ(s.batches().new_builds().count(), kLeads / 4);
+  EXPECT_EQ(s.batches().continued_builds().count(), kLeads / 4);
+  EXPECT_EQ(s.batches().completions().count(), kLeads / 4);
+  EXPECT_EQ(s.batches().reserve().count(), kLeads / 4);
+  EXPECT_LT(s.ByteSizeLong(), 64u * 1024) << "the summary grows with the data";
 }
 
 }  // namespace
