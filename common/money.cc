@@ -20,6 +20,9 @@ void ValidateMoney(const common::v1::Money& money, absl::string_view field, bool
     violations->Add(absl::StrCat(field, ".nanos"), "must have the same sign as units");
   } else if (!allow_negative && (money.units() < 0 || money.nanos() < 0)) {
     violations->Add(field, "must not be negative");
+  } else if (ToNanos(money) > kMaxMoneyNanos || ToNanos(money) < -kMaxMoneyNanos) {
+    violations->Add(field, absl::StrCat("must be at most ", kMaxMoneyUnits,
+                                        " yuan (10万亿元) in absolute value"));
   }
 }
 
@@ -28,15 +31,41 @@ Nanos ToNanos(const common::v1::Money& money) {
 }
 
 common::v1::Money FromNanos(Nanos nanos) {
+  // Clamping to ±kMoneyRangeNanos (not to the units alone) keeps nanos in range and of the
+  // units' sign even for values no Money can carry.
+  nanos = std::min(std::max(nanos, -kMoneyRangeNanos), kMoneyRangeNanos);
   common::v1::Money m;
   m.set_currency_code(std::string(kCurrency));
-  Nanos units = nanos / kNanosPerUnit;  // truncates toward zero: nanos keeps the sign of units
-  const Nanos max = std::numeric_limits<int64_t>::max();
-  const Nanos min = std::numeric_limits<int64_t>::min();
-  units = std::min(std::max(units, min), max);
+  const Nanos units = nanos / kNanosPerUnit;  // truncates toward zero: nanos keeps the sign
   m.set_units(static_cast<int64_t>(units));
   m.set_nanos(static_cast<int32_t>(nanos - units * kNanosPerUnit));
   return m;
+}
+
+absl::StatusOr<Nanos> AddMoney(Nanos a, Nanos b, absl::string_view what) {
+  // Operands within ±kMoneyRangeNanos (about 9.2e27) cannot overflow an int128 (1.7e38), so the
+  // sum is exact and only its range needs checking.
+  auto out_of_range = [what] {
+    return absl::OutOfRangeError(absl::StrCat(what, ": the sum exceeds what a Money can carry (",
+                                              std::numeric_limits<int64_t>::max(), " yuan)"));
+  };
+  if (a > kMoneyRangeNanos || a < -kMoneyRangeNanos || b > kMoneyRangeNanos ||
+      b < -kMoneyRangeNanos) {
+    return out_of_range();
+  }
+  const Nanos sum = a + b;
+  if (sum > kMoneyRangeNanos || sum < -kMoneyRangeNanos) return out_of_range();
+  return sum;
+}
+
+void MoneySum::Add(Nanos nanos) {
+  if (!status_.ok()) return;
+  absl::StatusOr<Nanos> sum = AddMoney(total_, nanos, what_);
+  if (sum.ok()) {
+    total_ = *sum;
+  } else {
+    status_ = sum.status();
+  }
 }
 
 common::v1::Money Yuan(int64_t units) {

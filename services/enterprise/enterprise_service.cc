@@ -473,7 +473,8 @@ absl::StatusOr<v1::IndustryStructure> EnterpriseServiceImpl::IndustryStructureOf
     // Read in one snapshot with the revision it reflects (at least `revision`).
     int64_t loaded_at = 0;
     ASSIGN_OR_RETURN(auto rows, store_->LoadStructureInputs(year, through, &loaded_at));
-    v1::IndustryStructure structure = ComputeIndustryStructure(year, through, rows);
+    ASSIGN_OR_RETURN(v1::IndustryStructure structure,
+                     ComputeIndustryStructure(year, through, rows));
     structure.set_revision(loaded_at);
     return structure.SerializeAsString();
   }));

@@ -6,6 +6,7 @@
 #include "common/money.h"
 #include "common/pagination.h"
 #include "common/pipeline/service.h"
+#include "common/quantity.h"
 #include "common/rpc.h"
 #include "common/server.h"
 #include "common/status_macros.h"
@@ -100,9 +101,10 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListLeads(grpc::CallbackServerContext
     if (request->year() != 0 && (request->year() < 1900 || request->year() > 2200)) {
       v.Add("year", "must be a year in 1900..2200");
     }
+    ValidateBatchFilter(request->batch(), request->year(), &v);
     RETURN_IF_ERROR(v.ToStatus());
-    LeadFilter filter{request->stage(), request->industry_chain(), request->source(),
-                      request->agent_id(), request->year()};
+    LeadFilter filter{request->stage(),    request->industry_chain(), request->source(),
+                      request->agent_id(), request->year(),           request->batch()};
     const Page page = pipeline::PageOf(ctx);
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListLeads(filter, page, &revision));
@@ -200,8 +202,8 @@ grpc::ServerUnaryReactor* LeadServiceImpl::CreateIdleAsset(
     CheckText(a.location(), "idle_asset.location", 200, false, &v);
     CheckText(a.former_owner(), "idle_asset.former_owner", 200, false, &v);
     CheckText(a.note(), "idle_asset.note", 4000, false, &v);
-    if (a.land_area_m2() < 0) v.Add("idle_asset.land_area_m2", "must not be negative");
-    if (a.building_area_m2() < 0) v.Add("idle_asset.building_area_m2", "must not be negative");
+    CheckArea(a.land_area_m2(), "idle_asset.land_area_m2", &v);
+    CheckArea(a.building_area_m2(), "idle_asset.building_area_m2", &v);
     RETURN_IF_ERROR(v.ToStatus());
     store_->CreateIdleAsset(a, pipeline::RequestKey(ctx), finish(response));
     return absl::OkStatus();
@@ -234,8 +236,8 @@ grpc::ServerUnaryReactor* LeadServiceImpl::RevitalizeIdleAsset(
     if (IsSet(request->date()) && v.empty() && ToCivilDay(request->date()) > Today()) {
       v.Add("date", "must not be in the future");
     }
-    if (request->land_area_m2() < 0) v.Add("land_area_m2", "must not be negative");
-    if (request->building_area_m2() < 0) v.Add("building_area_m2", "must not be negative");
+    CheckArea(request->land_area_m2(), "land_area_m2", &v);
+    CheckArea(request->building_area_m2(), "building_area_m2", &v);
     if (!request->lead_id().empty() && !IsValidId(request->lead_id(), "lead")) {
       v.Add("lead_id", "is not a lead id");
     }
@@ -396,7 +398,8 @@ absl::StatusOr<v1::YearSummary> LeadServiceImpl::YearSummary(int year) {
       absl::StrCat("summary:", year, ":", revision, ":", absl::FormatCivilTime(today));
   ASSIGN_OR_RETURN(std::string bytes, cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
     ASSIGN_OR_RETURN(SummaryInputs in, store_->LoadSummaryInputs(year));
-    v1::YearSummary s = ComputeYearSummary(year, today, in.leads, in.fundings, in.idle_assets);
+    ASSIGN_OR_RETURN(v1::YearSummary s,
+                     ComputeYearSummary(year, today, in.leads, in.fundings, in.idle_assets));
     s.set_revision(in.revision);
     return s.SerializeAsString();
   }));

@@ -7,6 +7,7 @@
 #include "common/ids.h"
 #include "common/money.h"
 #include "common/status_macros.h"
+#include "services/leads/domain/year_summary.h"
 
 namespace gaoxin::leads {
 namespace {
@@ -157,17 +158,48 @@ absl::StatusOr<db::ResourcePage<v1::Lead>> LeadStore::ListLeads(const LeadFilter
     AddFilter(&where, &params, "source = ?", filter.source);
   }
   if (!filter.agent_id.empty()) AddFilter(&where, &params, "agent_id = ?", filter.agent_id);
-  if (filter.year != 0) {
+  if (filter.year != 0 && filter.batch == v1::BATCH_UNSPECIFIED) {
     AddFilter(&where, &params, "id IN (SELECT lead_id FROM lead_years WHERE year = ?)",
               filter.year);
   }
   db::ResourcePage<v1::Lead> result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(result, leads_.List(tx, where, params, page.after_key, page.size));
+    if (filter.batch == v1::BATCH_UNSPECIFIED) {
+      ASSIGN_OR_RETURN(result, leads_.List(tx, where, params, page.after_key, page.size));
+    } else {
+      ASSIGN_OR_RETURN(result, ListBatch(tx, filter, where, params, page));
+    }
     ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
     return absl::OkStatus();
   }));
   return result;
+}
+
+absl::StatusOr<db::ResourcePage<v1::Lead>> LeadStore::ListBatch(Transaction& tx,
+                                                                const LeadFilter& filter,
+                                                                const std::string& where,
+                                                                const std::vector<SqlValue>& params,
+                                                                const Page& page) {
+  // Batch membership follows from each lead's history (and, for the reserve, today), which no
+  // column holds: read on in id order from the page's key and keep the members, with the very
+  // rule the summary counts with (InBatch).
+  constexpr int kScanRows = 1000;
+  const absl::CivilDay today = TodayInZone(clock_());
+  db::ResourcePage<v1::Lead> result;
+  std::string after = page.after_key;
+  while (true) {
+    ASSIGN_OR_RETURN(auto chunk, leads_.List(tx, where, params, after, kScanRows));
+    for (auto& lead : chunk.items) {
+      if (!InBatch(lead, filter.batch, filter.year, today)) continue;
+      result.items.push_back(std::move(lead));
+      if (static_cast<int>(result.items.size()) == page.size) {
+        result.next_after_key = result.items.back().id();
+        return result;
+      }
+    }
+    if (chunk.next_after_key.empty()) return result;
+    after = chunk.next_after_key;
+  }
 }
 
 void LeadStore::UpdateLead(v1::UpdateLeadRequest request, Done<v1::Lead> done) {

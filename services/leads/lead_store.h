@@ -27,7 +27,9 @@ struct LeadFilter {
   common::v1::IndustryChain chain = common::v1::INDUSTRY_CHAIN_UNSPECIFIED;
   v1::LeadSource source = v1::LEAD_SOURCE_UNSPECIFIED;
   std::string agent_id;
+  // With batch: the batch's year (see v1::ListLeadsRequest).
   int year = 0;
+  v1::Batch batch = v1::BATCH_UNSPECIFIED;
 };
 
 // What GetYearSummary needs, read in one snapshot.
@@ -87,6 +89,12 @@ class LeadStore {
                   db::RequestKey request_key, std::function<absl::Status(db::Transaction&)> check,
                   Done<T> done);
   absl::Status SaveLeadYears(db::Transaction& tx, const v1::Lead& lead);
+  // One page of the leads in filter.batch, matching `where` too.
+  absl::StatusOr<db::ResourcePage<v1::Lead>> ListBatch(db::Transaction& tx,
+                                                       const LeadFilter& filter,
+                                                       const std::string& where,
+                                                       const std::vector<db::SqlValue>& params,
+                                                       const Page& page);
   google::protobuf::Timestamp Now() const;
 
   db::Database* db_;

@@ -1,5 +1,6 @@
 // End-to-end: the real leads_server binary, called over gRPC, with a real redis-server.
 #include <atomic>
+#include <limits>
 #include <set>
 #include <thread>
 
@@ -473,6 +474,183 @@ TEST_F(LeadsE2eTest, DemoDataReproducesTheReportsLeadsFigures) {
   ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &twice).ok());
   EXPECT_EQ(twice.signed_count(), 10);
   EXPECT_EQ(twice.idle_assets_revitalized_count(), 7);
+}
+
+// Field names of an INVALID_ARGUMENT status's BadRequest.
+std::vector<std::string> ViolatedFields(const grpc::Status& s) {
+  std::vector<std::string> out;
+  for (const auto& [field, description] : FieldViolationsOf(FromGrpcStatus(s))) {
+    out.push_back(field);
+  }
+  return out;
+}
+
+// 2^63-1 used to be accepted as an amount or an area and then wrapped the summary's sums.
+TEST_F(LeadsE2eTest, AmountsAndAreasOfTwoToTheSixtyThreeAreRefusedNamingTheField) {
+  constexpr int64_t kHuge = std::numeric_limits<int64_t>::max();
+  v1::CreateLeadRequest create = ValidCreate("huge");
+  create.mutable_lead()->mutable_planned_investment()->set_units(kHuge);
+  create.mutable_lead()->set_land_area_m2(kHuge);
+  auto lead = Create(create);
+  ASSERT_EQ(lead.status().code(), absl::StatusCode::kInvalidArgument) << lead.status();
+  std::vector<std::string> fields;
+  for (const auto& [field, description] : FieldViolationsOf(lead.status())) {
+    fields.push_back(field);
+  }
+  EXPECT_EQ(fields, (std::vector<std::string>{"lead.planned_investment", "lead.land_area_m2"}));
+
+  lead = Create(ValidCreate("ok"));
+  ASSERT_TRUE(lead.ok()) << lead.status();
+  v1::RecordFundingRequest funding;
+  funding.mutable_funding()->set_lead_id(lead->id());
+  funding.mutable_funding()->mutable_amount()->set_units(kHuge);
+  *funding.mutable_funding()->mutable_arrival_date() = MakeDate(2023, 6, 1);
+  v1::Funding f;
+  grpc::Status s = stub_->RecordFunding(Ctx().get(), funding, &f);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"funding.amount"});
+
+  v1::CreateIdleAssetRequest asset;
+  asset.mutable_idle_asset()->set_name("原金钻机械厂区");
+  asset.mutable_idle_asset()->set_land_area_m2(kHuge);
+  asset.mutable_idle_asset()->set_building_area_m2(kHuge);
+  v1::IdleAsset created;
+  s = stub_->CreateIdleAsset(Ctx().get(), asset, &created);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s),
+            (std::vector<std::string>{"idle_asset.land_area_m2", "idle_asset.building_area_m2"}));
+
+  asset.mutable_idle_asset()->set_land_area_m2(1000);
+  asset.mutable_idle_asset()->set_building_area_m2(1000);
+  ASSERT_TRUE(stub_->CreateIdleAsset(Ctx().get(), asset, &created).ok());
+  v1::RevitalizeIdleAssetRequest revitalize;
+  revitalize.set_id(created.id());
+  revitalize.set_method(v1::REVITALIZATION_METHOD_LEASE);
+  *revitalize.mutable_date() = MakeDate(2023, 3, 1);
+  revitalize.set_land_area_m2(kHuge);
+  revitalize.set_building_area_m2(kHuge);
+  v1::IdleAsset revitalized;
+  s = stub_->RevitalizeIdleAsset(Ctx().get(), revitalize, &revitalized);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), (std::vector<std::string>{"land_area_m2", "building_area_m2"}));
+}
+
+// Whatever the server accepts as the largest amount and area, a summary over many of them is
+// exact: it neither wraps nor saturates.
+TEST_F(LeadsE2eTest, SummaryOverManyMaximalValuesDoesNotWrap) {
+  constexpr int kAssets = 5;
+  constexpr int kFundings = 5;
+  auto lead = Create(ValidCreate("大项目"));
+  ASSERT_TRUE(lead.ok()) << lead.status();
+  // Try 2^63-1 first; once refused, the declared maxima (10^10 m2, 10^13 yuan).
+  Nanos expected_funds = 0;
+  for (int i = 0; i < kFundings; ++i) {
+    v1::RecordFundingRequest req;
+    req.mutable_funding()->set_lead_id(lead->id());
+    *req.mutable_funding()->mutable_arrival_date() = MakeDate(2023, 6, 1);
+    req.mutable_funding()->mutable_amount()->set_units(std::numeric_limits<int64_t>::max());
+    v1::Funding f;
+    if (!stub_->RecordFunding(Ctx().get(), req, &f).ok()) {
+      *req.mutable_funding()->mutable_amount() = Yuan(10000000000000);
+      ASSERT_TRUE(stub_->RecordFunding(Ctx().get(), req, &f).ok());
+    }
+    expected_funds += ToNanos(f.amount());
+  }
+  int64_t max_area = std::numeric_limits<int64_t>::max();
+  absl::int128 expected_land = 0;
+  for (int i = 0; i < kAssets; ++i) {
+    v1::CreateIdleAssetRequest req;
+    req.mutable_idle_asset()->set_name(absl::StrCat("闲置厂区", i));
+    req.mutable_idle_asset()->set_land_area_m2(max_area);
+    v1::IdleAsset asset;
+    if (!stub_->CreateIdleAsset(Ctx().get(), req, &asset).ok()) {
+      max_area = 10000000000;
+      req.mutable_idle_asset()->set_land_area_m2(max_area);
+      ASSERT_TRUE(stub_->CreateIdleAsset(Ctx().get(), req, &asset).ok());
+    }
+    v1::RevitalizeIdleAssetRequest revitalize;
+    revitalize.set_id(asset.id());
+    revitalize.set_method(v1::REVITALIZATION_METHOD_AUCTION);
+    *revitalize.mutable_date() = MakeDate(2023, 3, 1);
+    v1::IdleAsset done;
+    ASSERT_TRUE(stub_->RevitalizeIdleAsset(Ctx().get(), revitalize, &done).ok());
+    expected_land += done.land_area_m2();
+  }
+  v1::GetYearSummaryRequest req;
+  req.set_year(2023);
+  v1::YearSummary s;
+  grpc::Status status = stub_->GetYearSummary(Ctx().get(), req, &s);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(s.idle_assets_revitalized_count(), kAssets);
+  EXPECT_EQ(absl::int128(s.idle_assets_revitalized_land_m2()), expected_land);
+  EXPECT_EQ(ToNanos(s.funds_arrived()), expected_funds);
+  EXPECT_GT(s.funds_arrived().nanos(), -kNanosPerUnit);
+  EXPECT_LT(s.funds_arrived().nanos(), kNanosPerUnit);
+}
+
+// The summary carries counts only; the leads behind every batch come from ListLeads with `batch`
+// and `year`, page by page, and are exactly the ones the summary counted.
+TEST_F(LeadsE2eTest, EveryBatchOfTheSummaryIsListable) {
+  auto reserve = Create(ValidCreate("储备项目"));  // RESERVE since 2023-01-05
+  ASSERT_TRUE(reserve.ok());
+  auto new_build = Create(ValidCreate("新建项目"));
+  ASSERT_TRUE(new_build.ok());
+  ASSERT_TRUE(Transition(new_build->id(), v1::STAGE_NEGOTIATING, MakeDate(2023, 1, 6)).ok());
+  ASSERT_TRUE(Transition(new_build->id(), v1::STAGE_SIGNED, MakeDate(2023, 2, 1)).ok());
+  ASSERT_TRUE(Transition(new_build->id(), v1::STAGE_CONSTRUCTION, MakeDate(2023, 3, 1)).ok());
+  v1::CreateLeadRequest old_create = ValidCreate("续建项目");
+  *old_create.mutable_effective_date() = MakeDate(2021, 1, 1);
+  auto continued = Create(old_create);
+  ASSERT_TRUE(continued.ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_NEGOTIATING, MakeDate(2021, 2, 1)).ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_SIGNED, MakeDate(2021, 3, 1)).ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_CONSTRUCTION, MakeDate(2022, 4, 1)).ok());
+  ASSERT_TRUE(Transition(continued->id(), v1::STAGE_COMPLETED, MakeDate(2023, 9, 1)).ok());
+
+  auto list = [&](v1::Batch batch) {
+    std::set<std::string> ids;
+    v1::ListLeadsRequest req;
+    req.set_batch(batch);
+    req.set_year(2023);
+    req.set_page_size(1);
+    do {
+      v1::ListLeadsResponse resp;
+      grpc::Status s = stub_->ListLeads(Ctx(kReaderToken).get(), req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const auto& lead : resp.leads()) ids.insert(lead.id());
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
+    return ids;
+  };
+  v1::GetYearSummaryRequest req;
+  req.set_year(2023);
+  v1::YearSummary summary;
+  ASSERT_TRUE(stub_->GetYearSummary(Ctx().get(), req, &summary).ok());
+  const auto& b = summary.batches();
+  const std::set<std::string> new_builds = list(v1::BATCH_NEW_BUILDS);
+  EXPECT_EQ(new_builds, std::set<std::string>{new_build->id()});
+  EXPECT_EQ(static_cast<int64_t>(new_builds.size()), b.new_builds().count());
+  const std::set<std::string> continued_builds = list(v1::BATCH_CONTINUED_BUILDS);
+  EXPECT_EQ(continued_builds, std::set<std::string>{continued->id()});
+  EXPECT_EQ(static_cast<int64_t>(continued_builds.size()), b.continued_builds().count());
+  const std::set<std::string> completions = list(v1::BATCH_COMPLETIONS);
+  EXPECT_EQ(completions, std::set<std::string>{continued->id()});
+  EXPECT_EQ(static_cast<int64_t>(completions.size()), b.completions().count());
+  const std::set<std::string> reserves = list(v1::BATCH_RESERVE);
+  EXPECT_EQ(reserves, std::set<std::string>{reserve->id()});
+  EXPECT_EQ(static_cast<int64_t>(reserves.size()), b.reserve().count());
+
+  // A batch is of a year; an unknown batch is refused.
+  v1::ListLeadsRequest no_year;
+  no_year.set_batch(v1::BATCH_RESERVE);
+  v1::ListLeadsResponse resp;
+  grpc::Status s = stub_->ListLeads(Ctx().get(), no_year, &resp);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"year"});
+  no_year.set_batch(static_cast<v1::Batch>(99));
+  s = stub_->ListLeads(Ctx().get(), no_year, &resp);
+  EXPECT_EQ(ViolatedFields(s), std::vector<std::string>{"batch"});
 }
 
 }  // namespace

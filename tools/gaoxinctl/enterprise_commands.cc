@@ -204,10 +204,22 @@ ev1::ImportMonthlyReportsRequest ImportRowOf(const Csv& csv, int line,
   money("revenue_yuan", r->mutable_revenue(), false);
   money("taxes_yuan", r->mutable_taxes(), false);
   money("export_value_yuan", r->mutable_export_value(), false);
+  // Present but unparseable (or beyond int64, such as 2^64): -1, which the server rejects
+  // naming the field, rather than a silent 0.
+  const std::string employees_text = Field(csv, row, "employees");
   int employees = 0;
-  if (absl::SimpleAtoi(Field(csv, row, "employees"), &employees)) r->set_employees(employees);
+  if (absl::SimpleAtoi(employees_text, &employees)) {
+    r->set_employees(employees);
+  } else if (!employees_text.empty()) {
+    r->set_employees(-1);
+  }
+  const std::string energy_text = Field(csv, row, "energy_kgce");
   int64_t energy = 0;
-  if (absl::SimpleAtoi(Field(csv, row, "energy_kgce"), &energy)) r->set_energy_use_kgce(energy);
+  if (absl::SimpleAtoi(energy_text, &energy)) {
+    r->set_energy_use_kgce(energy);
+  } else if (!energy_text.empty()) {
+    r->set_energy_use_kgce(-1);
+  }
   r->set_note(Field(csv, row, "note"));
   return req;
 }

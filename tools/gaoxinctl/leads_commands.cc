@@ -15,6 +15,9 @@ ABSL_FLAG(std::string, chain, "", "industry chain, e.g. EQUIPMENT_MANUFACTURING,
 ABSL_FLAG(std::string, source, "", "leads: source, e.g. OFFICE_YANGTZE_RIVER_DELTA");
 ABSL_FLAG(std::string, agent, "", "leads: agent id filter / assignment");
 ABSL_FLAG(int32_t, year, 0, "year filter");
+ABSL_FLAG(std::string, batch, "",
+          "leads list: the leads of one batch of --year, NEW_BUILDS|CONTINUED_BUILDS|COMPLETIONS|"
+          "RESERVE (the summary counts them)");
 ABSL_FLAG(std::string, name, "", "name of the thing created");
 ABSL_FLAG(std::string, investor, "", "leads create: investor name");
 ABSL_FLAG(std::string, investor_uscc, "", "leads create: investor USCC");
@@ -35,6 +38,7 @@ using leads::v1::LeadService;
 
 constexpr char kUsage[] =
     "gaoxinctl leads list [--stage=S] [--chain=C] [--source=S] [--agent=ID] [--year=Y]\n"
+    "                     [--batch=NEW_BUILDS|CONTINUED_BUILDS|COMPLETIONS|RESERVE --year=Y]\n"
     "       gaoxinctl leads get <id>\n"
     "       gaoxinctl leads create --name=N --chain=C [--source=S] [--planned=YUAN] "
     "[--investor=N] [--stage=RESERVE|NEGOTIATING] [--date=D] [--request_id=R]\n"
@@ -98,6 +102,11 @@ int List() {
       return Usage("unknown --source");
     }
     req.set_source(s);
+  }
+  if (!absl::GetFlag(FLAGS_batch).empty()) {
+    leads::v1::Batch b;
+    if (!ParseEnum(absl::GetFlag(FLAGS_batch), "BATCH_", &b)) return Usage("unknown --batch");
+    req.set_batch(b);
   }
   req.set_agent_id(absl::GetFlag(FLAGS_agent));
   req.set_year(absl::GetFlag(FLAGS_year));

@@ -4,31 +4,40 @@
 
 #include "common/date.h"
 #include "common/ratio.h"
+#include "common/status_macros.h"
 
 namespace gaoxin::enterprise {
 namespace {
 
 // Running totals of one group.
 struct Totals {
-  Nanos output = 0;
-  Nanos previous = 0;
+  MoneySum output{"output_value"};
+  MoneySum previous{"previous_year_output_value"};
   int above_scale = 0;
   int over_100_million = 0;
   int grew_10_percent = 0;
 
   void Add(const EnterpriseOutput& row) {
-    output += row.output;
-    previous += row.previous_year_output;
+    output.Add(row.output);
+    previous.Add(row.previous_year_output);
     ++above_scale;
     if (row.output >= kHundredMillionYuan) ++over_100_million;
     if (GrewAtLeastTenPercent(row.output, row.previous_year_output)) ++grew_10_percent;
   }
 
+  absl::Status status() const {
+    RETURN_IF_ERROR(output.status());
+    return previous.status();
+  }
+
+  // After status() is OK.
   v1::StructureFigures ToProto() const {
     v1::StructureFigures f;
-    *f.mutable_output_value() = FromNanos(output);
-    *f.mutable_previous_year_output_value() = FromNanos(previous);
-    if (previous != 0) *f.mutable_yoy_change() = GrowthRatio(output, previous);
+    *f.mutable_output_value() = FromNanos(output.nanos());
+    *f.mutable_previous_year_output_value() = FromNanos(previous.nanos());
+    if (previous.nanos() != 0) {
+      *f.mutable_yoy_change() = GrowthRatio(output.nanos(), previous.nanos());
+    }
     f.set_above_scale_count(above_scale);
     f.set_over_100_million_count(over_100_million);
     f.set_grew_10_percent_count(grew_10_percent);
@@ -60,8 +69,8 @@ EnterpriseOutput OutputOf(const v1::Enterprise& e, const ReportSeries& series, i
   return row;
 }
 
-v1::IndustryStructure ComputeIndustryStructure(int year, int through_month,
-                                               const std::vector<EnterpriseOutput>& rows) {
+absl::StatusOr<v1::IndustryStructure> ComputeIndustryStructure(
+    int year, int through_month, const std::vector<EnterpriseOutput>& rows) {
   std::map<int, Totals> chains;  // keyed by enum value, so ordered as the enum
   Totals zone;
   for (const EnterpriseOutput& row : rows) {
@@ -69,6 +78,8 @@ v1::IndustryStructure ComputeIndustryStructure(int year, int through_month,
     chains[row.chain].Add(row);
     zone.Add(row);
   }
+  // A chain's totals are part of the zone's, so the zone's status covers them.
+  RETURN_IF_ERROR(zone.status());
   v1::IndustryStructure out;
   out.set_year(year);
   out.set_through_month(through_month);
@@ -76,7 +87,9 @@ v1::IndustryStructure ComputeIndustryStructure(int year, int through_month,
     v1::ChainStructure* c = out.add_chains();
     c->set_industry_chain(static_cast<common::v1::IndustryChain>(chain));
     *c->mutable_figures() = totals.ToProto();
-    if (zone.output != 0) *c->mutable_share_of_zone() = MakeRatio(totals.output, zone.output);
+    if (zone.output.nanos() != 0) {
+      *c->mutable_share_of_zone() = MakeRatio(totals.output.nanos(), zone.output.nanos());
+    }
   }
   *out.mutable_zone_total() = zone.ToProto();
   return out;

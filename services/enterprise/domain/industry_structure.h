@@ -6,7 +6,7 @@
 //   std::vector<EnterpriseOutput> rows;
 //   for (const auto& e : enterprises) rows.push_back(OutputOf(e, LatestByPeriod(reports[e.id()]),
 //                                                             2023, 12));
-//   v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, rows);
+//   ASSIGN_OR_RETURN(v1::IndustryStructure s, ComputeIndustryStructure(2023, 12, rows));
 //   // s.chains(0).share_of_zone() == 2486/6600 for the report's equipment chain.
 //
 // Who counts: above-scale enterprises only, because every figure in the report is a 规上 figure
@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "common/money.h"
 #include "gaoxin/common/v1/types.pb.h"
 #include "gaoxin/enterprise/v1/enterprise.pb.h"
@@ -55,8 +56,10 @@ EnterpriseOutput OutputOf(const v1::Enterprise& e, const ReportSeries& series, i
 
 // The structure for `year`, January..`through_month` (1..12). Chains appear in IndustryChain
 // order, one per chain with at least one counted enterprise. Rows not above scale are ignored.
-v1::IndustryStructure ComputeIndustryStructure(int year, int through_month,
-                                               const std::vector<EnterpriseOutput>& rows);
+// Its size is bounded by the number of chains, whatever the number of enterprises. OUT_OF_RANGE
+// when a total exceeds what a Money can carry (never a wrapped or saturated figure).
+absl::StatusOr<v1::IndustryStructure> ComputeIndustryStructure(
+    int year, int through_month, const std::vector<EnterpriseOutput>& rows);
 
 // The "grew ≥ 10%" test: previous > 0 and (current − previous)/previous ≥ 1/10.
 bool GrewAtLeastTenPercent(Nanos current, Nanos previous);

@@ -9,6 +9,7 @@
 #include "common/date.h"
 #include "common/errors.h"
 #include "common/money.h"
+#include "common/quantity.h"
 #include "services/enterprise/domain/period.h"
 
 namespace gaoxin::enterprise {
@@ -207,7 +208,7 @@ absl::Status ValidateMonthlyReport(const v1::MonthlyReport& r, absl::CivilDay to
   CheckMoney(r, "taxes", r.has_taxes(), r.taxes(), &v);
   CheckMoney(r, "export_value", r.has_export_value(), r.export_value(), &v);
   if (r.employees() < 0) v.Add("report.employees", "must not be negative");
-  if (r.energy_use_kgce() < 0) v.Add("report.energy_use_kgce", "must not be negative");
+  CheckQuantity(r.energy_use_kgce(), "report.energy_use_kgce", kMaxEnergyUseKgce, &v);
   if (CharCount(r.note()) > kMaxNoteChars) {
     v.Add("report.note", absl::StrCat("must be at most ", kMaxNoteChars, " characters"));
   }

@@ -24,6 +24,10 @@ inline constexpr int kMaxNameChars = 100;
 inline constexpr int kMaxNoteChars = 1000;
 // Earliest statistical year accepted.
 inline constexpr int kMinReportYear = 1990;
+// Most energy one enterprise may report for a month: 10^12 kgce (10亿吨标准煤). China's whole
+// consumption was about 5.7 x 10^12 kgce in 2023, under 5 x 10^11 a month, so a larger figure
+// is a unit error (grams for kilograms, say), not a fact.
+inline constexpr int64_t kMaxEnergyUseKgce = 1000000000000;
 
 // Checks a new enterprise: USCC (GB 32100, `check` relaxes only the check character), a
 // non-empty name of at most kMaxNameChars, a known industry chain, a known or unspecified status,
@@ -52,7 +56,8 @@ absl::StatusOr<v1::Enterprise> ApplyEnterpriseUpdate(const v1::Enterprise& exist
 // Checks a report: enterprise_id set; period exactly "YYYY-MM", from kMinReportYear and not
 // after the month of `today` (the current month is allowed: flash reports 快报 are filed before
 // month end); output_value present (zero output must be said, not implied); all amounts CNY and
-// non-negative; employees and energy_use_kgce ≥ 0; note at most kMaxNoteChars.
+// non-negative and at most kMaxMoneyUnits; employees ≥ 0; energy_use_kgce in
+// 0..kMaxEnergyUseKgce; note at most kMaxNoteChars. The import stream checks every row with it.
 absl::Status ValidateMonthlyReport(const v1::MonthlyReport& report, absl::CivilDay today);
 
 }  // namespace gaoxin::enterprise

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/money.h"
+#include "common/quantity.h"
 #include "common/uscc.h"
 
 namespace gaoxin::leads {
@@ -54,7 +55,7 @@ FieldViolations ValidateLeadFields(const v1::Lead& lead, absl::string_view prefi
   if (lead.sub_sector().size() > 100) v.Add(field("sub_sector"), "must be at most 100 bytes");
   ValidateMoney(lead.planned_investment(), field("planned_investment"), false, &v);
   ValidateMoney(lead.signed_amount(), field("signed_amount"), false, &v);
-  if (lead.land_area_m2() < 0) v.Add(field("land_area_m2"), "must not be negative");
+  CheckArea(lead.land_area_m2(), field("land_area_m2"), &v);
   if (lead.note().size() > 4000) v.Add(field("note"), "must be at most 4000 bytes");
   return v;
 }

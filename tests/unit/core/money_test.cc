@@ -1,5 +1,7 @@
 #include "common/money.h"
 
+#include <limits>
+
 #include "gtest/gtest.h"
 
 namespace gaoxin {
@@ -67,6 +69,81 @@ TEST(MoneyTest, ParsesDecimalYuan) {
   EXPECT_FALSE(ParseYuan("1.2.3", &n));
   EXPECT_FALSE(ParseYuan("abc", &n));
   EXPECT_FALSE(ParseYuan("1.0000000001", &n));
+}
+
+// 2^63-1 yuan used to be accepted and then wrapped or saturated in sums: every amount now has a
+// declared maximum, and one nano beyond it is refused under the field's name.
+TEST(MoneyTest, RejectsAmountsBeyondTheDeclaredMaximum) {
+  common::v1::Money huge;
+  huge.set_units(std::numeric_limits<int64_t>::max());
+  FieldViolations v;
+  ValidateMoney(huge, "lead.planned_investment", false, &v);
+  ASSERT_EQ(v.violations().size(), 1u);
+  EXPECT_EQ(v.violations()[0].first, "lead.planned_investment");
+
+  common::v1::Money very_negative;
+  very_negative.set_units(std::numeric_limits<int64_t>::min());
+  FieldViolations v2;
+  ValidateMoney(very_negative, "amount", /*allow_negative=*/true, &v2);
+  ASSERT_EQ(v2.violations().size(), 1u);
+  EXPECT_EQ(v2.violations()[0].first, "amount");
+
+  common::v1::Money one_nano_over = Yuan(10000000000000);
+  one_nano_over.set_nanos(1);
+  FieldViolations v3;
+  ValidateMoney(one_nano_over, "amount", false, &v3);
+  EXPECT_EQ(v3.violations().size(), 1u);
+
+  FieldViolations ok;
+  ValidateMoney(Yuan(10000000000000), "amount", false, &ok);  // 10万亿元 exactly
+  ValidateMoney(Yuan(-10000000000000), "amount", true, &ok);
+  EXPECT_TRUE(ok.empty());
+}
+
+// Whatever FromNanos is given, what goes out is a valid Money: units and nanos of one sign and
+// |nanos| < 1e9 (it used to return nanos of any value once units saturated).
+TEST(MoneyTest, FromNanosAlwaysReturnsNormalisedMoney) {
+  const Nanos max_units = std::numeric_limits<int64_t>::max();
+  for (Nanos n : {Nanos(0), Nanos(-1), Nanos(1999999999), Nanos(-1999999999),
+                  max_units * kNanosPerUnit * 3, -max_units * kNanosPerUnit * 3}) {
+    common::v1::Money m = FromNanos(n);
+    EXPECT_LT(m.nanos(), kNanosPerUnit) << Int128ToString(n);
+    EXPECT_GT(m.nanos(), -kNanosPerUnit) << Int128ToString(n);
+    EXPECT_FALSE(m.units() > 0 && m.nanos() < 0) << Int128ToString(n);
+    EXPECT_FALSE(m.units() < 0 && m.nanos() > 0) << Int128ToString(n);
+  }
+}
+
+TEST(MoneyTest, AddMoneyRefusesSumsNoMoneyCanCarry) {
+  absl::StatusOr<Nanos> ok = AddMoney(kMaxMoneyNanos, kMaxMoneyNanos, "total");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, 2 * kMaxMoneyNanos);
+  EXPECT_TRUE(AddMoney(kMoneyRangeNanos, -kMoneyRangeNanos, "total").ok());
+  absl::StatusOr<Nanos> over = AddMoney(kMoneyRangeNanos, 1, "funds_arrived");
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_NE(over.status().message().find("funds_arrived"), std::string::npos);
+  EXPECT_EQ(AddMoney(-kMoneyRangeNanos, -1, "x").status().code(), absl::StatusCode::kOutOfRange);
+  // An operand already beyond the range (say, from a bad stored row) is refused, not summed.
+  EXPECT_FALSE(AddMoney(kMoneyRangeNanos * 2, -kMoneyRangeNanos * 2, "x").ok());
+}
+
+TEST(MoneyTest, MoneySumStopsAtTheFirstOverflow) {
+  common::v1::Money max_units;
+  max_units.set_units(std::numeric_limits<int64_t>::max());
+  MoneySum sum("signed_amount");
+  sum.Add(max_units);
+  EXPECT_TRUE(sum.status().ok());
+  sum.Add(max_units);
+  EXPECT_EQ(sum.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(sum.nanos(), ToNanos(max_units));  // unchanged by the refused addition
+  sum.Add(Nanos(-1));
+  EXPECT_EQ(sum.nanos(), ToNanos(max_units));
+
+  MoneySum exact("total");
+  for (int i = 0; i < 900000; ++i) exact.Add(Yuan(kMaxMoneyUnits));
+  ASSERT_TRUE(exact.status().ok());
+  EXPECT_EQ(exact.nanos(), Nanos(900000) * kMaxMoneyNanos);
+  EXPECT_EQ(FromNanos(exact.nanos()).units(), int64_t{900000} * kMaxMoneyUnits);
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ TEST_F(DemoDataTest, IndustryStructureIsTheReports) {
   for (const auto& e : enterprises_) {
     rows.push_back(OutputOf(e, LatestByPeriod(reports_[e.id()]), 2023, 12));
   }
-  v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, rows);
+  v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, rows).value();
   ASSERT_EQ(s.chains_size(), 3);
   const Nanos yi = kHundredMillionYuan;
   EXPECT_EQ(ToNanos(s.zone_total().output_value()), 66 * yi);

@@ -51,7 +51,7 @@ std::vector<EnterpriseOutput> ReportRows() {
 }
 
 TEST(IndustryStructureTest, ReproducesTheWorkReport) {
-  v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, ReportRows());
+  v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, ReportRows()).value();
   ASSERT_EQ(s.chains_size(), 3);
   EXPECT_EQ(s.year(), 2023);
   EXPECT_EQ(s.through_month(), 12);
@@ -99,7 +99,7 @@ TEST(IndustryStructureTest, HundredMillionIsInclusiveAndExact) {
   std::vector<EnterpriseOutput> rows = {Row("a", kEquipment, 100000000, 0),
                                         Row("b", kEquipment, 99999999, 0)};
   rows[1].output += 999999999;  // 99,999,999.999999999 yuan: still below
-  v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, rows);
+  v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, rows).value();
   EXPECT_EQ(s.chains(0).figures().over_100_million_count(), 1);
 }
 
@@ -110,7 +110,7 @@ TEST(IndustryStructureTest, GrowthThresholdIsExact) {
 }
 
 TEST(IndustryStructureTest, EmptyZoneHasNoShares) {
-  v1::IndustryStructure s = ComputeIndustryStructure(2023, 6, {});
+  v1::IndustryStructure s = ComputeIndustryStructure(2023, 6, {}).value();
   EXPECT_EQ(s.chains_size(), 0);
   EXPECT_EQ(s.zone_total().above_scale_count(), 0);
   EXPECT_FALSE(s.zone_total().has_yoy_change());
@@ -144,6 +144,25 @@ TEST(IndustryStructureTest, AboveScaleFromItsEntryYear) {
   EXPECT_TRUE(AboveScaleIn(e, 2022));
   e.set_above_scale(false);
   EXPECT_FALSE(AboveScaleIn(e, 2023));
+}
+
+// A zone total no Money can carry is an error; many enterprises at a year of the maximal monthly
+// output sum exactly.
+TEST(IndustryStructureTest, TotalsAreExactOrAnError) {
+  EnterpriseOutput max_year;
+  max_year.chain = common::v1::INDUSTRY_CHAIN_NEW_ENERGY;
+  max_year.above_scale = true;
+  max_year.output = 12 * kMaxMoneyNanos;
+  max_year.previous_year_output = 12 * kMaxMoneyNanos;
+  std::vector<EnterpriseOutput> rows(1000, max_year);
+  v1::IndustryStructure s = ComputeIndustryStructure(2023, 12, rows).value();
+  EXPECT_EQ(ToNanos(s.zone_total().output_value()), 12000 * kMaxMoneyNanos);
+  EXPECT_EQ(s.zone_total().yoy_change().numerator(), "0");
+
+  EnterpriseOutput beyond = max_year;
+  beyond.output = kMoneyRangeNanos;
+  EXPECT_EQ(ComputeIndustryStructure(2023, 12, {beyond, beyond}).status().code(),
+            absl::StatusCode::kOutOfRange);
 }
 
 }  // namespace

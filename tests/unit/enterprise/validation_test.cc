@@ -1,5 +1,6 @@
 #include "services/enterprise/domain/validation.h"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -191,6 +192,20 @@ TEST(ValidateMonthlyReportTest, ExplicitZeroOutputIsFine) {
   v1::MonthlyReport r = ValidReport();
   *r.mutable_output_value() = Yuan(0);
   EXPECT_TRUE(ValidateMonthlyReport(r, kToday).ok());
+}
+
+// Every figure has a declared maximum (money: common/money.h; energy: kMaxEnergyUseKgce), so
+// 2^63-1 is refused under the field's name rather than summed into the structure and trends.
+TEST(ValidateMonthlyReportTest, RejectsFiguresBeyondTheirMaxima) {
+  v1::MonthlyReport r = ValidReport();
+  for (auto* m : {r.mutable_output_value(), r.mutable_revenue(), r.mutable_taxes(),
+                  r.mutable_export_value()}) {
+    m->set_units(std::numeric_limits<int64_t>::max());
+  }
+  r.set_energy_use_kgce(std::numeric_limits<int64_t>::max());
+  EXPECT_THAT(Fields(ValidateMonthlyReport(r, kToday)),
+              UnorderedElementsAre("report.output_value", "report.revenue", "report.taxes",
+                                   "report.export_value", "report.energy_use_kgce"));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "services/enterprise/domain/zone_indicators.h"
 
+#include <limits>
 #include <vector>
 
 #include "common/errors.h"
@@ -79,6 +80,15 @@ TEST(ZoneIndicatorsTest, ValidatesRecords) {
   EXPECT_TRUE(
       ValidateIndicatorRecord(Rec(v1::INDICATOR_GDP, 2023, 4000000000), absl::CivilDay(2024, 1, 2))
           .ok());
+}
+
+TEST(ZoneIndicatorsTest, RejectsValuesBeyondTheMoneyMaximum) {
+  v1::IndicatorRecord r = Rec(v1::INDICATOR_GDP, 2023, 1, 1);
+  r.mutable_value()->set_units(std::numeric_limits<int64_t>::max());
+  r.mutable_target()->set_units(std::numeric_limits<int64_t>::max());
+  EXPECT_THAT(FieldViolationsOf(ValidateIndicatorRecord(r, absl::CivilDay(2024, 1, 2))),
+              ::testing::UnorderedElementsAre(::testing::Key("record.value"),
+                                              ::testing::Key("record.target")));
 }
 
 }  // namespace

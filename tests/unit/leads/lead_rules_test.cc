@@ -1,5 +1,9 @@
 #include "services/leads/domain/lead_rules.h"
 
+#include <limits>
+#include <string>
+#include <vector>
+
 #include "common/date.h"
 #include "common/money.h"
 #include "gtest/gtest.h"
@@ -140,6 +144,33 @@ TEST(LeadRulesTest, StageAtReadsHistoryAsOfADay) {
   EXPECT_FALSE(StageAt(lead, absl::CivilDay(2022, 4, 30)).has_value());
   EXPECT_EQ(StageAt(lead, absl::CivilDay(2022, 8, 31)), v1::STAGE_NEGOTIATING);
   EXPECT_EQ(StageAt(lead, absl::CivilDay(2022, 9, 1)), v1::STAGE_SIGNED);
+}
+
+// Amounts and areas have declared maxima (common/money.h, common/validation.h): 2^63-1 is refused
+// under the field's name instead of wrapping the year summary's sums.
+TEST(LeadRulesTest, RejectsAmountsAndAreasBeyondTheirMaxima) {
+  v1::Lead lead = NewLead(v1::STAGE_RESERVE, MakeDate(2023, 1, 1));
+  lead.mutable_planned_investment()->set_units(std::numeric_limits<int64_t>::max());
+  lead.mutable_signed_amount()->set_units(std::numeric_limits<int64_t>::max());
+  lead.set_land_area_m2(std::numeric_limits<int64_t>::max());
+  FieldViolations v = ValidateLeadFields(lead);
+  std::vector<std::string> fields;
+  for (const auto& [field, description] : v.violations()) fields.push_back(field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"lead.planned_investment", "lead.signed_amount",
+                                              "lead.land_area_m2"}));
+
+  lead.set_land_area_m2(10000000000);  // 10^10 m2, the maximum, is fine
+  *lead.mutable_planned_investment() = Yuan(10000000000000);
+  *lead.mutable_signed_amount() = Yuan(10000000000000);
+  EXPECT_TRUE(ValidateLeadFields(lead).empty());
+
+  StageMove sign = Move(v1::STAGE_SIGNED, MakeDate(2023, 2, 1));
+  common::v1::Money huge;
+  huge.set_units(std::numeric_limits<int64_t>::max());
+  sign.signed_amount = huge;
+  FieldViolations move = ValidateMove(sign, absl::CivilDay(2024, 1, 1));
+  ASSERT_EQ(move.violations().size(), 1u);
+  EXPECT_EQ(move.violations()[0].first, "signed_amount");
 }
 
 }  // namespace
