@@ -392,10 +392,12 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ListTickets(grpc::CallbackServerConte
 absl::StatusOr<v1::YearSummary> LeadServiceImpl::YearSummary(int year) {
   // The key carries the store revision (and today's date, which bounds the reserve batch), so a
   // cached summary is never stale, even if an invalidation was lost while Redis was down.
+  // ("v2": entries since the summary dropped its lead ids, which an older entry would still carry
+  // as unknown fields.)
   ASSIGN_OR_RETURN(int64_t revision, store_->CurrentRevision());
   const absl::CivilDay today = Today();
   const std::string key =
-      absl::StrCat("summary:", year, ":", revision, ":", absl::FormatCivilTime(today));
+      absl::StrCat("summary:v2:", year, ":", revision, ":", absl::FormatCivilTime(today));
   ASSIGN_OR_RETURN(std::string bytes, cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
     ASSIGN_OR_RETURN(SummaryInputs in, store_->LoadSummaryInputs(year));
     ASSIGN_OR_RETURN(v1::YearSummary s,

@@ -294,7 +294,15 @@ int Stats(const Args& args) {
       {"group", "total", "resolved+reported", "ratio", "rate %", "open", "overdue", "repeat"});
   CountsRow(&table, "ALL", stats.totals());
   for (const auto& c : stats.by_category()) CountsRow(&table, "category " + c.key(), c);
+  if (stats.has_other_categories()) {
+    CountsRow(&table, absl::StrCat(stats.omitted_category_count(), " other categories"),
+              stats.other_categories());
+  }
   for (const auto& c : stats.by_department()) CountsRow(&table, "department " + c.key(), c);
+  if (stats.has_other_departments()) {
+    CountsRow(&table, absl::StrCat(stats.omitted_department_count(), " other departments"),
+              stats.other_departments());
+  }
   table.Print();
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/date.h"
 #include "common/ratio.h"
@@ -27,13 +28,40 @@ void SetRate(v1::CaseCounts* counts) {
   *counts->mutable_resolution_rate() = MakeRatio(counts->resolved_and_reported(), counts->total());
 }
 
-void FlushGroups(std::map<std::string, v1::CaseCounts>& groups,
-                 google::protobuf::RepeatedPtrField<v1::CaseCounts>* out) {
+void Merge(const v1::CaseCounts& from, v1::CaseCounts* into) {
+  into->set_total(into->total() + from.total());
+  into->set_resolved_and_reported(into->resolved_and_reported() + from.resolved_and_reported());
+  into->set_open(into->open() + from.open());
+  into->set_overdue(into->overdue() + from.overdue());
+  into->set_repeat_cases(into->repeat_cases() + from.repeat_cases());
+}
+
+// Writes the kMaxBreakdownGroups largest groups to `out`, sorted by key, and sums the others
+// into `other` (left unset when there are none); returns how many were summed.
+int FlushGroups(std::map<std::string, v1::CaseCounts>& groups,
+                google::protobuf::RepeatedPtrField<v1::CaseCounts>* out, v1::CaseCounts* other,
+                bool* has_other) {
+  std::vector<std::map<std::string, v1::CaseCounts>::iterator> order;
+  order.reserve(groups.size());
+  for (auto it = groups.begin(); it != groups.end(); ++it) order.push_back(it);
+  // Largest first; stable on the map's key order, so ties keep the smaller key.
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return a->second.total() > b->second.total();
+  });
+  int omitted = 0;
+  for (size_t i = kMaxBreakdownGroups; i < order.size(); ++i) {
+    Merge(order[i]->second, other);
+    groups.erase(order[i]);
+    ++omitted;
+  }
+  *has_other = omitted > 0;
+  if (*has_other) SetRate(other);
   for (auto& [key, counts] : groups) {  // std::map: sorted by key
     counts.set_key(key);
     SetRate(&counts);
     *out->Add() = std::move(counts);
   }
+  return omitted;
 }
 
 }  // namespace
@@ -54,8 +82,15 @@ v1::LedgerStats ComputeLedgerStats(const v1::Ledger& ledger, const std::vector<v
     Count(c, policy, today, &by_department[c.department()]);
   }
   SetRate(stats.mutable_totals());
-  FlushGroups(by_category, stats.mutable_by_category());
-  FlushGroups(by_department, stats.mutable_by_department());
+  v1::CaseCounts other;
+  bool has_other = false;
+  stats.set_omitted_category_count(
+      FlushGroups(by_category, stats.mutable_by_category(), &other, &has_other));
+  if (has_other) *stats.mutable_other_categories() = std::move(other);
+  other.Clear();
+  stats.set_omitted_department_count(
+      FlushGroups(by_department, stats.mutable_by_department(), &other, &has_other));
+  if (has_other) *stats.mutable_other_departments() = std::move(other);
   return stats;
 }
 

@@ -20,9 +20,15 @@
 
 namespace gaoxin::petition {
 
+// Most entries in each breakdown (by_category, by_department). Category (≤ 50 bytes) and
+// department (≤ 100) are free text, so a ledger may hold as many of each as it holds cases; 100
+// groups keep the stats near 30 KiB whatever the data, and are more than a ledger's report reads.
+inline constexpr int kMaxBreakdownGroups = 100;
+
 // Cases whose ledger_ids do not contain ledger.id() are ignored, so the caller may pass a
-// superset. Overdue is as of `today`. Breakdowns are sorted by key; an empty category or
-// department is grouped under "".
+// superset. Overdue is as of `today`. Each breakdown keeps the kMaxBreakdownGroups groups with
+// the most cases (ties: the smaller key), sorted by key, and sums the rest in other_categories /
+// other_departments; an empty category or department is grouped under "".
 v1::LedgerStats ComputeLedgerStats(const v1::Ledger& ledger, const std::vector<v1::Case>& cases,
                                    const DeadlinePolicy& policy, absl::CivilDay today);
 

@@ -1,5 +1,9 @@
 #include "services/petition/domain/ledger_stats.h"
 
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "gtest/gtest.h"
 #include "tests/unit/petition/test_cases.h"
@@ -111,6 +115,44 @@ TEST(LedgerStatsTest, ResolvedButNotReportedIsOpenNotCounted) {
   EXPECT_EQ(s.totals().resolved_and_reported(), 0);
   EXPECT_EQ(s.totals().open(), 1);
   EXPECT_EQ(s.totals().overdue(), 0);  // answered: nothing due from the office
+}
+
+// Categories and departments are free text, so a ledger can hold as many of them as cases; the
+// breakdowns keep the largest groups only and sum the rest, so the stats stay small however many
+// there are (they used to hold one entry per distinct value).
+TEST(LedgerStatsTest, SizeIsBoundedWhateverTheCasesHold) {
+  constexpr int kCases = 100000;
+  std::vector<v1::Case> cases;
+  cases.reserve(kCases);
+  const v1::Case reported = CaseThrough(kReported, D(2023, 3, 1));
+  for (int i = 0; i < kCases; ++i) {
+    // Category "劳动争议" for one case in ten; otherwise a category of its own (48 bytes).
+    const std::string category =
+        i % 10 == 0 ? "劳动争议" : absl::StrCat("类别", std::string(36, 'x'), 1000000 + i);
+    cases.push_back(
+        OnLedger(reported, "wj", category, absl::StrCat("部门", std::string(80, 'y'), i)));
+  }
+  v1::LedgerStats s = ComputeLedgerStats(Ledger("wj"), cases, DeadlinePolicy(), D(2024, 1, 1));
+  EXPECT_EQ(s.totals().total(), kCases);
+  EXPECT_LT(s.ByteSizeLong(), 64u * 1024) << "the stats grow with the data";
+  // The largest group is kept; the kept groups and the rest add up to the ledger.
+  ASSERT_EQ(s.by_category_size(), kMaxBreakdownGroups);
+  EXPECT_EQ(s.by_department_size(), kMaxBreakdownGroups);
+  bool has_largest = false;
+  int kept = 0;
+  for (const auto& c : s.by_category()) {
+    kept += c.total();
+    if (c.key() == "劳动争议") has_largest = c.total() == kCases / 10;
+  }
+  EXPECT_TRUE(has_largest);
+  EXPECT_EQ(kept + s.other_categories().total(), kCases);
+  EXPECT_EQ(s.other_categories().resolved_and_reported(), s.other_categories().total());
+  EXPECT_EQ(s.other_categories().resolution_rate().display_percent(), "100.00");
+  EXPECT_EQ(s.omitted_category_count(), kCases - kCases / 10 + 1 - kMaxBreakdownGroups);
+  EXPECT_EQ(s.omitted_department_count(), kCases - kMaxBreakdownGroups);
+  for (int i = 1; i < s.by_category_size(); ++i) {
+    EXPECT_LT(s.by_category(i - 1).key(), s.by_category(i).key());  // still sorted by key
+  }
 }
 
 }  // namespace
