@@ -42,6 +42,7 @@
 #include "common/grpc_status.h"
 #include "common/pagination.h"
 #include "common/pipeline/call_state.h"
+#include "common/watch/watch_reactor.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -100,7 +101,7 @@ class Admission {
   std::vector<std::unique_ptr<MethodSpec>> methods_;
 };
 
-// Steps 3 for one message of a client stream.
+// Step 3 alone, for one message of a client stream.
 absl::Status CheckMessage(const google::protobuf::Message& message);
 
 // What the pipeline worked out for the call being handled through `ctx`.
@@ -110,17 +111,6 @@ Page PageOf(const grpc::ServerContextBase* ctx);
 std::string NextPageToken(const grpc::ServerContextBase* ctx, absl::string_view last_key);
 // The request_id and its binding, for a store's create-once (empty id: no idempotency).
 db::RequestKey RequestKey(const grpc::ServerContextBase* ctx);
-
-// A server-streaming call that fails before it starts.
-template <typename Response>
-grpc::ServerWriteReactor<Response>* FailedStream(const absl::Status& status) {
-  class Failed final : public grpc::ServerWriteReactor<Response> {
-   public:
-    explicit Failed(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
-    void OnDone() override { delete this; }
-  };
-  return new Failed(status);
-}
 
 // The base of a service implementation: `Proto` is the generated service class (v1::LeadService).
 template <typename Proto>
@@ -171,7 +161,7 @@ class Service : public Proto::CallbackService {
                    [impl, admission, spec, handler](grpc::CallbackServerContext* ctx,
                                                     const grpc::ByteBuffer* raw) {
                      auto request = admission->Admit(ctx, *spec, *raw, Req::default_instance());
-                     if (!request.ok()) return FailedStream<Resp>(request.status());
+                     if (!request.ok()) return watch::FailedWatch<Resp>(request.status());
                      return (impl->*handler)(ctx, static_cast<const Req*>(*request));
                    }));
   }
