@@ -52,7 +52,8 @@ void FieldViolations::Add(absl::string_view field, absl::string_view description
 
 void FieldViolations::Merge(absl::string_view prefix, const FieldViolations& other) {
   for (const auto& [field, description] : other.violations_) {
-    Add(absl::StrCat(prefix, ".", field), description);
+    // An empty prefix merges as is: "date", not ".date".
+    Add(prefix.empty() ? field : absl::StrCat(prefix, ".", field), description);
   }
 }
 

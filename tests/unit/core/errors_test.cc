@@ -19,6 +19,17 @@ TEST(ErrorsTest, FieldViolationsNameEveryField) {
   EXPECT_EQ(fields[1].first, "lead.planned_investment");
 }
 
+TEST(ErrorsTest, MergeNamesFieldsUnderThePrefixOrAsTheyAre) {
+  FieldViolations inner;
+  inner.Add("date", "is not a calendar date");
+  FieldViolations v;
+  v.Merge("case", inner);
+  v.Merge("", inner);
+  ASSERT_EQ(v.violations().size(), 2u);
+  EXPECT_EQ(v.violations()[0].first, "case.date");
+  EXPECT_EQ(v.violations()[1].first, "date");
+}
+
 TEST(ErrorsTest, EmptyViolationsAreOk) { EXPECT_TRUE(FieldViolations().ToStatus().ok()); }
 
 TEST(ErrorsTest, ReasonsSurvive) {
