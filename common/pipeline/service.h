@@ -32,6 +32,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -124,13 +125,24 @@ class Service : public Proto::CallbackService {
                        Proto::service_full_name()),
                    auth) {}
 
+  // The method's index in the generated service and its entry in the table.
+  template <typename Req, typename Resp>
+  std::pair<int, const MethodSpec*> Declare(absl::string_view name, absl::string_view role,
+                                            unsigned flags) {
+    int index = -1;
+    const MethodSpec* spec =
+        admission_.Declare(name, role, flags, Req::descriptor(), Resp::descriptor(), &index);
+    return {index, spec};
+  }
+
   template <typename Impl, typename Req, typename Resp>
   void Unary(absl::string_view name, absl::string_view role, unsigned flags,
              grpc::ServerUnaryReactor* (Impl::*handler)(grpc::CallbackServerContext*, const Req*,
                                                         Resp*)) {
-    int index = -1;
-    const MethodSpec* spec =
-        admission_.Declare(name, role, flags, Req::descriptor(), Resp::descriptor(), &index);
+    // Not a structured binding: C++17 lambdas cannot capture those (clang refuses).
+    const std::pair<int, const MethodSpec*> declared = Declare<Req, Resp>(name, role, flags);
+    const int index = declared.first;
+    const MethodSpec* spec = declared.second;
     Impl* impl = static_cast<Impl*>(this);
     const Admission* admission = &admission_;
     this->MarkMethodRawCallback(
@@ -151,9 +163,10 @@ class Service : public Proto::CallbackService {
   void ServerStream(absl::string_view name, absl::string_view role, unsigned flags,
                     grpc::ServerWriteReactor<Resp>* (Impl::*handler)(grpc::CallbackServerContext*,
                                                                      const Req*)) {
-    int index = -1;
-    const MethodSpec* spec =
-        admission_.Declare(name, role, flags, Req::descriptor(), Resp::descriptor(), &index);
+    // Not a structured binding: C++17 lambdas cannot capture those (clang refuses).
+    const std::pair<int, const MethodSpec*> declared = Declare<Req, Resp>(name, role, flags);
+    const int index = declared.first;
+    const MethodSpec* spec = declared.second;
     Impl* impl = static_cast<Impl*>(this);
     const Admission* admission = &admission_;
     this->MarkMethodRawCallback(
@@ -172,9 +185,10 @@ class Service : public Proto::CallbackService {
   void ClientStream(absl::string_view name, absl::string_view role, unsigned flags,
                     grpc::ServerReadReactor<Req>* (Impl::*handler)(grpc::CallbackServerContext*,
                                                                    Resp*)) {
-    int index = -1;
-    const MethodSpec* spec =
-        admission_.Declare(name, role, flags, Req::descriptor(), Resp::descriptor(), &index);
+    // Not a structured binding: C++17 lambdas cannot capture those (clang refuses).
+    const std::pair<int, const MethodSpec*> declared = Declare<Req, Resp>(name, role, flags);
+    const int index = declared.first;
+    const MethodSpec* spec = declared.second;
     Impl* impl = static_cast<Impl*>(this);
     const Admission* admission = &admission_;
     this->MarkMethodCallback(

@@ -15,6 +15,7 @@
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
+#include "tests/support/hostile.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::leads {
@@ -224,10 +225,7 @@ TEST_F(LeadsWatchE2eTest, ResumingFromCompactedHistoryIsOutOfRange) {
 TEST_F(LeadsWatchE2eTest, AWatcherThatCannotKeepUpIsCutOffAndTheServerStaysHealthy) {
   const std::string a = StartReplica({"--watch_max_lag=50"});
   // A client with a tiny flow-control window that does not read: the server's writes stall.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
-  auto slow_channel = grpc::CreateCustomChannel(a, grpc::InsecureChannelCredentials(), args);
+  auto slow_channel = testing::SlowReaderChannel(a);
   auto stub = v1::LeadService::NewStub(slow_channel);
   grpc::ClientContext ctx;
   PrepareContext(&ctx, kToken, absl::Seconds(60));
@@ -253,10 +251,7 @@ TEST_F(LeadsWatchE2eTest, AWatcherThatCannotKeepUpIsCutOffAndTheServerStaysHealt
 // watcher and cuts them off, so its memory does not grow with what they failed to read.
 TEST_F(LeadsWatchE2eTest, ClientsThatNeverReadDoNotGrowServerMemory) {
   const std::string a = StartReplica({"--watch_max_lag=100"});
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
-  auto slow_channel = grpc::CreateCustomChannel(a, grpc::InsecureChannelCredentials(), args);
+  auto slow_channel = testing::SlowReaderChannel(a);
   auto stub = v1::LeadService::NewStub(slow_channel);
   constexpr int kWatchers = 100;
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
@@ -462,10 +457,7 @@ TEST_F(LeadsWatchE2eTest, ResumingFromFarBehindDeliversEveryChangeOnceInOrder) {
 // been stuck longer than --watch_max_stall_ms.
 TEST_F(LeadsWatchE2eTest, AWatcherWhoseWriteStallsIsCutOffWithinABoundedTime) {
   const std::string a = StartReplica({"--watch_max_stall_ms=1000"});
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
-  auto slow_channel = grpc::CreateCustomChannel(a, grpc::InsecureChannelCredentials(), args);
+  auto slow_channel = testing::SlowReaderChannel(a);
   auto stub = v1::LeadService::NewStub(slow_channel);
   grpc::ClientContext ctx;
   PrepareContext(&ctx, kToken, absl::Seconds(20));

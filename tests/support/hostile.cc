@@ -12,8 +12,11 @@
 #include "common/grpc_status.h"
 #include "google/protobuf/dynamic_message.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "tests/support/server_under_test.h"
 
 namespace gaoxin::testing {
@@ -247,6 +250,13 @@ bool NamesField(const absl::Status& status, const std::string& field) {
     if (f == field) return true;
   }
   return false;
+}
+
+std::shared_ptr<grpc::Channel> SlowReaderChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 
 SweepReport SweepHostileValues(ServerUnderTest& server,

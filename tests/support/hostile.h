@@ -52,6 +52,10 @@ bool IsCanonicalOutcome(const absl::Status& status);
 // True when `status` carries a BadRequest violation for `field`.
 bool NamesField(const absl::Status& status, const std::string& field);
 
+// A channel whose client barely reads: HTTP/2 flow control with an 8 KiB window and no BDP
+// probing, so the server's writes stall as soon as a few messages are unread.
+std::shared_ptr<grpc::Channel> SlowReaderChannel(const std::string& address);
+
 class ServerUnderTest;
 
 // What a sweep found wrong, one line each (empty: nothing), and how much it tried.
