@@ -3,6 +3,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/text.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace gaoxin {
@@ -47,7 +48,9 @@ std::string ErrorReason(const absl::Status& status) {
 }
 
 void FieldViolations::Add(absl::string_view field, absl::string_view description) {
-  violations_.emplace_back(std::string(field), std::string(description));
+  // The last line of defence: a description quoting a client's bytes must still be UTF-8, or
+  // the BadRequest detail it travels in cannot be parsed and the client learns nothing.
+  violations_.emplace_back(ValidUtf8(field), ValidUtf8(description));
 }
 
 void FieldViolations::Merge(absl::string_view prefix, const FieldViolations& other) {

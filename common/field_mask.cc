@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/errors.h"
+#include "common/text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/field_mask_util.h"
 
@@ -36,10 +37,10 @@ absl::Status ApplyUpdateMask(const google::protobuf::Message& patch,
     for (const auto& path : mask.paths()) {
       std::string top = path.substr(0, path.find('.'));
       if (std::find(updatable.begin(), updatable.end(), top) == updatable.end()) {
-        v.Add("update_mask", absl::StrCat("field '", path, "' cannot be updated; updatable: ",
+        v.Add("update_mask", absl::StrCat("field ", Excerpt(path), " cannot be updated; updatable: ",
                                           absl::StrJoin(updatable, ", ")));
       } else if (!FieldMaskUtil::GetFieldDescriptors(patch.GetDescriptor(), path, nullptr)) {
-        v.Add("update_mask", absl::StrCat("no field '", path, "'"));
+        v.Add("update_mask", absl::StrCat("no field ", Excerpt(path)));
       }
       effective.add_paths(path);
     }

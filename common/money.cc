@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/text.h"
 
 namespace gaoxin {
 
@@ -12,7 +13,7 @@ void ValidateMoney(const common::v1::Money& money, absl::string_view field, bool
                    FieldViolations* violations) {
   if (!money.currency_code().empty() && money.currency_code() != kCurrency) {
     violations->Add(absl::StrCat(field, ".currency_code"),
-                    absl::StrCat("must be CNY (or empty), got '", money.currency_code(), "'"));
+                    absl::StrCat("must be CNY (or empty), got ", Excerpt(money.currency_code())));
   }
   if (money.nanos() <= -kNanosPerUnit || money.nanos() >= kNanosPerUnit) {
     violations->Add(absl::StrCat(field, ".nanos"), "must be within (-999999999, 999999999)");

@@ -102,6 +102,21 @@ std::string Excerpt(absl::string_view text) {
   return out;
 }
 
+std::string ValidUtf8(absl::string_view text) {
+  if (IsValidUtf8(text)) return std::string(text);
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t at = i;
+    if (NextCodePoint(text, &i) < 0) {
+      absl::StrAppendFormat(&out, "\\x%02X", static_cast<uint8_t>(text[at]));
+    } else {
+      absl::StrAppend(&out, text.substr(at, i - at));
+    }
+  }
+  return out;
+}
+
 bool IsPrintableAscii(absl::string_view text) {
   for (char c : text) {
     if (c < 0x20 || c > 0x7E) return false;

@@ -26,6 +26,11 @@ std::optional<std::string> TextProblem(absl::string_view text, bool multiline);
 // how long the whole value was), with anything but printable characters escaped.
 std::string Excerpt(absl::string_view text);
 
+// `text` with every byte that is not part of well-formed UTF-8 written as "\xNN": what goes into
+// a protobuf string field (proto3 strings must be UTF-8, or the peer cannot parse the message).
+// Well-formed text is returned unchanged.
+std::string ValidUtf8(absl::string_view text);
+
 // True when every byte is printable ASCII (0x20..0x7E): what may travel in a metadata value.
 bool IsPrintableAscii(absl::string_view text);
 

@@ -10,6 +10,7 @@
 #include "common/errors.h"
 #include "common/money.h"
 #include "common/quantity.h"
+#include "common/text.h"
 #include "services/enterprise/domain/period.h"
 
 namespace gaoxin::enterprise {
@@ -193,7 +194,7 @@ absl::Status ValidateMonthlyReport(const v1::MonthlyReport& r, absl::CivilDay to
   if (r.enterprise_id().empty()) v.Add("report.enterprise_id", "is required");
   absl::CivilMonth period;
   if (!ParsePeriod(r.period(), &period)) {
-    v.Add("report.period", absl::StrCat("must be YYYY-MM, got '", r.period(), "'"));
+    v.Add("report.period", absl::StrCat("must be YYYY-MM, got ", Excerpt(r.period())));
   } else if (period.year() < kMinReportYear) {
     v.Add("report.period", absl::StrCat("must be from ", kMinReportYear, " on"));
   } else if (period > PeriodOf(today)) {

@@ -1,5 +1,6 @@
 #include "common/errors.h"
 
+#include "common/text.h"
 #include "gtest/gtest.h"
 
 namespace gaoxin {
@@ -28,6 +29,19 @@ TEST(ErrorsTest, MergeNamesFieldsUnderThePrefixOrAsTheyAre) {
   ASSERT_EQ(v.violations().size(), 2u);
   EXPECT_EQ(v.violations()[0].first, "case.date");
   EXPECT_EQ(v.violations()[1].first, "date");
+}
+
+// Found by tests/fuzz/import_row_fuzzer: a report period of invalid UTF-8 was quoted into the
+// description, and the client could not parse the BadRequest detail that carried it.
+TEST(ErrorsTest, DescriptionsQuotingInvalidUtf8StayUtf8) {
+  FieldViolations v;
+  v.Add("report.period", "must be YYYY-MM, got '20\x83\x83'");
+  v.Add("report.period", "got '20\x83\xE4\xB8'");
+  for (const auto& [field, description] : v.violations()) {
+    EXPECT_TRUE(IsValidUtf8(description)) << description;
+  }
+  EXPECT_EQ(v.violations()[1].second, "got '20\\x83\\xE4\\xB8'");
+  EXPECT_EQ(ValidUtf8("阜新 ok"), "阜新 ok");
 }
 
 TEST(ErrorsTest, EmptyViolationsAreOk) { EXPECT_TRUE(FieldViolations().ToStatus().ok()); }
