@@ -12,6 +12,7 @@ PACKAGES=(
   libssl-dev libpq-dev
   libgtest-dev libgmock-dev googletest
   clang-format
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 
 missing=()

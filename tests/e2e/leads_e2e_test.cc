@@ -202,7 +202,8 @@ TEST_F(LeadsE2eTest, ReflectionIsOpenWithoutAToken) {
   for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   EXPECT_NE(bytes.find(kService), std::string::npos);
   ctx.TryCancel();
-  call->Finish(new grpc::Status(), reinterpret_cast<void*>(4));
+  grpc::Status finished;
+  call->Finish(&finished, reinterpret_cast<void*>(4));
   cq.Next(&tag, &ok);
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {

@@ -1,6 +1,5 @@
 #include "tools/gaoxinctl/enterprise_commands.h"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "common/money.h"
 #include "common/status_macros.h"
 #include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
+#include "tools/gaoxinctl/import_rows.h"
 
 ABSL_DECLARE_FLAG(std::string, chain);
 ABSL_DECLARE_FLAG(std::string, name);
@@ -99,77 +99,6 @@ bool ParseBoolFlag(const std::string& text, std::optional<bool>* out) {
   return false;
 }
 
-bool ParseMoney(absl::string_view text, common::v1::Money* out) {
-  Nanos nanos;
-  if (!ParseYuan(text, &nanos)) return false;
-  *out = FromNanos(nanos);
-  return true;
-}
-
-// A CSV line split on commas, with "quoted, fields" and "" escapes.
-std::vector<std::string> SplitCsv(absl::string_view line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
-// A CSV file as header → column index and rows (with their 1-based line numbers).
-struct Csv {
-  std::vector<std::string> header;
-  std::vector<std::pair<int, std::vector<std::string>>> rows;
-  int Column(absl::string_view name) const {
-    for (size_t i = 0; i < header.size(); ++i) {
-      if (header[i] == name) return static_cast<int>(i);
-    }
-    return -1;
-  }
-};
-
-absl::StatusOr<Csv> ReadCsv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  Csv csv;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1) {
-      absl::string_view l = line;
-      absl::ConsumePrefix(&l, "\xEF\xBB\xBF");  // spreadsheet BOM
-      csv.header = SplitCsv(l);
-      continue;
-    }
-    if (absl::StripAsciiWhitespace(line).empty()) continue;
-    csv.rows.emplace_back(number, SplitCsv(line));
-  }
-  if (csv.header.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
-  return csv;
-}
-
-std::string Field(const Csv& csv, const std::vector<std::string>& row, absl::string_view name) {
-  const int i = csv.Column(name);
-  return i >= 0 && i < static_cast<int>(row.size()) ? row[i] : std::string();
-}
-
 // Resolves "<id>" or "<USCC>" to an enterprise id.
 absl::StatusOr<std::string> ResolveEnterprise(EnterpriseService::Stub* stub,
                                               const std::string& key) {
@@ -181,47 +110,6 @@ absl::StatusOr<std::string> ResolveEnterprise(EnterpriseService::Stub* stub,
   Prepare(&ctx);
   RETURN_IF_ERROR(FromGrpcStatus(stub->GetEnterprise(&ctx, req, &e)));
   return e.id();
-}
-
-// Reads monthly-report rows from `csv` into import requests (amounts exact, from yuan text).
-// Rows whose numbers do not parse are sent as they are, so the server names the field.
-ev1::ImportMonthlyReportsRequest ImportRowOf(const Csv& csv, int line,
-                                             const std::vector<std::string>& row) {
-  ev1::ImportMonthlyReportsRequest req;
-  req.set_row_number(line);
-  req.set_enterprise_uscc(Field(csv, row, "uscc"));
-  ev1::MonthlyReport* r = req.mutable_report();
-  r->set_period(Field(csv, row, "period"));
-  auto money = [&](absl::string_view column, common::v1::Money* out, bool required) {
-    const std::string text = Field(csv, row, column);
-    if (text.empty() && !required) return;
-    if (!ParseMoney(text, out)) {
-      // Unparseable: send an invalid amount so the server rejects the row naming the field.
-      out->set_currency_code("?");
-    }
-  };
-  money("output_value_yuan", r->mutable_output_value(), true);
-  money("revenue_yuan", r->mutable_revenue(), false);
-  money("taxes_yuan", r->mutable_taxes(), false);
-  money("export_value_yuan", r->mutable_export_value(), false);
-  // Present but unparseable (or beyond int64, such as 2^64): -1, which the server rejects
-  // naming the field, rather than a silent 0.
-  const std::string employees_text = Field(csv, row, "employees");
-  int employees = 0;
-  if (absl::SimpleAtoi(employees_text, &employees)) {
-    r->set_employees(employees);
-  } else if (!employees_text.empty()) {
-    r->set_employees(-1);
-  }
-  const std::string energy_text = Field(csv, row, "energy_kgce");
-  int64_t energy = 0;
-  if (absl::SimpleAtoi(energy_text, &energy)) {
-    r->set_energy_use_kgce(energy);
-  } else if (!energy_text.empty()) {
-    r->set_energy_use_kgce(-1);
-  }
-  r->set_note(Field(csv, row, "note"));
-  return req;
 }
 
 // Streams `csv` through ImportMonthlyReports, printing progress to stderr when `progress`.
