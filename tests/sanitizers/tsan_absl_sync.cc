@@ -197,12 +197,9 @@ bool Mutex::AwaitWithDeadline(const Condition& cond, absl::Time deadline) {
   return met;
 }
 
-// Storage of a destroyed mutex may hold the next one (stack frames, pooled objects).
-Mutex::~Mutex() {
-  static const auto real = Real<void (*)(Mutex*)>("_ZN4absl7debian35MutexD2Ev");
-  if (depth == 0) __tsan_mutex_destroy(this, 0);
-  real(this);
-}
+// ~Mutex is not annotated: gRPC destroys its mutexes after a reference count (an atomic inside
+// libgrpc, invisible to TSan) reaches zero, and a destroy annotation would be reported against
+// the last lock of another thread. Heap storage is reset by TSan's free() anyway.
 
 // --- CondVar (gRPC's own waits use it) --------------------------------------------------------
 
