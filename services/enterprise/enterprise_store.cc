@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/date.h"
 #include "common/db/common_tables.h"
+#include "common/db/create_once.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -204,36 +205,38 @@ void EnterpriseStore::CreateEnterprise(v1::CreateEnterpriseRequest request, std:
       [this, e = std::move(e), request = std::move(request), principal = std::move(principal),
        request_key = std::move(request_key),
        revision](Transaction& tx) -> absl::StatusOr<v1::Enterprise> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateEnterprise", request_key));
-        if (existing) return enterprises_.Get(tx, *existing);
-        ASSIGN_OR_RETURN(auto same, FindByUscc(tx, e.uscc()));
-        if (same) {
-          return AlreadyExists(
-              "USCC_ALREADY_REGISTERED",
-              absl::StrCat("enterprise.uscc '", e.uscc(), "' is already registered as ", same->id(),
-                           " (", same->name(), ")"));
-        }
-        ASSIGN_OR_RETURN(v1::Enterprise stored, enterprises_.Insert(tx, e));
-        RETURN_IF_ERROR(SaveTitles(tx, stored));
-        if (request.has_uscc_check_override()) {
-          // The audit record of an accepted code that fails the check character.
-          RETURN_IF_ERROR(
-              db::AppendEvent(tx, "uscc_check_override", stored.id(), db::EventKind::kCreated,
-                              absl::StrCat(stored.uscc(), "\n", principal, "\n",
-                                           request.uscc_check_override().approved_by(), "\n",
-                                           request.uscc_check_override().reason()))
-                  .status());
-          LogEvent("uscc_check_override", "warn")
-              .Str("enterprise_id", stored.id())
-              .Str("uscc", stored.uscc())
-              .Str("principal", principal)
-              .Str("approved_by", request.uscc_check_override().approved_by())
-              .Str("reason", request.uscc_check_override().reason())
-              .Emit();
-        }
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateEnterprise", request_key, stored.id()));
-        ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
-        return stored;
+        return db::CreateOnce<v1::Enterprise>(
+            tx, "CreateEnterprise", request_key,
+            [&](Transaction& tx, const std::string& id) { return enterprises_.Get(tx, id); },
+            [&](Transaction& tx) -> absl::StatusOr<v1::Enterprise> {
+              ASSIGN_OR_RETURN(auto same, FindByUscc(tx, e.uscc()));
+              if (same) {
+                return AlreadyExists(
+                    "USCC_ALREADY_REGISTERED",
+                    absl::StrCat("enterprise.uscc '", e.uscc(), "' is already registered as ",
+                                 same->id(), " (", same->name(), ")"));
+              }
+              ASSIGN_OR_RETURN(v1::Enterprise stored, enterprises_.Insert(tx, e));
+              RETURN_IF_ERROR(SaveTitles(tx, stored));
+              if (request.has_uscc_check_override()) {
+                // The audit record of an accepted code that fails the check character.
+                RETURN_IF_ERROR(
+                    db::AppendEvent(tx, "uscc_check_override", stored.id(), db::EventKind::kCreated,
+                                    absl::StrCat(stored.uscc(), "\n", principal, "\n",
+                                                 request.uscc_check_override().approved_by(), "\n",
+                                                 request.uscc_check_override().reason()))
+                        .status());
+                LogEvent("uscc_check_override", "warn")
+                    .Str("enterprise_id", stored.id())
+                    .Str("uscc", stored.uscc())
+                    .Str("principal", principal)
+                    .Str("approved_by", request.uscc_check_override().approved_by())
+                    .Str("reason", request.uscc_check_override().reason())
+                    .Emit();
+              }
+              ASSIGN_OR_RETURN(*revision, db::CurrentRevision(tx));
+              return stored;
+            });
       },
       [this, revision, done = std::move(done)](absl::StatusOr<v1::Enterprise> result) {
         if (result.ok() && *revision > 0) AfterEnterpriseWrite(*result, *revision);
@@ -464,18 +467,19 @@ void EnterpriseStore::SubmitReport(v1::MonthlyReport report, db::RequestKey requ
       *db_,
       [this, report = std::move(report),
        request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::MonthlyReport> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "SubmitMonthlyReport", request_key));
-        if (existing) return ReportById(tx, *existing);
-        ASSIGN_OR_RETURN(auto e, enterprises_.Find(tx, report.enterprise_id()));
-        if (!e) {
-          return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
-                           absl::StrCat("report.enterprise_id: enterprise '",
-                                        report.enterprise_id(), "' not found"));
-        }
-        ASSIGN_OR_RETURN(FileOutcome outcome, FileReportTx(tx, *e, report, clock_(), true));
-        RETURN_IF_ERROR(
-            db::RememberRequest(tx, "SubmitMonthlyReport", request_key, outcome.report_id));
-        return ReportById(tx, outcome.report_id);
+        return db::CreateOnce<v1::MonthlyReport>(
+            tx, "SubmitMonthlyReport", request_key,
+            [&](Transaction& tx, const std::string& id) { return ReportById(tx, id); },
+            [&](Transaction& tx) -> absl::StatusOr<v1::MonthlyReport> {
+              ASSIGN_OR_RETURN(auto e, enterprises_.Find(tx, report.enterprise_id()));
+              if (!e) {
+                return MakeError(absl::StatusCode::kNotFound, "ENTERPRISE_NOT_FOUND",
+                                 absl::StrCat("report.enterprise_id: enterprise '",
+                                              report.enterprise_id(), "' not found"));
+              }
+              ASSIGN_OR_RETURN(FileOutcome outcome, FileReportTx(tx, *e, report, clock_(), true));
+              return ReportById(tx, outcome.report_id);
+            });
       },
       std::move(done));
 }
@@ -699,30 +703,33 @@ void EnterpriseStore::RecordIndicator(v1::IndicatorRecord record, db::RequestKey
       *db_,
       [this, record = std::move(record), request_key = std::move(request_key)](
           Transaction& tx) -> absl::StatusOr<v1::IndicatorRecord> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "RecordIndicator", request_key));
-        if (existing) return indicators_.Get(tx, *existing);
-        v1::IndicatorRecord r = record;
-        *r.mutable_value() = FromNanos(ToNanos(r.value()));
-        if (r.has_target()) *r.mutable_target() = FromNanos(ToNanos(r.target()));
-        *r.mutable_update_time() = ToTimestamp(clock_());
-        ASSIGN_OR_RETURN(auto row, tx.QueryOne("SELECT id FROM indicators WHERE indicator = ? AND "
-                                               "year = ?",
-                                               {r.indicator(), r.year()}));
-        v1::IndicatorRecord stored;
-        if (row) {
-          ASSIGN_OR_RETURN(v1::IndicatorRecord old, indicators_.Get(tx, row->Text(0)));
-          if (!record.etag().empty() && record.etag() != old.etag())
-            return EtagMismatch("indicator");
-          r.set_id(old.id());
-          r.set_etag(old.etag());
-          ASSIGN_OR_RETURN(stored, indicators_.Update(tx, std::move(r), ""));
-        } else {
-          if (!record.etag().empty()) return EtagMismatch("indicator");
-          r.set_id(NewId("ind"));
-          ASSIGN_OR_RETURN(stored, indicators_.Insert(tx, std::move(r)));
-        }
-        RETURN_IF_ERROR(db::RememberRequest(tx, "RecordIndicator", request_key, stored.id()));
-        return stored;
+        return db::CreateOnce<v1::IndicatorRecord>(
+            tx, "RecordIndicator", request_key,
+            [&](Transaction& tx, const std::string& id) { return indicators_.Get(tx, id); },
+            [&](Transaction& tx) -> absl::StatusOr<v1::IndicatorRecord> {
+              v1::IndicatorRecord r = record;
+              *r.mutable_value() = FromNanos(ToNanos(r.value()));
+              if (r.has_target()) *r.mutable_target() = FromNanos(ToNanos(r.target()));
+              *r.mutable_update_time() = ToTimestamp(clock_());
+              ASSIGN_OR_RETURN(auto row,
+                               tx.QueryOne("SELECT id FROM indicators WHERE indicator = ? AND "
+                                           "year = ?",
+                                           {r.indicator(), r.year()}));
+              v1::IndicatorRecord stored;
+              if (row) {
+                ASSIGN_OR_RETURN(v1::IndicatorRecord old, indicators_.Get(tx, row->Text(0)));
+                if (!record.etag().empty() && record.etag() != old.etag())
+                  return EtagMismatch("indicator");
+                r.set_id(old.id());
+                r.set_etag(old.etag());
+                ASSIGN_OR_RETURN(stored, indicators_.Update(tx, std::move(r), ""));
+              } else {
+                if (!record.etag().empty()) return EtagMismatch("indicator");
+                r.set_id(NewId("ind"));
+                ASSIGN_OR_RETURN(stored, indicators_.Insert(tx, std::move(r)));
+              }
+              return stored;
+            });
       },
       std::move(done));
 }

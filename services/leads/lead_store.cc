@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/db/common_tables.h"
+#include "common/db/create_once.h"
 #include "common/field_mask.h"
 #include "common/ids.h"
 #include "common/money.h"
@@ -85,12 +86,13 @@ void LeadStore::CreateOnce(const db::ResourceTable<T>& table, absl::string_view 
       [&table, method = std::string(method), item = std::move(item),
        request_key = std::move(request_key),
        check = std::move(check)](Transaction& tx) -> absl::StatusOr<T> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, method, request_key));
-        if (existing) return table.Get(tx, *existing);
-        if (check) RETURN_IF_ERROR(check(tx));
-        ASSIGN_OR_RETURN(T stored, table.Insert(tx, item));
-        RETURN_IF_ERROR(db::RememberRequest(tx, method, request_key, stored.id()));
-        return stored;
+        return db::CreateOnce<T>(
+            tx, method, request_key,
+            [&](Transaction& tx, const std::string& id) { return table.Get(tx, id); },
+            [&](Transaction& tx) -> absl::StatusOr<T> {
+              if (check) RETURN_IF_ERROR(check(tx));
+              return table.Insert(tx, item);
+            });
       },
       std::move(done));
 }
@@ -131,12 +133,14 @@ void LeadStore::CreateLead(v1::CreateLeadRequest request, std::string principal,
       *db_,
       [this, lead = std::move(lead),
        request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::Lead> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateLead", request_key));
-        if (existing) return leads_.Get(tx, *existing);
-        ASSIGN_OR_RETURN(v1::Lead stored, leads_.Insert(tx, lead));
-        RETURN_IF_ERROR(SaveLeadYears(tx, stored));
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateLead", request_key, stored.id()));
-        return stored;
+        return db::CreateOnce<v1::Lead>(
+            tx, "CreateLead", request_key,
+            [&](Transaction& tx, const std::string& id) { return leads_.Get(tx, id); },
+            [&](Transaction& tx) -> absl::StatusOr<v1::Lead> {
+              ASSIGN_OR_RETURN(v1::Lead stored, leads_.Insert(tx, lead));
+              RETURN_IF_ERROR(SaveLeadYears(tx, stored));
+              return stored;
+            });
       },
       std::move(done));
 }

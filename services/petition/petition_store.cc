@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
 #include "common/db/common_tables.h"
+#include "common/db/create_once.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
@@ -233,11 +234,10 @@ void PetitionStore::CreateLedger(v1::Ledger ledger, db::RequestKey request_key,
       *db_,
       [this, ledger = std::move(ledger),
        request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::Ledger> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateLedger", request_key));
-        if (existing) return ledgers_.Get(tx, *existing);
-        ASSIGN_OR_RETURN(v1::Ledger stored, ledgers_.Insert(tx, ledger));
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateLedger", request_key, stored.id()));
-        return stored;
+        return db::CreateOnce<v1::Ledger>(
+            tx, "CreateLedger", request_key,
+            [&](Transaction& tx, const std::string& id) { return ledgers_.Get(tx, id); },
+            [&](Transaction& tx) { return ledgers_.Insert(tx, ledger); });
       },
       std::move(done));
 }
@@ -281,23 +281,25 @@ void PetitionStore::CreateCase(v1::Case prepared, db::RequestKey request_key, Re
       *db_,
       [this, c = std::move(prepared), request_key = std::move(request_key),
        reveal = std::move(reveal)](Transaction& tx) mutable -> absl::StatusOr<v1::Case> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "CreateCase", request_key));
-        if (existing) {
-          ASSIGN_OR_RETURN(v1::Case original, LoadCase(tx, *existing));
-          if (reveal.unmasked)
-            RETURN_IF_ERROR(AppendAudit(tx, original, reveal.actor, reveal.method));
-          return original;
-        }
-        RETURN_IF_ERROR(CheckLedgers(tx, c));
-        RETURN_IF_ERROR(LinkRepeats(tx, &c));
-        RefreshDerivedFields(&c, policy_, Today());
-        ASSIGN_OR_RETURN(v1::Case sealed, Seal(c));
-        ASSIGN_OR_RETURN(v1::Case stored, cases_.Insert(tx, std::move(sealed)));
-        RETURN_IF_ERROR(SaveCaseLinks(tx, c, /*replace=*/false));
-        RETURN_IF_ERROR(db::RememberRequest(tx, "CreateCase", request_key, c.id()));
-        c.set_etag(stored.etag());
-        if (reveal.unmasked) RETURN_IF_ERROR(AppendAudit(tx, c, reveal.actor, reveal.method));
-        return c;
+        return db::CreateOnce<v1::Case>(
+            tx, "CreateCase", request_key,
+            [&](Transaction& tx, const std::string& id) -> absl::StatusOr<v1::Case> {
+              ASSIGN_OR_RETURN(v1::Case original, LoadCase(tx, id));
+              if (reveal.unmasked)
+                RETURN_IF_ERROR(AppendAudit(tx, original, reveal.actor, reveal.method));
+              return original;
+            },
+            [&](Transaction& tx) -> absl::StatusOr<v1::Case> {
+              RETURN_IF_ERROR(CheckLedgers(tx, c));
+              RETURN_IF_ERROR(LinkRepeats(tx, &c));
+              RefreshDerivedFields(&c, policy_, Today());
+              ASSIGN_OR_RETURN(v1::Case sealed, Seal(c));
+              ASSIGN_OR_RETURN(v1::Case stored, cases_.Insert(tx, std::move(sealed)));
+              RETURN_IF_ERROR(SaveCaseLinks(tx, c, /*replace=*/false));
+              c.set_etag(stored.etag());
+              if (reveal.unmasked) RETURN_IF_ERROR(AppendAudit(tx, c, reveal.actor, reveal.method));
+              return c;
+            });
       },
       std::move(done));
 }
@@ -502,25 +504,27 @@ void PetitionStore::RecordMeeting(v1::Meeting meeting, db::RequestKey request_ke
       *db_,
       [this, meeting = std::move(meeting),
        request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::Meeting> {
-        ASSIGN_OR_RETURN(auto existing, db::FindRequest(tx, "RecordMeeting", request_key));
-        if (existing) return meetings_.Get(tx, *existing);
-        FieldViolations v;
-        for (int i = 0; i < meeting.case_ids_size(); ++i) {
-          ASSIGN_OR_RETURN(auto found, cases_.Find(tx, meeting.case_ids(i)));
-          if (!found) {
-            v.Add(absl::StrCat("meeting.case_ids[", i, "]"),
-                  absl::StrCat("case '", meeting.case_ids(i), "' does not exist"));
-          }
-        }
-        RETURN_IF_ERROR(v.ToStatus());
-        ASSIGN_OR_RETURN(v1::Meeting stored, meetings_.Insert(tx, meeting));
-        for (const std::string& case_id : stored.case_ids()) {
-          RETURN_IF_ERROR(
-              tx.Execute("INSERT OR IGNORE INTO meeting_cases(case_id, meeting_id) VALUES(?, ?)",
-                         {case_id, stored.id()}));
-        }
-        RETURN_IF_ERROR(db::RememberRequest(tx, "RecordMeeting", request_key, stored.id()));
-        return stored;
+        return db::CreateOnce<v1::Meeting>(
+            tx, "RecordMeeting", request_key,
+            [&](Transaction& tx, const std::string& id) { return meetings_.Get(tx, id); },
+            [&](Transaction& tx) -> absl::StatusOr<v1::Meeting> {
+              FieldViolations v;
+              for (int i = 0; i < meeting.case_ids_size(); ++i) {
+                ASSIGN_OR_RETURN(auto found, cases_.Find(tx, meeting.case_ids(i)));
+                if (!found) {
+                  v.Add(absl::StrCat("meeting.case_ids[", i, "]"),
+                        absl::StrCat("case '", meeting.case_ids(i), "' does not exist"));
+                }
+              }
+              RETURN_IF_ERROR(v.ToStatus());
+              ASSIGN_OR_RETURN(v1::Meeting stored, meetings_.Insert(tx, meeting));
+              for (const std::string& case_id : stored.case_ids()) {
+                RETURN_IF_ERROR(tx.Execute(
+                    "INSERT OR IGNORE INTO meeting_cases(case_id, meeting_id) VALUES(?, ?)",
+                    {case_id, stored.id()}));
+              }
+              return stored;
+            });
       },
       std::move(done));
 }
