@@ -125,20 +125,7 @@ absl::StatusOr<const Message*> Admission::Admit(grpc::CallbackServerContext* ctx
 
   call->request.reset(prototype.New());
   Message* request = call->request.get();
-  {
-    grpc::ByteBuffer copy(raw);  // shares the slices; the reader needs a mutable buffer
-    grpc::ProtoBufferReader reader(&copy);
-    if (!request->ParseFromZeroCopyStream(&reader)) {
-      std::vector<grpc::Slice> slices;
-      std::string bytes;
-      if (raw.Dump(&slices).ok()) {
-        for (const grpc::Slice& s : slices) {
-          bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-        }
-      }
-      return DiagnoseUnparsable(request->GetDescriptor(), bytes);
-    }
-  }
+  RETURN_IF_ERROR(ParseMessage(raw, request));
 
   const Descriptor* type = request->GetDescriptor();
   if (method.takes_request_id) {
@@ -167,6 +154,21 @@ absl::StatusOr<const Message*> Admission::Admit(grpc::CallbackServerContext* ctx
 }
 
 absl::Status CheckMessage(const Message& message) { return CheckMessageText(message).ToStatus(); }
+
+absl::Status ParseMessage(const grpc::ByteBuffer& raw, Message* message) {
+  grpc::ByteBuffer copy(raw);  // shares the slices; the reader needs a mutable buffer
+  grpc::ProtoBufferReader reader(&copy);
+  if (message->ParseFromZeroCopyStream(&reader)) return absl::OkStatus();
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (raw.Dump(&slices).ok()) {
+    for (const grpc::Slice& s : slices) {
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+  }
+  message->Clear();
+  return DiagnoseUnparsable(message->GetDescriptor(), bytes);
+}
 
 const Principal& Caller(const grpc::ServerContextBase* ctx) {
   const CallState* call = StateOf(ctx);

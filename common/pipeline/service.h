@@ -104,6 +104,10 @@ class Admission {
 
 // Step 3 alone, for one message of a client stream.
 absl::Status CheckMessage(const google::protobuf::Message& message);
+// Step 2 alone: `raw` parsed into `message`, or INVALID_ARGUMENT naming the field that does not
+// parse (a string that is not UTF-8, say). Client-stream reactors read raw messages and parse
+// each with it: gRPC's own parsing would report a bad message as the end of the stream.
+absl::Status ParseMessage(const grpc::ByteBuffer& raw, google::protobuf::Message* message);
 
 // What the pipeline worked out for the call being handled through `ctx`.
 const Principal& Caller(const grpc::ServerContextBase* ctx);
@@ -179,34 +183,36 @@ class Service : public Proto::CallbackService {
                    }));
   }
 
-  // Client streams keep gRPC's own parsing of each message (the reactor reads typed messages);
-  // the reactor applies CheckMessage to each.
-  template <typename Impl, typename Req, typename Resp>
+  // Client streams: the reactor reads raw messages and parses each with ParseMessage (gRPC's
+  // parsing would end the stream silently at a message that does not parse), then applies
+  // CheckMessage. `handler` is not the generated virtual (its reactor type differs), so it is
+  // named otherwise, e.g. ImportMonthlyReportsStream for ImportMonthlyReports.
+  template <typename Req, typename Impl, typename Resp>
   void ClientStream(absl::string_view name, absl::string_view role, unsigned flags,
-                    grpc::ServerReadReactor<Req>* (Impl::*handler)(grpc::CallbackServerContext*,
-                                                                   Resp*)) {
+                    grpc::ServerReadReactor<grpc::ByteBuffer>* (Impl::*handler)(
+                        grpc::CallbackServerContext*, Resp*)) {
     // Not a structured binding: C++17 lambdas cannot capture those (clang refuses).
     const std::pair<int, const MethodSpec*> declared = Declare<Req, Resp>(name, role, flags);
     const int index = declared.first;
     const MethodSpec* spec = declared.second;
     Impl* impl = static_cast<Impl*>(this);
     const Admission* admission = &admission_;
-    this->MarkMethodCallback(
-        index,
-        new grpc::internal::CallbackClientStreamingHandler<Req, Resp>(
-            [impl, admission, spec, handler](grpc::CallbackServerContext* ctx,
-                                             Resp* response) -> grpc::ServerReadReactor<Req>* {
-              absl::Status admitted = admission->AdmitStream(ctx, *spec);
-              if (!admitted.ok()) {
-                class Failed final : public grpc::ServerReadReactor<Req> {
-                 public:
-                  explicit Failed(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
-                  void OnDone() override { delete this; }
-                };
-                return new Failed(admitted);
-              }
-              return (impl->*handler)(ctx, response);
-            }));
+    this->MarkMethodRawCallback(
+        index, new grpc::internal::CallbackClientStreamingHandler<grpc::ByteBuffer, Resp>(
+                   [impl, admission, spec, handler](
+                       grpc::CallbackServerContext* ctx,
+                       Resp* response) -> grpc::ServerReadReactor<grpc::ByteBuffer>* {
+                     absl::Status admitted = admission->AdmitStream(ctx, *spec);
+                     if (!admitted.ok()) {
+                       class Failed final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+                        public:
+                         explicit Failed(const absl::Status& s) { this->Finish(ToGrpcStatus(s)); }
+                         void OnDone() override { delete this; }
+                       };
+                       return new Failed(admitted);
+                     }
+                     return (impl->*handler)(ctx, response);
+                   }));
   }
 
   // Dies naming the undeclared methods: a method without an entry would bypass the pipeline.

@@ -72,13 +72,13 @@ bool CandidateAfter(const v1::CultivationCandidate& c, absl::string_view key) {
 // batches of options.import_batch_rows, each one unit of work of the group-committing writer, with
 // at most import_max_in_flight batches outstanding (the stream stops reading meanwhile), so memory
 // stays bounded whatever the size of the import.
-class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyReportsRequest> {
+class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   ImportReactor(grpc::CallbackServerContext* ctx, v1::ImportMonthlyReportsResponse* response,
                 EnterpriseStore* store, absl::CivilDay today, const ServiceOptions& options)
       : response_(response), store_(store), today_(today), options_(options) {
     // The pipeline has checked the caller's role before the stream reached here.
-    StartRead(&request_);
+    StartRead(&raw_);
   }
 
   void OnReadDone(bool ok) override {
@@ -92,8 +92,22 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyRepo
         batch_.clear();
       } else {
         ++received_;
+        // A row that does not parse is that row's error, not the end of the import.
+        const absl::Status parsed = pipeline::ParseMessage(raw_, &request_);
+        raw_.Clear();
         if (received_ == 1) validate_only_ = request_.validate_only();
-        AddRowLocked(request_);
+        if (parsed.ok()) {
+          AddRowLocked(request_);
+        } else {
+          ++rejected_;
+          const auto violations = FieldViolationsOf(parsed);
+          if (violations.empty()) {
+            AddErrorLocked(static_cast<int>(received_), "", "INVALID_ARGUMENT", parsed.message());
+          }
+          for (const auto& [field, message] : violations) {
+            AddErrorLocked(static_cast<int>(received_), field, "INVALID_ARGUMENT", message);
+          }
+        }
         if (static_cast<int>(batch_.size()) >= options_.import_batch_rows) {
           to_write = std::move(batch_);
           batch_.clear();
@@ -106,7 +120,7 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyRepo
       }
     }
     if (!to_write.empty()) Write(std::move(to_write));
-    if (read_more) StartRead(&request_);
+    if (read_more) StartRead(&raw_);
     if (!ok) MaybeFinish();
   }
 
@@ -192,7 +206,7 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyRepo
               resume = true;
             }
           }
-          if (resume) StartRead(&request_);
+          if (resume) StartRead(&raw_);
           MaybeFinish();
         });
   }
@@ -216,7 +230,8 @@ class ImportReactor final : public grpc::ServerReadReactor<v1::ImportMonthlyRepo
   EnterpriseStore* store_;
   const absl::CivilDay today_;
   const ServiceOptions options_;
-  v1::ImportMonthlyReportsRequest request_;  // the one outstanding read
+  grpc::ByteBuffer raw_;                     // the one outstanding read
+  v1::ImportMonthlyReportsRequest request_;  // raw_ parsed
 
   absl::Mutex mu_;
   std::vector<ImportRow> batch_ ABSL_GUARDED_BY(mu_);
@@ -253,7 +268,8 @@ EnterpriseServiceImpl::EnterpriseServiceImpl(EnterpriseStore* store, const Authe
   Unary("UpdateEnterprise", kEnterpriseWriter, kWrites, &Self::UpdateEnterprise);
   Unary("SubmitMonthlyReport", kEnterpriseWriter, kWrites | kTakesRequestId,
         &Self::SubmitMonthlyReport);
-  ClientStream("ImportMonthlyReports", kEnterpriseWriter, kWrites, &Self::ImportMonthlyReports);
+  ClientStream<v1::ImportMonthlyReportsRequest>("ImportMonthlyReports", kEnterpriseWriter, kWrites,
+                                                &Self::ImportMonthlyReportsStream);
   Unary("ListMonthlyReports", kEnterpriseReader, kReads, &Self::ListMonthlyReports);
   Unary("GetEnterpriseTrend", kEnterpriseReader, kReads, &Self::GetEnterpriseTrend);
   Unary("GetIndustryStructure", kEnterpriseReader, kReads, &Self::GetIndustryStructure);
@@ -395,9 +411,8 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::SubmitMonthlyReport(
   });
 }
 
-grpc::ServerReadReactor<v1::ImportMonthlyReportsRequest>*
-EnterpriseServiceImpl::ImportMonthlyReports(grpc::CallbackServerContext* ctx,
-                                            v1::ImportMonthlyReportsResponse* response) {
+grpc::ServerReadReactor<grpc::ByteBuffer>* EnterpriseServiceImpl::ImportMonthlyReportsStream(
+    grpc::CallbackServerContext* ctx, v1::ImportMonthlyReportsResponse* response) {
   return new ImportReactor(ctx, response, store_, Today(), options_);
 }
 

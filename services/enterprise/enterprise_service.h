@@ -54,8 +54,9 @@ class EnterpriseServiceImpl final : public pipeline::Service<v1::EnterpriseServi
   grpc::ServerUnaryReactor* SubmitMonthlyReport(grpc::CallbackServerContext* ctx,
                                                 const v1::SubmitMonthlyReportRequest* request,
                                                 v1::MonthlyReport* response) override;
-  grpc::ServerReadReactor<v1::ImportMonthlyReportsRequest>* ImportMonthlyReports(
-      grpc::CallbackServerContext* ctx, v1::ImportMonthlyReportsResponse* response) override;
+  // ImportMonthlyReports: reads raw rows (see pipeline::Service::ClientStream).
+  grpc::ServerReadReactor<grpc::ByteBuffer>* ImportMonthlyReportsStream(
+      grpc::CallbackServerContext* ctx, v1::ImportMonthlyReportsResponse* response);
   grpc::ServerUnaryReactor* ListMonthlyReports(grpc::CallbackServerContext* ctx,
                                                const v1::ListMonthlyReportsRequest* request,
                                                v1::ListMonthlyReportsResponse* response) override;

@@ -214,6 +214,15 @@ RawResult CallRaw(const std::shared_ptr<grpc::Channel>& channel,
   grpc::ByteBuffer response;
   call->Read(&response, reinterpret_cast<void*>(3));
   cq.Next(&tag, &ok);
+  RawResult out;
+  if (ok) {
+    std::vector<grpc::Slice> slices;
+    if (response.Dump(&slices).ok()) {
+      for (const grpc::Slice& s : slices) {
+        out.response.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+    }
+  }
   // A stream that is open and sending is not a refusal: stop it.
   if (ok && method->server_streaming()) ctx.TryCancel();
   call->Finish(&status, reinterpret_cast<void*>(4));
@@ -221,7 +230,6 @@ RawResult CallRaw(const std::shared_ptr<grpc::Channel>& channel,
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
-  RawResult out;
   out.status = FromGrpcStatus(status);
   for (const auto& [key, value] : ctx.GetServerTrailingMetadata()) {
     out.trailer_bytes += key.size() + value.size();
@@ -252,6 +260,43 @@ bool NamesField(const absl::Status& status, const std::string& field) {
   return false;
 }
 
+bool ResponseNamesField(const google::protobuf::Message& response, const std::string& path) {
+  const google::protobuf::Reflection* r = response.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  r->ListFields(response, &fields);
+  for (const google::protobuf::FieldDescriptor* f : fields) {
+    if (f->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !f->is_repeated() &&
+        f->name() == "field" && r->GetString(response, f) == path) {
+      return true;
+    }
+    if (f->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(response, f); ++i) {
+        if (ResponseNamesField(r->GetRepeatedMessage(response, f, i), path)) return true;
+      }
+    } else if (ResponseNamesField(r->GetMessage(response, f), path)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+namespace {
+
+// The response of `method` in `r`, parsed; nullptr when it does not parse (a string field of
+// invalid UTF-8, say, which the client's generated stub would report as INTERNAL).
+std::unique_ptr<google::protobuf::Message> ParsedResponse(
+    const google::protobuf::MethodDescriptor* method, const RawResult& r) {
+  std::unique_ptr<google::protobuf::Message> message(
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(method->output_type())
+          ->New());
+  if (!message->ParseFromString(r.response)) return nullptr;
+  return message;
+}
+
+}  // namespace
+
 std::shared_ptr<grpc::Channel> SlowReaderChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
@@ -265,7 +310,6 @@ SweepReport SweepHostileValues(ServerUnderTest& server,
   SweepReport report;
   for (int i = 0; i < service->method_count(); ++i) {
     const google::protobuf::MethodDescriptor* method = service->method(i);
-    if (method->client_streaming()) continue;
     for (const HostileCase& c : HostileCases(method->input_type())) {
       const RawResult r = CallRaw(server.channel(), method, c.bytes, token);
       ++report.calls;
@@ -274,8 +318,19 @@ SweepReport SweepHostileValues(ServerUnderTest& server,
       if (!IsCanonicalOutcome(r.status)) {
         report.problems.push_back(absl::StrCat(where, "not canonical: ", r.status.ToString()));
       }
-      if (c.must_name_field && (r.status.code() != absl::StatusCode::kInvalidArgument ||
-                                !NamesField(r.status, c.field_path))) {
+      std::unique_ptr<google::protobuf::Message> response;
+      if (r.status.ok() && !method->server_streaming()) {
+        response = ParsedResponse(method, r);
+        if (response == nullptr) {
+          report.problems.push_back(absl::StrCat(where, "the response does not parse"));
+        }
+      }
+      // A client stream answers OK and refuses the message in its response.
+      const bool named_in_response = method->client_streaming() && response != nullptr &&
+                                     ResponseNamesField(*response, c.field_path);
+      if (c.must_name_field && !named_in_response &&
+          (r.status.code() != absl::StatusCode::kInvalidArgument ||
+           !NamesField(r.status, c.field_path))) {
         report.problems.push_back(absl::StrCat(where, "expected INVALID_ARGUMENT naming ",
                                                c.field_path, ", got ",
                                                r.status.ToString().substr(0, 300)));
@@ -302,7 +357,6 @@ SweepReport SweepRandomBytes(ServerUnderTest& server,
   for (int round = 0; round < rounds; ++round) {
     for (int i = 0; i < service->method_count(); ++i) {
       const google::protobuf::MethodDescriptor* method = service->method(i);
-      if (method->client_streaming()) continue;
       std::string bytes(1 + rng() % 200, '\0');
       for (char& b : bytes) b = static_cast<char>(rng());
       const RawResult r = CallRaw(server.channel(), method, bytes, token, absl::Seconds(5));

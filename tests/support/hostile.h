@@ -37,10 +37,12 @@ std::vector<HostileCase> HostileCases(const google::protobuf::Descriptor* type, 
 struct RawResult {
   absl::Status status;  // with the server's details (ErrorInfo, BadRequest)
   size_t trailer_bytes = 0;
+  std::string response;  // the first response message, as received
 };
 
-// Calls `method` with `bytes` as the request; a server-streaming method is read until its first
-// message or its end (then cancelled). Bounded by `timeout`.
+// Calls `method` with `bytes` as the request (for a client stream, its one message); a
+// server-streaming method is read until its first message or its end (then cancelled).
+// Bounded by `timeout`.
 RawResult CallRaw(const std::shared_ptr<grpc::Channel>& channel,
                   const google::protobuf::MethodDescriptor* method, const std::string& bytes,
                   const std::string& token, absl::Duration timeout = absl::Seconds(10));
@@ -51,6 +53,11 @@ bool IsCanonicalOutcome(const absl::Status& status);
 
 // True when `status` carries a BadRequest violation for `field`.
 bool NamesField(const absl::Status& status, const std::string& field);
+
+// How a client stream that answers OK refuses one of its messages: in its response (for
+// ImportMonthlyReports, an ImportRowError). True when some string field called `field`
+// anywhere in `response` equals `path`.
+bool ResponseNamesField(const google::protobuf::Message& response, const std::string& path);
 
 // A channel whose client barely reads: HTTP/2 flow control with an 8 KiB window and no BDP
 // probing, so the server's writes stall as soon as a few messages are unread.
@@ -65,9 +72,10 @@ struct SweepReport {
   int accepted = 0;  // calls answered OK
 };
 
-// Every hostile case of every method of `service` (client streams aside) against `server`:
-// each answer canonical, each text-rule case INVALID_ARGUMENT naming its field, messages and
-// trailers bounded, the server healthy after each method.
+// Every hostile case of every method of `service` against `server` (a client stream gets each
+// as its one message): each answer canonical, each text-rule case INVALID_ARGUMENT naming its
+// field (or, for a client stream answering OK, a response naming it), every response parsable,
+// messages and trailers bounded, the server healthy after each method.
 SweepReport SweepHostileValues(ServerUnderTest& server,
                                const google::protobuf::ServiceDescriptor* service,
                                const std::string& token);
