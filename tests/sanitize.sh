@@ -15,13 +15,17 @@ TEST_JOBS="${GAOXIN_TEST_JOBS:-2}"
 # Every finding ends the process with a failure, and its report is also written under
 # <build>/sanitizer-reports/: servers that tests start and stop are sanitized too, and a leak
 # found as a server exits would otherwise go unnoticed by a test that ignores its exit code.
-sanitizer_env() {  # <build dir>
+sanitizer_env() {  # <build dir> <address|thread>
   local reports="$PWD/$1/sanitizer-reports"
   rm -rf "$reports" && mkdir -p "$reports"
-  export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$reports/asan"
-  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
-  export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
-  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan:suppressions=$PWD/tests/sanitizers/tsan.supp"
+  unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS TSAN_OPTIONS
+  if [ "$2" = address ]; then
+    export ASAN_OPTIONS="detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:log_path=$reports/asan"
+    export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$reports/ubsan"
+    export LSAN_OPTIONS="suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0"
+  else
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan:suppressions=$PWD/tests/sanitizers/tsan.supp"
+  fi
 }
 
 # Fails, printing them, when any process of the run left a report.
@@ -58,7 +62,7 @@ for san in ${GAOXIN_SANITIZERS-address thread}; do
     address)
       configure build-asan address -DGAOXIN_FUZZ=ON
       ninja -C build-asan -j "$JOBS"
-      sanitizer_env build-asan
+      sanitizer_env build-asan address
       run_ctest build-asan --timeout 600 -L 'unit|integration|e2e' \
         -E "$MEMORY_TESTS"
       run_ctest build-asan -L fuzz
@@ -70,7 +74,7 @@ for san in ${GAOXIN_SANITIZERS-address thread}; do
       # (which start the servers, also built with TSan).
       ninja -C build-tsan -j "$JOBS" store_integration_test petition_store_test \
         enterprise_store_test leads_watch_e2e_test enterprise_watch_e2e_test petition_watch_e2e_test
-      sanitizer_env build-tsan
+      sanitizer_env build-tsan thread
       run_ctest build-tsan --timeout 600 -L integration --no-tests=error
       run_ctest build-tsan --timeout 600 -L e2e -R 'Watch' -E "$MEMORY_TESTS" --no-tests=error
       check_reports build-tsan || failed=1

@@ -51,6 +51,12 @@ class StreamReactor : public grpc::ServerWriteReactor<Response> {
   }
 
  protected:
+  // For OnDone, just before the reactor frees itself: takes mu_ once, so that whatever the
+  // reactions did under it (an OnCancel's FinishOnce on another gRPC thread, say) visibly
+  // happens before the delete. gRPC runs OnDone after the last reaction, but orders them inside
+  // libgrpc, where the thread sanitizer cannot see it.
+  void QuiesceBeforeDelete() { absl::MutexLock lock(&mu_); }
+
   enum class Next { kWait, kWrite, kFinish };
 
   // What the stream does now. kWrite: `message` holds the next message; kFinish: `*status` is

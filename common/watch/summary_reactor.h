@@ -51,6 +51,7 @@ class SummaryReactor final : public StreamReactor<Response>, public FeedSubscrib
   }
   void OnDone() override {
     feed_->Unregister(this);
+    this->QuiesceBeforeDelete();
     delete this;
   }
 

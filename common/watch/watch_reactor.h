@@ -83,6 +83,7 @@ class WatchReactor final : public StreamReactor<Response>, public FeedSubscriber
 
   void OnDone() override {
     feed_->Unregister(this);
+    this->QuiesceBeforeDelete();
     delete this;
   }
 
