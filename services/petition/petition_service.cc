@@ -181,6 +181,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::CreateCase(grpc::CallbackServerCo
                                                           v1::Case* response) {
   return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
     const Principal* who = &pipeline::Caller(ctx);
+    RETURN_IF_ERROR(CheckMayCreateWithPetitioner(request->case_().petitioner(), PiiAccessFor(who)));
     FieldViolations v;
     for (int i = 0; i < request->case_().ledger_ids_size(); ++i) {
       CheckOptionalId(request->case_().ledger_ids(i), "ledger",

@@ -125,7 +125,7 @@ class PetitionE2eTest : public ::testing::Test {
     return c;
   }
 
-  absl::StatusOr<v1::Case> CreateCase(const v1::Case& c, const std::string& token = kWriterToken,
+  absl::StatusOr<v1::Case> CreateCase(const v1::Case& c, const std::string& token = kOfficerToken,
                                       const std::string& request_id = "") {
     v1::CreateCaseRequest req;
     *req.mutable_case_() = c;
@@ -184,14 +184,22 @@ class PetitionE2eTest : public ::testing::Test {
     return out;
   }
 
-  std::vector<v1::AuditRecord> AuditRecords(const std::string& case_id = "") {
+  // The audit records of reads (of `case_id`, or all). Creating a case with petitioner data
+  // needs petition.pii and its plaintext answer is audited too (method CreateCase); with
+  // `with_creates` those records are included.
+  std::vector<v1::AuditRecord> AuditRecords(const std::string& case_id = "",
+                                            bool with_creates = false) {
     v1::ListAuditRecordsRequest req;
     req.set_case_id(case_id);
     req.set_page_size(1000);
     v1::ListAuditRecordsResponse resp;
     grpc::Status s = stub_->ListAuditRecords(Ctx(kAuditorToken).get(), req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
-    return {resp.records().begin(), resp.records().end()};
+    std::vector<v1::AuditRecord> out;
+    for (const v1::AuditRecord& r : resp.records()) {
+      if (with_creates || r.method() != "CreateCase") out.push_back(r);
+    }
+    return out;
   }
 
   // Everything the server and its database wrote so far, after a clean stop.
@@ -223,7 +231,7 @@ TEST_F(PetitionE2eTest, CreateGetListAndUpdateWithEtags) {
     ASSERT_TRUE(out.ok()) << out.status();
     EXPECT_EQ(out->status(), v1::CASE_STATUS_RECEIVED);
     ASSERT_EQ(out->history_size(), 1);
-    EXPECT_EQ(out->history(0).actor(), "writer");
+    EXPECT_EQ(out->history(0).actor(), "officer");  // who created it
     EXPECT_TRUE(out->history(0).has_record_time());
     EXPECT_TRUE(IsSet(out->due_date()));
     EXPECT_FALSE(out->overdue());
@@ -347,8 +355,10 @@ TEST_F(PetitionE2eTest, TransitionsFollowTheRulesAndIllegalMovesNameTheRule) {
   auto closed = Move(c->id(), v1::CASE_STATUS_CLOSED, today);
   ASSERT_TRUE(closed.ok());
   ASSERT_EQ(closed->history_size(), 7);  // RECEIVED ... CLOSED
-  for (const auto& e : closed->history()) {
-    EXPECT_EQ(e.actor(), "writer");
+  for (int i = 0; i < closed->history_size(); ++i) {
+    const v1::CaseEvent& e = closed->history(i);
+    EXPECT_EQ(e.actor(),
+              i == 0 ? "officer" : "writer");  // created by the officer, moved by the writer
     EXPECT_TRUE(e.has_record_time());
   }
 
@@ -380,9 +390,11 @@ TEST_F(PetitionE2eTest, OverdueCasesAreFlaggedAndFiltered) {
 TEST_F(PetitionE2eTest, ReaderWithoutPiiNeverSeesPlaintextAnywhere) {
   const std::string name = "端木测试";
   const std::string id_number = ResidentId("21099919881212456");
-  auto c = CreateCase(ValidCase(name, id_number));
+  auto created = CreateCase(ValidCase(name, id_number));
+  ASSERT_TRUE(created.ok()) << created.status();
+  // A writer without petition.pii reads it masked.
+  auto c = GetCase(created->id(), kWriterToken);
   ASSERT_TRUE(c.ok()) << c.status();
-  // Even the writer who entered it gets it back masked (no petition.pii).
   EXPECT_EQ(c->petitioner().id_number(), "210999********" + id_number.substr(14));
   EXPECT_EQ(c->petitioner().name(), "端***");
   EXPECT_EQ(c->petitioner().phone(), "139****4321");
@@ -519,7 +531,7 @@ TEST_F(PetitionE2eTest, EveryAcknowledgedCreateSurvivesKillNine) {
         *req.mutable_case_() = ValidCase(absl::StrCat("并发", t), "");
         v1::Case out;
         grpc::ClientContext ctx;
-        PrepareContext(&ctx, kWriterToken, absl::Seconds(5));
+        PrepareContext(&ctx, kOfficerToken, absl::Seconds(5));
         if (stub->CreateCase(&ctx, req, &out).ok()) {
           absl::MutexLock lock(&mu);
           acknowledged.push_back(out.id());
@@ -796,19 +808,44 @@ TEST_F(PetitionE2eTest, MaskedWriteBackNeverReplacesPersonalData) {
 TEST_F(PetitionE2eTest, CreateCaseRefusesMaskedPersonalData) {
   v1::Case c = ValidCase("张**", "");
   c.mutable_petitioner()->set_address("辽宁省阜新市****");
-  for (const char* token : {kWriterToken, kOfficerToken}) {
-    auto out = CreateCase(c, token);
-    ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << token;
-    std::set<std::string> fields;
-    for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
-    EXPECT_EQ(fields, (std::set<std::string>{"case.petitioner.name", "case.petitioner.address"}))
-        << out.status();
-  }
+  auto out = CreateCase(c, kOfficerToken);
+  ASSERT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  std::set<std::string> fields;
+  for (const auto& [field, _] : FieldViolationsOf(out.status())) fields.insert(field);
+  EXPECT_EQ(fields, (std::set<std::string>{"case.petitioner.name", "case.petitioner.address"}))
+      << out.status();
   EXPECT_TRUE(ListAll(v1::ListCasesRequest(), kWriterToken).empty());
 }
 
 // The audit log is for the `auditor` role only (README, tokens files): neither reading cases nor
 // holding petition.pii lets anyone see who read what.
+// Petitioner data is written only by petition.pii holders: otherwise a create's repeat links
+// (is_repeat, repeat_of_case_ids) would tell a caller who reads ID numbers masked whether a
+// guessed number is on another case, and nothing would audit the guesses.
+TEST_F(PetitionE2eTest, CreatingACaseWithPetitionerDataNeedsPii) {
+  const std::string id_number = ResidentId("21090219800101123");
+  auto first = CreateCase(ValidCase("令狐测试", id_number), kOfficerToken);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const auto created = AuditRecords(first->id(), /*with_creates=*/true);
+  ASSERT_EQ(created.size(), 1u);  // who entered the personal data
+  EXPECT_EQ(created[0].method(), "CreateCase");
+  EXPECT_EQ(created[0].actor(), "officer");
+  // The oracle: the same number again from a writer without petition.pii.
+  auto probe = CreateCase(ValidCase("某某", id_number), kWriterToken);
+  ASSERT_EQ(probe.status().code(), absl::StatusCode::kPermissionDenied) << probe.status();
+  EXPECT_NE(probe.status().message().find("petition.pii"), std::string::npos);
+  EXPECT_EQ(probe.status().message().find(id_number), std::string::npos);
+  v1::Case only_id = ValidCase("", id_number);
+  only_id.mutable_petitioner()->clear_name();
+  only_id.mutable_petitioner()->clear_phone();
+  only_id.mutable_petitioner()->clear_address();
+  EXPECT_EQ(CreateCase(only_id, kWriterToken).status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ListAll(v1::ListCasesRequest(), kWriterToken).size(), 1u);  // nothing stored
+  // A case always names its petitioner, so registering one is for petition.pii holders; a
+  // writer without it still moves and edits the cases it reads masked.
+  ASSERT_TRUE(Move(first->id(), v1::CASE_STATUS_ACCEPTED, TodayInZone(absl::Now())).ok());
+}
+
 TEST_F(PetitionE2eTest, AuditLogNeedsTheAuditorRole) {
   auto c = CreateCase(ValidCase("审计人", ""));
   ASSERT_TRUE(c.ok());
@@ -824,14 +861,14 @@ TEST_F(PetitionE2eTest, AuditLogNeedsTheAuditorRole) {
   v1::ListAuditRecordsResponse resp;
   ASSERT_TRUE(
       stub_->ListAuditRecords(Ctx(kAuditorToken).get(), v1::ListAuditRecordsRequest(), &resp).ok());
-  ASSERT_EQ(resp.records_size(), 1);
-  EXPECT_EQ(resp.records(0).case_id(), c->id());
+  ASSERT_EQ(resp.records_size(), 2);  // the officer's create and its read
+  for (const v1::AuditRecord& r : resp.records()) EXPECT_EQ(r.case_id(), c->id());
 }
 
 // The demo data, entered through the public API by gaoxinctl, gives the report's rates exactly.
 TEST_F(PetitionE2eTest, DemoDataGivesTheLedgerRatesExactly) {
   PublishDemoEnterprise();
-  setenv("GAOXIN_TOKEN", kWriterToken, 1);
+  setenv("GAOXIN_TOKEN", kOfficerToken, 1);
   const std::vector<std::string> load = {
       GAOXINCTL_PATH,
       "demo",

@@ -219,7 +219,7 @@ class PetitionWatchE2eTest : public ::testing::Test {
     return c;
   }
 
-  v1::Case CreateCase(const v1::Case& c, const std::string& token = kWriterToken) {
+  v1::Case CreateCase(const v1::Case& c, const std::string& token = kOfficerToken) {
     v1::CreateCaseRequest req;
     *req.mutable_case_() = c;
     v1::Case out;

@@ -1,6 +1,6 @@
 // Petition scenarios, against a running petition_server (--target=127.0.0.1:50053, a token with
-// petition.writer and petition.reader; without petition.pii, so answers take the masking path and
-// write no audit records):
+// petition.writer, petition.reader and petition.pii: registering a case with its petitioner needs
+// petition.pii, and each create then also appends its audit record):
 //   create_case          CreateCase with a unique request_id and ID number per call (a durable
 //                        commit each, with the repeat lookup by keyed hash and four AES-GCM seals)
 //   list_overdue_cases   ListCases(overdue_only, page_size 50), each client paging through the

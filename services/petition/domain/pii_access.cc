@@ -38,4 +38,18 @@ absl::Status CheckMayWritePetitioner(const google::protobuf::FieldMask& mask, Pi
                    "writing it back would replace the personal data with its mask"));
 }
 
+absl::Status CheckMayCreateWithPetitioner(const v1::Petitioner& petitioner, PiiAccess access) {
+  if (access == PiiAccess::kPlaintext) return absl::OkStatus();
+  std::vector<std::string> fields;
+  if (!petitioner.name().empty()) fields.push_back("case.petitioner.name");
+  if (!petitioner.id_number().empty()) fields.push_back("case.petitioner.id_number");
+  if (!petitioner.phone().empty()) fields.push_back("case.petitioner.phone");
+  if (!petitioner.address().empty()) fields.push_back("case.petitioner.address");
+  if (fields.empty()) return absl::OkStatus();
+  return MakeError(
+      absl::StatusCode::kPermissionDenied, "MISSING_ROLE",
+      absl::StrCat("writing ", absl::StrJoin(fields, ", "), " needs the '", kPetitionPii,
+                   "' role: personal data is written only by those allowed to read it"));
+}
+
 }  // namespace gaoxin::petition

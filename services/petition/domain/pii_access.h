@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "gaoxin/petition/v1/petition.pb.h"
 #include "google/protobuf/field_mask.pb.h"
 
 namespace gaoxin::petition {
@@ -44,6 +45,12 @@ bool IsPetitionerPath(absl::string_view path);
 // a masked read can never be written back over it. "*" and an omitted mask name no path: under
 // those ApplyCaseUpdate keeps a kMasked caller's petitioner as stored (see UpdateCaseRequest).
 absl::Status CheckMayWritePetitioner(const google::protobuf::FieldMask& mask, PiiAccess access);
+
+// PERMISSION_DENIED (reason MISSING_ROLE) naming the fields when a kMasked caller creates a case
+// with petitioner data: it is written only by those allowed to read it. Otherwise the answer to
+// a create (is_repeat, repeat_of_case_ids, the ledger's repeat counts) would say whether a
+// guessed ID number is on another case: the search oracle again, through CreateCase.
+absl::Status CheckMayCreateWithPetitioner(const v1::Petitioner& petitioner, PiiAccess access);
 
 }  // namespace gaoxin::petition
 
