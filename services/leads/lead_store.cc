@@ -212,11 +212,8 @@ void LeadStore::UpdateLead(v1::UpdateLeadRequest request, Done<v1::Lead> done) {
       [this, request = std::move(request)](Transaction& tx) -> absl::StatusOr<v1::Lead> {
         ASSIGN_OR_RETURN(v1::Lead lead, leads_.Get(tx, request.lead().id()));
         const std::string read_etag = lead.etag();
-        RETURN_IF_ERROR(ApplyUpdateMask(
-            request.lead(), request.update_mask(),
-            {"name", "investor", "industry_chain", "sub_sector", "source", "planned_investment",
-             "signed_amount", "land_area_m2", "agent_id", "note"},
-            &lead));
+        RETURN_IF_ERROR(
+            ApplyUpdateMask(request.lead(), request.update_mask(), UpdatableLeadFields(), &lead));
         RETURN_IF_ERROR(ValidateLeadFields(lead).ToStatus());
         lead.set_etag(read_etag);
         *lead.mutable_update_time() = Now();

@@ -1,8 +1,8 @@
 // Fuzzes update masks (AIP-134) with the patches they apply: the generic merge the leads store
-// uses, the enterprise update and the petition case update, each with masks, patches and
-// callers a client controls. Whatever arrives, server-owned fields (id, etag, create_time, the
-// USCC) stay as stored, errors name update_mask or a field without echoing the whole path, and
-// a caller without petition.pii never changes petitioner data.
+// uses (with the lead rules' updatable fields), the enterprise update and the petition case update,
+// each with masks, patches and callers a client controls. Whatever arrives, server-owned fields
+// (id, etag, create_time, the USCC) stay as stored, errors name update_mask or a field without
+// echoing the whole path, and a caller without petition.pii never changes petitioner data.
 //
 //   build-asan/tests/fuzz/field_mask_fuzzer tests/fuzz/corpus/field_mask
 #include <fuzzer/FuzzedDataProvider.h>
@@ -22,6 +22,7 @@
 #include "gaoxin/petition/v1/petition.pb.h"
 #include "google/protobuf/stubs/logging.h"
 #include "services/enterprise/domain/validation.h"
+#include "services/leads/domain/lead_rules.h"
 #include "services/petition/domain/case_input.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -67,8 +68,8 @@ void FuzzLead(FuzzedDataProvider& in) {
   const auto patch = PatchOf<gaoxin::leads::v1::Lead>(in);
   const auto mask = MaskOf(in);
   gaoxin::leads::v1::Lead target = stored;
-  absl::Status s = gaoxin::ApplyUpdateMask(
-      patch, mask, {"name", "investor", "industry_chain", "sub_sector", "note"}, &target);
+  absl::Status s =
+      gaoxin::ApplyUpdateMask(patch, mask, gaoxin::leads::UpdatableLeadFields(), &target);
   if (!s.ok()) {
     CheckRefusal(s);
     FUZZ_CHECK(!gaoxin::FieldViolationsOf(s).empty() &&

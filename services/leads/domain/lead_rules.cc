@@ -36,6 +36,15 @@ std::string StageName(Stage stage) {
   return name.rfind("STAGE_", 0) == 0 ? name.substr(6) : name;
 }
 
+const std::vector<std::string>& UpdatableLeadFields() {
+  static const auto* const kFields =
+      new std::vector<std::string>{"name",          "investor",     "industry_chain",
+                                   "sub_sector",    "source",       "planned_investment",
+                                   "signed_amount", "land_area_m2", "agent_id",
+                                   "note"};
+  return *kFields;
+}
+
 FieldViolations ValidateLeadFields(const v1::Lead& lead, absl::string_view prefix) {
   FieldViolations v;
   auto field = [&](absl::string_view name) { return absl::StrCat(prefix, ".", name); };

@@ -13,6 +13,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
@@ -38,6 +39,10 @@ std::string StageName(v1::Stage stage);
 
 // Checks the client-settable fields of a lead under `prefix` ("lead").
 FieldViolations ValidateLeadFields(const v1::Lead& lead, absl::string_view prefix = "lead");
+
+// The fields UpdateLead may change (AIP-134 update_mask paths); id, stage, history, etag and the
+// timestamps are the server's.
+const std::vector<std::string>& UpdatableLeadFields();
 
 // Checks a create request: the fields, an initial stage of RESERVE or NEGOTIATING (or unset),
 // and the effective date (not in the future relative to `today`).
