@@ -78,6 +78,16 @@ class ResourceTable {
     return *std::move(item);
   }
 
+  // The start of a read-check-write: the stored item, or ABORTED when `expected_etag` (if not
+  // empty) is not its etag, so a stale client fails before any rule runs. Update(tx, item, "")
+  // then writes it at the version read.
+  absl::StatusOr<T> GetForUpdate(Transaction& tx, absl::string_view id,
+                                 absl::string_view expected_etag) const {
+    ASSIGN_OR_RETURN(T item, Get(tx, id));
+    if (!expected_etag.empty() && expected_etag != item.etag()) return EtagMismatch(type_);
+    return item;
+  }
+
   // Stores a new resource (its id already set) at version 1.
   absl::StatusOr<T> Insert(Transaction& tx, T item) const {
     item.set_etag("1");

@@ -298,10 +298,9 @@ void EnterpriseStore::UpdateEnterprise(v1::UpdateEnterpriseRequest request,
       *db_,
       [this, request = std::move(request),
        revision](Transaction& tx) -> absl::StatusOr<v1::Enterprise> {
-        ASSIGN_OR_RETURN(v1::Enterprise stored, enterprises_.Get(tx, request.enterprise().id()));
-        if (!request.enterprise().etag().empty() && request.enterprise().etag() != stored.etag()) {
-          return EtagMismatch("enterprise");
-        }
+        ASSIGN_OR_RETURN(
+            v1::Enterprise stored,
+            enterprises_.GetForUpdate(tx, request.enterprise().id(), request.enterprise().etag()));
         const absl::Time now = clock_();
         ASSIGN_OR_RETURN(v1::Enterprise merged,
                          ApplyEnterpriseUpdate(stored, request.enterprise(), request.update_mask(),
@@ -798,8 +797,7 @@ void EnterpriseStore::ChangeAlert(std::string id, std::string etag,
       *db_,
       [this, id = std::move(id), etag = std::move(etag),
        change = std::move(change)](Transaction& tx) -> absl::StatusOr<v1::Alert> {
-        ASSIGN_OR_RETURN(v1::Alert alert, alerts_.Get(tx, id));
-        if (!etag.empty() && etag != alert.etag()) return EtagMismatch("alert");
+        ASSIGN_OR_RETURN(v1::Alert alert, alerts_.GetForUpdate(tx, id, etag));
         RETURN_IF_ERROR(change(alert));
         return alerts_.Update(tx, std::move(alert), "");
       },

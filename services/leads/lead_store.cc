@@ -228,8 +228,7 @@ void LeadStore::TransitionLead(std::string id, StageMove move, std::string etag,
       *db_,
       [this, id = std::move(id), move = std::move(move),
        etag = std::move(etag)](Transaction& tx) -> absl::StatusOr<v1::Lead> {
-        ASSIGN_OR_RETURN(v1::Lead lead, leads_.Get(tx, id));
-        if (!etag.empty() && etag != lead.etag()) return EtagMismatch("lead");
+        ASSIGN_OR_RETURN(v1::Lead lead, leads_.GetForUpdate(tx, id, etag));
         const auto now = Now();
         RETURN_IF_ERROR(ApplyTransition(move, now, &lead));
         *lead.mutable_update_time() = now;
@@ -288,10 +287,8 @@ void LeadStore::RevitalizeIdleAsset(v1::RevitalizeIdleAssetRequest request,
   db::WriteWithResult<v1::IdleAsset>(
       *db_,
       [this, request = std::move(request)](Transaction& tx) -> absl::StatusOr<v1::IdleAsset> {
-        ASSIGN_OR_RETURN(v1::IdleAsset asset, idle_assets_.Get(tx, request.id()));
-        if (!request.etag().empty() && request.etag() != asset.etag()) {
-          return EtagMismatch("idle asset");
-        }
+        ASSIGN_OR_RETURN(v1::IdleAsset asset,
+                         idle_assets_.GetForUpdate(tx, request.id(), request.etag()));
         if (asset.status() == v1::IDLE_ASSET_STATUS_REVITALIZED) {
           return FailedPrecondition(
               "ALREADY_REVITALIZED",
@@ -372,9 +369,8 @@ void LeadStore::ResolveTicket(v1::ResolveTicketRequest request, Done<v1::Ticket>
   db::WriteWithResult<v1::Ticket>(
       *db_,
       [this, request = std::move(request)](Transaction& tx) -> absl::StatusOr<v1::Ticket> {
-        ASSIGN_OR_RETURN(v1::Ticket ticket, tickets_.Get(tx, request.id()));
-        if (!request.etag().empty() && request.etag() != ticket.etag())
-          return EtagMismatch("ticket");
+        ASSIGN_OR_RETURN(v1::Ticket ticket,
+                         tickets_.GetForUpdate(tx, request.id(), request.etag()));
         if (ticket.status() == v1::TICKET_STATUS_RESOLVED) {
           return FailedPrecondition("ALREADY_RESOLVED", "the ticket is already resolved");
         }
