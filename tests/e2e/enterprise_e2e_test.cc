@@ -22,6 +22,8 @@
 #include "common/uscc.h"
 #include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/enterprise_fixture.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::enterprise {
@@ -30,27 +32,21 @@ namespace {
 using testing::RedisServer;
 using testing::Subprocess;
 using testing::TempDir;
+using testing::enterprise_fixture::Uscc;
+using testing::enterprise_fixture::YuanNanos;
 
 constexpr char kService[] = "gaoxin.enterprise.v1.EnterpriseService";
 constexpr char kWriterToken[] = "ent-writer-token";
 constexpr char kReaderToken[] = "ent-reader-token";
 constexpr char kLeadsToken[] = "leads-token";
 
-std::string Uscc(int n) {
-  const std::string first17 = absl::StrFormat("91210900MA0%06d", n);
-  return first17 + *ComputeUsccCheckChar(first17);
-}
-
-Nanos YuanNanos(int64_t yuan) { return Nanos(yuan) * kNanosPerUnit; }
-
 class EnterpriseE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(
-        dir_.File("tokens"),
-        absl::StrCat(Sha256Hex(kWriterToken), " writer enterprise.writer,enterprise.reader\n",
-                     Sha256Hex(kReaderToken), " reader enterprise.reader\n", Sha256Hex(kLeadsToken),
-                     " leads leads.reader,leads.writer\n"));
+    testing::WriteTokensFile(dir_.File("tokens"),
+                             {{kWriterToken, "writer", "enterprise.writer,enterprise.reader"},
+                              {kReaderToken, "reader", "enterprise.reader"},
+                              {kLeadsToken, "leads", "leads.reader,leads.writer"}});
     ASSERT_TRUE(redis_.Start());
     port_ = testing::FreePort();
     StartServer();

@@ -20,6 +20,8 @@
 #include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/enterprise_fixture.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::enterprise {
@@ -28,18 +30,13 @@ namespace {
 using testing::RedisServer;
 using testing::Subprocess;
 using testing::TempDir;
+using testing::enterprise_fixture::Uscc;
+using testing::enterprise_fixture::YuanNanos;
 
 constexpr char kService[] = "gaoxin.enterprise.v1.EnterpriseService";
 constexpr char kWriterToken[] = "ent-watch-writer";
 constexpr char kReaderToken[] = "ent-watch-reader";
 constexpr char kOutsiderToken[] = "ent-watch-outsider";
-
-std::string Uscc(int n) {
-  const std::string first17 = absl::StrFormat("91210900MA0%06d", n);
-  return first17 + *ComputeUsccCheckChar(first17);
-}
-
-Nanos YuanNanos(int64_t yuan) { return Nanos(yuan) * kNanosPerUnit; }
 
 // Reads one server stream on its own thread and keeps every message that arrives.
 template <typename Response>
@@ -170,11 +167,10 @@ void ExpectStrictlyIncreasing(const std::vector<Change>& changes) {
 class EnterpriseWatchE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(
-        dir_.File("tokens"),
-        absl::StrCat(Sha256Hex(kWriterToken), " writer enterprise.writer,enterprise.reader\n",
-                     Sha256Hex(kReaderToken), " reader enterprise.reader\n",
-                     Sha256Hex(kOutsiderToken), " outsider leads.reader\n"));
+    testing::WriteTokensFile(dir_.File("tokens"),
+                             {{kWriterToken, "writer", "enterprise.writer,enterprise.reader"},
+                              {kReaderToken, "reader", "enterprise.reader"},
+                              {kOutsiderToken, "outsider", "leads.reader"}});
     ASSERT_TRUE(redis_.Start());
   }
 

@@ -16,6 +16,7 @@
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::leads {
@@ -33,10 +34,10 @@ constexpr char kOtherToken[] = "enterprise-token-1";
 class LeadsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(dir_.File("tokens"),
-                       absl::StrCat(Sha256Hex(kWriterToken), " writer leads.writer,leads.reader\n",
-                                    Sha256Hex(kReaderToken), " reader leads.reader\n",
-                                    Sha256Hex(kOtherToken), " other enterprise.reader\n"));
+    testing::WriteTokensFile(dir_.File("tokens"),
+                             {{kWriterToken, "writer", "leads.writer,leads.reader"},
+                              {kReaderToken, "reader", "leads.reader"},
+                              {kOtherToken, "other", "enterprise.reader"}});
     ASSERT_TRUE(redis_.Start());
     port_ = testing::FreePort();
     StartServer();

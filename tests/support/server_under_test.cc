@@ -6,17 +6,21 @@
 
 namespace gaoxin::testing {
 
+void WriteTokensFile(const std::string& path, const std::vector<TestToken>& tokens) {
+  std::string lines;
+  for (const TestToken& t : tokens) {
+    absl::StrAppend(&lines, Sha256Hex(t.token), " ", t.principal, " ", t.roles, "\n");
+  }
+  WriteFile(path, lines);
+}
+
 ServerUnderTest::ServerUnderTest(std::string binary, std::string service,
                                  std::vector<TestToken> tokens, std::vector<std::string> extra_args)
     : binary_(std::move(binary)),
       service_(std::move(service)),
       extra_args_(std::move(extra_args)),
       port_(FreePort()) {
-  std::string lines;
-  for (const TestToken& t : tokens) {
-    absl::StrAppend(&lines, Sha256Hex(t.token), " ", t.principal, " ", t.roles, "\n");
-  }
-  WriteFile(dir_.File("tokens"), lines);
+  WriteTokensFile(dir_.File("tokens"), tokens);
 }
 
 bool ServerUnderTest::Start() {

@@ -23,6 +23,10 @@ struct TestToken {
   std::string roles;  // "leads.writer,leads.reader"
 };
 
+// Writes a tokens file a server reads with --tokens_file: one "<sha256 of token> <principal>
+// <roles>" line per token, in order.
+void WriteTokensFile(const std::string& path, const std::vector<TestToken>& tokens);
+
 class ServerUnderTest {
  public:
   ServerUnderTest(std::string binary, std::string service, std::vector<TestToken> tokens,
