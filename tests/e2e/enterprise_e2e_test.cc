@@ -53,24 +53,22 @@ class EnterpriseE2eTest : public ::testing::Test {
   }
 
   void StartServer() {
-    server_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-                                 "--db=" + dir_.File("enterprise.db"),
-                                 "--redis=" + redis_.address(),
-                                 "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000",
-                                 "--directory_republish_interval_s=1"},
-        dir_.File("server.log"));
-    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
-        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    const std::vector<std::string> argv = {SERVER_PATH,
+                                           absl::StrCat("--listen=127.0.0.1:", port_),
+                                           "--db=" + dir_.File("enterprise.db"),
+                                           "--redis=" + redis_.address(),
+                                           "--tokens_file=" + dir_.File("tokens"),
+                                           "--shutdown_grace_ms=3000",
+                                           "--directory_republish_interval_s=1"};
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::EnterpriseService::NewStub(MakeChannel(address()));
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    PrepareContext(ctx.get(), token, absl::Seconds(20));
-    return ctx;
+    return testing::TokenContext(token, absl::Seconds(20));
   }
 
   static v1::CreateEnterpriseRequest ValidCreate(int n, bool key = true) {

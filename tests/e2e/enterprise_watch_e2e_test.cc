@@ -185,18 +185,15 @@ class EnterpriseWatchE2eTest : public ::testing::Test {
                                      "--alert_sweep_interval_s=0",
                                      "--log_rpcs=false"};
     for (auto& e : extra) argv.push_back(e);
-    server_ = std::make_unique<Subprocess>(argv, dir_.File("server.log"));
-    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
-        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::EnterpriseService::NewStub(MakeChannel(address()));
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    PrepareContext(ctx.get(), token, absl::Seconds(20));
-    return ctx;
+    return testing::TokenContext(token, absl::Seconds(20));
   }
 
   absl::StatusOr<v1::Enterprise> Create(

@@ -14,6 +14,7 @@
 #include "gaoxin/petition/v1/petition.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/petition_fixture.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::petition {
@@ -161,18 +162,15 @@ class PetitionWatchE2eTest : public ::testing::Test {
         absl::StrCat("--enterprise_addr=127.0.0.1:", testing::FreePort()),
         "--shutdown_grace_ms=2000", "--log_rpcs=false"};
     for (auto& e : extra) argv.push_back(e);
-    server_ = std::make_unique<Subprocess>(argv, dir_.File("server.log"));
-    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
-        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::PetitionService::NewStub(MakeChannel(address()));
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    PrepareContext(ctx.get(), token, absl::Seconds(10));
-    return ctx;
+    return testing::TokenContext(token, absl::Seconds(10));
   }
 
   v1::Ledger CreateLedger(const std::string& name) {
