@@ -21,6 +21,7 @@
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/enterprise_fixture.h"
+#include "tests/support/leads_fixture.h"
 #include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
@@ -508,35 +509,8 @@ TEST_F(EnterpriseWatchE2eTest, ALeadPromotedByTheLeadsServiceArrivesOnTheWatch) 
   EnterpriseWatch watch(address(), WatchEnterprises(req));
 
   auto leads_stub = leads::v1::LeadService::NewStub(MakeChannel(leads_address));
-  leads::v1::CreateLeadRequest create;
-  create.mutable_lead()->set_name("亿家兴");
-  create.mutable_lead()->mutable_investor()->set_name("亿家兴有限公司");
-  create.mutable_lead()->mutable_investor()->set_uscc(Uscc(77));
-  create.mutable_lead()->set_industry_chain(common::v1::INDUSTRY_CHAIN_GREEN_FOOD);
-  create.mutable_lead()->set_stage(leads::v1::STAGE_NEGOTIATING);
-  *create.mutable_effective_date() = MakeDate(2023, 1, 8);
-  leads::v1::Lead lead;
-  {
-    grpc::ClientContext ctx;
-    PrepareContext(&ctx, kLeadsToken);
-    ASSERT_TRUE(leads_stub->CreateLead(&ctx, create, &lead).ok());
-  }
-  const std::vector<std::pair<leads::v1::Stage, common::v1::Date>> steps = {
-      {leads::v1::STAGE_SIGNED, MakeDate(2023, 2, 20)},
-      {leads::v1::STAGE_CONSTRUCTION, MakeDate(2023, 3, 18)},
-      {leads::v1::STAGE_COMPLETED, MakeDate(2023, 9, 28)},
-      {leads::v1::STAGE_AT_CAPACITY, MakeDate(2023, 11, 30)},
-      {leads::v1::STAGE_ABOVE_SCALE, MakeDate(2023, 12, 25)}};
-  for (const auto& [stage, date] : steps) {
-    leads::v1::TransitionLeadRequest move;
-    move.set_id(lead.id());
-    move.set_to_stage(stage);
-    *move.mutable_effective_date() = date;
-    if (stage == leads::v1::STAGE_SIGNED) *move.mutable_signed_amount() = Yuan(100000000);
-    grpc::ClientContext ctx;
-    PrepareContext(&ctx, kLeadsToken);
-    ASSERT_TRUE(leads_stub->TransitionLead(&ctx, move, &lead).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(
+      testing::leads_fixture::PromoteLead(leads_stub.get(), kLeadsToken, "亿家兴", Uscc(77)));
   ASSERT_TRUE(watch.WaitForChanges(1, absl::Seconds(20)))
       << testing::ReadFileOrEmpty(dir_.File("server.log"));
   auto changes = watch.changes();
