@@ -22,6 +22,8 @@
 #include "common/uscc.h"
 #include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/enterprise_fixture.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::enterprise {
@@ -30,51 +32,43 @@ namespace {
 using testing::RedisServer;
 using testing::Subprocess;
 using testing::TempDir;
+using testing::enterprise_fixture::Uscc;
+using testing::enterprise_fixture::YuanNanos;
 
 constexpr char kService[] = "gaoxin.enterprise.v1.EnterpriseService";
 constexpr char kWriterToken[] = "ent-writer-token";
 constexpr char kReaderToken[] = "ent-reader-token";
 constexpr char kLeadsToken[] = "leads-token";
 
-std::string Uscc(int n) {
-  const std::string first17 = absl::StrFormat("91210900MA0%06d", n);
-  return first17 + *ComputeUsccCheckChar(first17);
-}
-
-Nanos YuanNanos(int64_t yuan) { return Nanos(yuan) * kNanosPerUnit; }
-
 class EnterpriseE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(
-        dir_.File("tokens"),
-        absl::StrCat(Sha256Hex(kWriterToken), " writer enterprise.writer,enterprise.reader\n",
-                     Sha256Hex(kReaderToken), " reader enterprise.reader\n", Sha256Hex(kLeadsToken),
-                     " leads leads.reader,leads.writer\n"));
+    testing::WriteTokensFile(dir_.File("tokens"),
+                             {{kWriterToken, "writer", "enterprise.writer,enterprise.reader"},
+                              {kReaderToken, "reader", "enterprise.reader"},
+                              {kLeadsToken, "leads", "leads.reader,leads.writer"}});
     ASSERT_TRUE(redis_.Start());
     port_ = testing::FreePort();
     StartServer();
   }
 
   void StartServer() {
-    server_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-                                 "--db=" + dir_.File("enterprise.db"),
-                                 "--redis=" + redis_.address(),
-                                 "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000",
-                                 "--directory_republish_interval_s=1"},
-        dir_.File("server.log"));
-    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
-        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    const std::vector<std::string> argv = {SERVER_PATH,
+                                           absl::StrCat("--listen=127.0.0.1:", port_),
+                                           "--db=" + dir_.File("enterprise.db"),
+                                           "--redis=" + redis_.address(),
+                                           "--tokens_file=" + dir_.File("tokens"),
+                                           "--shutdown_grace_ms=3000",
+                                           "--directory_republish_interval_s=1"};
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::EnterpriseService::NewStub(MakeChannel(address()));
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    PrepareContext(ctx.get(), token, absl::Seconds(20));
-    return ctx;
+    return testing::TokenContext(token, absl::Seconds(20));
   }
 
   static v1::CreateEnterpriseRequest ValidCreate(int n, bool key = true) {

@@ -11,6 +11,7 @@
 #include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/leads_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin {
@@ -58,33 +59,7 @@ class PromotionE2eTest : public ::testing::Test {
   // Creates a lead for `uscc` and walks it to ABOVE_SCALE.
   void PromoteLead(const std::string& name, const std::string& uscc) {
     auto stub = leads::v1::LeadService::NewStub(MakeChannel(LeadsAddress()));
-    leads::v1::CreateLeadRequest create;
-    create.mutable_lead()->set_name(name);
-    create.mutable_lead()->mutable_investor()->set_name(name + "有限公司");
-    create.mutable_lead()->mutable_investor()->set_uscc(uscc);
-    create.mutable_lead()->set_industry_chain(common::v1::INDUSTRY_CHAIN_GREEN_FOOD);
-    create.mutable_lead()->set_stage(leads::v1::STAGE_NEGOTIATING);
-    *create.mutable_effective_date() = MakeDate(2023, 1, 8);
-    leads::v1::Lead lead;
-    grpc::ClientContext ctx;
-    PrepareContext(&ctx, kToken);
-    ASSERT_TRUE(stub->CreateLead(&ctx, create, &lead).ok());
-    const std::vector<std::pair<leads::v1::Stage, common::v1::Date>> steps = {
-        {leads::v1::STAGE_SIGNED, MakeDate(2023, 2, 20)},
-        {leads::v1::STAGE_CONSTRUCTION, MakeDate(2023, 3, 18)},
-        {leads::v1::STAGE_COMPLETED, MakeDate(2023, 9, 28)},
-        {leads::v1::STAGE_AT_CAPACITY, MakeDate(2023, 11, 30)},
-        {leads::v1::STAGE_ABOVE_SCALE, MakeDate(2023, 12, 25)}};
-    for (const auto& [stage, date] : steps) {
-      leads::v1::TransitionLeadRequest move;
-      move.set_id(lead.id());
-      move.set_to_stage(stage);
-      *move.mutable_effective_date() = date;
-      if (stage == leads::v1::STAGE_SIGNED) *move.mutable_signed_amount() = Yuan(100000000);
-      grpc::ClientContext c;
-      PrepareContext(&c, kToken);
-      ASSERT_TRUE(stub->TransitionLead(&c, move, &lead).ok());
-    }
+    testing::leads_fixture::PromoteLead(stub.get(), kToken, name, uscc);
   }
 
   absl::StatusOr<enterprise::v1::Enterprise> FindEnterprise(const std::string& uscc) {

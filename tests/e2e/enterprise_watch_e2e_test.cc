@@ -20,6 +20,9 @@
 #include "gaoxin/enterprise/v1/enterprise.grpc.pb.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/enterprise_fixture.h"
+#include "tests/support/leads_fixture.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::enterprise {
@@ -28,18 +31,13 @@ namespace {
 using testing::RedisServer;
 using testing::Subprocess;
 using testing::TempDir;
+using testing::enterprise_fixture::Uscc;
+using testing::enterprise_fixture::YuanNanos;
 
 constexpr char kService[] = "gaoxin.enterprise.v1.EnterpriseService";
 constexpr char kWriterToken[] = "ent-watch-writer";
 constexpr char kReaderToken[] = "ent-watch-reader";
 constexpr char kOutsiderToken[] = "ent-watch-outsider";
-
-std::string Uscc(int n) {
-  const std::string first17 = absl::StrFormat("91210900MA0%06d", n);
-  return first17 + *ComputeUsccCheckChar(first17);
-}
-
-Nanos YuanNanos(int64_t yuan) { return Nanos(yuan) * kNanosPerUnit; }
 
 // Reads one server stream on its own thread and keeps every message that arrives.
 template <typename Response>
@@ -170,11 +168,10 @@ void ExpectStrictlyIncreasing(const std::vector<Change>& changes) {
 class EnterpriseWatchE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(
-        dir_.File("tokens"),
-        absl::StrCat(Sha256Hex(kWriterToken), " writer enterprise.writer,enterprise.reader\n",
-                     Sha256Hex(kReaderToken), " reader enterprise.reader\n",
-                     Sha256Hex(kOutsiderToken), " outsider leads.reader\n"));
+    testing::WriteTokensFile(dir_.File("tokens"),
+                             {{kWriterToken, "writer", "enterprise.writer,enterprise.reader"},
+                              {kReaderToken, "reader", "enterprise.reader"},
+                              {kOutsiderToken, "outsider", "leads.reader"}});
     ASSERT_TRUE(redis_.Start());
   }
 
@@ -189,18 +186,15 @@ class EnterpriseWatchE2eTest : public ::testing::Test {
                                      "--alert_sweep_interval_s=0",
                                      "--log_rpcs=false"};
     for (auto& e : extra) argv.push_back(e);
-    server_ = std::make_unique<Subprocess>(argv, dir_.File("server.log"));
-    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
-        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::EnterpriseService::NewStub(MakeChannel(address()));
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    PrepareContext(ctx.get(), token, absl::Seconds(20));
-    return ctx;
+    return testing::TokenContext(token, absl::Seconds(20));
   }
 
   absl::StatusOr<v1::Enterprise> Create(
@@ -515,35 +509,8 @@ TEST_F(EnterpriseWatchE2eTest, ALeadPromotedByTheLeadsServiceArrivesOnTheWatch) 
   EnterpriseWatch watch(address(), WatchEnterprises(req));
 
   auto leads_stub = leads::v1::LeadService::NewStub(MakeChannel(leads_address));
-  leads::v1::CreateLeadRequest create;
-  create.mutable_lead()->set_name("亿家兴");
-  create.mutable_lead()->mutable_investor()->set_name("亿家兴有限公司");
-  create.mutable_lead()->mutable_investor()->set_uscc(Uscc(77));
-  create.mutable_lead()->set_industry_chain(common::v1::INDUSTRY_CHAIN_GREEN_FOOD);
-  create.mutable_lead()->set_stage(leads::v1::STAGE_NEGOTIATING);
-  *create.mutable_effective_date() = MakeDate(2023, 1, 8);
-  leads::v1::Lead lead;
-  {
-    grpc::ClientContext ctx;
-    PrepareContext(&ctx, kLeadsToken);
-    ASSERT_TRUE(leads_stub->CreateLead(&ctx, create, &lead).ok());
-  }
-  const std::vector<std::pair<leads::v1::Stage, common::v1::Date>> steps = {
-      {leads::v1::STAGE_SIGNED, MakeDate(2023, 2, 20)},
-      {leads::v1::STAGE_CONSTRUCTION, MakeDate(2023, 3, 18)},
-      {leads::v1::STAGE_COMPLETED, MakeDate(2023, 9, 28)},
-      {leads::v1::STAGE_AT_CAPACITY, MakeDate(2023, 11, 30)},
-      {leads::v1::STAGE_ABOVE_SCALE, MakeDate(2023, 12, 25)}};
-  for (const auto& [stage, date] : steps) {
-    leads::v1::TransitionLeadRequest move;
-    move.set_id(lead.id());
-    move.set_to_stage(stage);
-    *move.mutable_effective_date() = date;
-    if (stage == leads::v1::STAGE_SIGNED) *move.mutable_signed_amount() = Yuan(100000000);
-    grpc::ClientContext ctx;
-    PrepareContext(&ctx, kLeadsToken);
-    ASSERT_TRUE(leads_stub->TransitionLead(&ctx, move, &lead).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(
+      testing::leads_fixture::PromoteLead(leads_stub.get(), kLeadsToken, "亿家兴", Uscc(77)));
   ASSERT_TRUE(watch.WaitForChanges(1, absl::Seconds(20)))
       << testing::ReadFileOrEmpty(dir_.File("server.log"));
   auto changes = watch.changes();

@@ -16,6 +16,7 @@
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::leads {
@@ -33,33 +34,31 @@ constexpr char kOtherToken[] = "enterprise-token-1";
 class LeadsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(dir_.File("tokens"),
-                       absl::StrCat(Sha256Hex(kWriterToken), " writer leads.writer,leads.reader\n",
-                                    Sha256Hex(kReaderToken), " reader leads.reader\n",
-                                    Sha256Hex(kOtherToken), " other enterprise.reader\n"));
+    testing::WriteTokensFile(dir_.File("tokens"),
+                             {{kWriterToken, "writer", "leads.writer,leads.reader"},
+                              {kReaderToken, "reader", "leads.reader"},
+                              {kOtherToken, "other", "enterprise.reader"}});
     ASSERT_TRUE(redis_.Start());
     port_ = testing::FreePort();
     StartServer();
   }
 
   void StartServer() {
-    server_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-                                 "--db=" + dir_.File("leads.db"), "--redis=" + redis_.address(),
-                                 "--tokens_file=" + dir_.File("tokens"),
-                                 "--shutdown_grace_ms=3000"},
-        dir_.File("server.log"));
-    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
-        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    const std::vector<std::string> argv = {SERVER_PATH,
+                                           absl::StrCat("--listen=127.0.0.1:", port_),
+                                           "--db=" + dir_.File("leads.db"),
+                                           "--redis=" + redis_.address(),
+                                           "--tokens_file=" + dir_.File("tokens"),
+                                           "--shutdown_grace_ms=3000"};
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::LeadService::NewStub(MakeChannel(address()));
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    PrepareContext(ctx.get(), token, absl::Seconds(10));
-    return ctx;
+    return testing::TokenContext(token, absl::Seconds(10));
   }
 
   static v1::CreateLeadRequest ValidCreate(const std::string& name) {

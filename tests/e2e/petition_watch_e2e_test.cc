@@ -13,6 +13,8 @@
 #include "common/grpc_status.h"
 #include "gaoxin/petition/v1/petition.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/petition_fixture.h"
+#include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::petition {
@@ -21,21 +23,13 @@ namespace {
 using testing::RedisServer;
 using testing::Subprocess;
 using testing::TempDir;
-
-constexpr char kService[] = "gaoxin.petition.v1.PetitionService";
-constexpr char kWriterToken[] = "petition-writer-token";    // writer + reader, no pii
-constexpr char kReaderToken[] = "petition-reader-token";    // reader only
-constexpr char kOfficerToken[] = "petition-officer-token";  // reader + writer + pii
-constexpr char kAuditorToken[] = "petition-auditor-token";  // auditor
-constexpr char kOtherToken[] = "enterprise-reader-token";   // another service's role
-
-// A resident ID number with a valid GB 11643 check character.
-std::string ResidentId(const std::string& first17) {
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
-  return first17 + "10X98765432"[sum % 11];
-}
+using testing::petition_fixture::kAuditorToken;
+using testing::petition_fixture::kOfficerToken;
+using testing::petition_fixture::kOtherToken;
+using testing::petition_fixture::kReaderToken;
+using testing::petition_fixture::kService;
+using testing::petition_fixture::kWriterToken;
+using testing::petition_fixture::ResidentId;
 
 // Reads a server stream on its own thread and keeps every message and its bytes.
 template <typename Request, typename Response>
@@ -154,15 +148,7 @@ class StatsClient : public StreamClient<v1::StreamLedgerStatsRequest, v1::Ledger
 class PetitionWatchE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    testing::WriteFile(
-        dir_.File("tokens"),
-        absl::StrCat(Sha256Hex(kWriterToken), " writer petition.writer,petition.reader\n",
-                     Sha256Hex(kReaderToken), " reader petition.reader\n", Sha256Hex(kOfficerToken),
-                     " officer petition.reader,petition.writer,petition.pii\n",
-                     Sha256Hex(kAuditorToken), " audit-office auditor\n", Sha256Hex(kOtherToken),
-                     " other enterprise.reader\n"));
-    testing::WriteFile(dir_.File("pii.key"),
-                       "8f1c2a9b3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071829304a5b6c7d8\n");
+    testing::petition_fixture::WriteServerFiles(dir_);
     ASSERT_TRUE(redis_.Start());
   }
 
@@ -176,18 +162,15 @@ class PetitionWatchE2eTest : public ::testing::Test {
         absl::StrCat("--enterprise_addr=127.0.0.1:", testing::FreePort()),
         "--shutdown_grace_ms=2000", "--log_rpcs=false"};
     for (auto& e : extra) argv.push_back(e);
-    server_ = std::make_unique<Subprocess>(argv, dir_.File("server.log"));
-    ASSERT_TRUE(testing::WaitForServing(address(), kService, absl::Seconds(15)))
-        << testing::ReadFileOrEmpty(dir_.File("server.log"));
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::PetitionService::NewStub(MakeChannel(address()));
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
   std::unique_ptr<grpc::ClientContext> Ctx(const std::string& token = kWriterToken) {
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    PrepareContext(ctx.get(), token, absl::Seconds(10));
-    return ctx;
+    return testing::TokenContext(token, absl::Seconds(10));
   }
 
   v1::Ledger CreateLedger(const std::string& name) {

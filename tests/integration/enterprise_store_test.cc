@@ -4,46 +4,29 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/notification.h"
 #include "common/date.h"
 #include "common/db/sqlite_database.h"
 #include "common/money.h"
 #include "common/uscc.h"
 #include "gtest/gtest.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/enterprise_fixture.h"
+#include "tests/support/store_fixture.h"
 
 namespace gaoxin::enterprise {
 namespace {
 
-template <typename T>
-absl::StatusOr<T> Await(std::function<void(Done<T>)> start) {
-  absl::Notification done;
-  absl::StatusOr<T> result = absl::UnknownError("unset");
-  start([&](absl::StatusOr<T> r) {
-    result = std::move(r);
-    done.Notify();
-  });
-  done.WaitForNotification();
-  return result;
-}
-
-std::string Uscc(int n) {
-  const std::string first17 = absl::StrFormat("91210900MA0%06d", n);
-  return first17 + *ComputeUsccCheckChar(first17);
-}
+using testing::Await;
+using testing::enterprise_fixture::Uscc;
 
 // "Today" is fixed: 2024-01-20, so 2023 periods are due and 2024-01 is the current month.
 absl::Time Now() {
   return absl::FromCivil(absl::CivilSecond(2024, 1, 20, 12, 0, 0), absl::UTCTimeZone());
 }
 
-class EnterpriseStoreTest : public ::testing::Test {
+class EnterpriseStoreTest : public testing::SqliteStoreTest<EnterpriseStore> {
  protected:
   void SetUp() override {
-    auto db = db::SqliteDatabase::Open(dir_.File("enterprise.db"));
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    ASSERT_TRUE(EnterpriseStore::Migrate(*db_).ok());
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase("enterprise.db"));
     store_ = std::make_unique<EnterpriseStore>(
         db_.get(), [] { return Now(); }, AlertThresholds{});
     store_->SetDirectoryHook(
@@ -96,8 +79,6 @@ class EnterpriseStoreTest : public ::testing::Test {
     return page.ok() ? page->items : std::vector<v1::Alert>{};
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<db::SqliteDatabase> db_;
   std::unique_ptr<EnterpriseStore> store_;
   std::vector<std::string> published_;
 };

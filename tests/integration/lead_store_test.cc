@@ -2,36 +2,22 @@
 // filters and keyset pages.
 #include "services/leads/lead_store.h"
 
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/date.h"
 #include "common/db/sqlite_database.h"
 #include "common/money.h"
 #include "gtest/gtest.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/store_fixture.h"
 
 namespace gaoxin::leads {
 namespace {
 
-template <typename T>
-absl::StatusOr<T> Await(std::function<void(Done<T>)> start) {
-  absl::Notification done;
-  absl::StatusOr<T> result = absl::UnknownError("unset");
-  start([&](absl::StatusOr<T> r) {
-    result = std::move(r);
-    done.Notify();
-  });
-  done.WaitForNotification();
-  return result;
-}
+using testing::Await;
 
-class LeadStoreTest : public ::testing::Test {
+class LeadStoreTest : public testing::SqliteStoreTest<LeadStore> {
  protected:
   void SetUp() override {
-    auto db = db::SqliteDatabase::Open(dir_.File("leads.db"));
-    ASSERT_TRUE(db.ok());
-    db_ = std::move(*db);
-    ASSERT_TRUE(LeadStore::Migrate(*db_).ok());
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase("leads.db"));
     store_ = std::make_unique<LeadStore>(db_.get(), [] { return absl::Now(); });
   }
 
@@ -57,8 +43,6 @@ class LeadStoreTest : public ::testing::Test {
     return Await<v1::Lead>([&](Done<v1::Lead> done) { store_->TransitionLead(id, m, etag, done); });
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<db::SqliteDatabase> db_;
   std::unique_ptr<LeadStore> store_;
 };
 

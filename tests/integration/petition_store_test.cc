@@ -14,32 +14,20 @@
 #include "gtest/gtest.h"
 #include "services/petition/domain/case_input.h"
 #include "services/petition/domain/identity_codes.h"
-#include "tests/support/subprocess.h"
+#include "tests/support/petition_fixture.h"
+#include "tests/support/store_fixture.h"
 
 namespace gaoxin::petition {
 namespace {
 
-template <typename T>
-absl::StatusOr<T> Await(std::function<void(Done<T>)> start) {
-  absl::Notification done;
-  absl::StatusOr<T> result = absl::UnknownError("unset");
-  start([&](absl::StatusOr<T> r) {
-    result = std::move(r);
-    done.Notify();
-  });
-  done.WaitForNotification();
-  return result;
-}
-
-std::string ResidentId(const std::string& first17) {
-  return first17 + ResidentIdCheckChar(first17);
-}
+using testing::Await;
+using testing::petition_fixture::ResidentId;
 
 absl::Time Noon(int y, int m, int d) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, 12, 0, 0), absl::FixedTimeZone(8 * 3600));
 }
 
-class PetitionStoreTest : public ::testing::Test {
+class PetitionStoreTest : public testing::SqliteStoreTest<PetitionStore> {
  protected:
   void SetUp() override {
     auto cipher = PiiCipher::FromRawKey(std::string(32, '\x5a'));
@@ -50,10 +38,7 @@ class PetitionStoreTest : public ::testing::Test {
   }
 
   void Open() {
-    auto db = db::SqliteDatabase::Open(path());
-    ASSERT_TRUE(db.ok()) << db.status();
-    db_ = std::move(*db);
-    ASSERT_TRUE(PetitionStore::Migrate(*db_).ok());
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase("petition.db"));
     store_ = std::make_unique<PetitionStore>(db_.get(), cipher_.get(), DeadlinePolicy{},
                                              [this] { return absl::FromUnixSeconds(now_.load()); });
   }
@@ -105,10 +90,8 @@ class PetitionStoreTest : public ::testing::Test {
   }
   using Move_ = petition::Move;
 
-  testing::TempDir dir_;
   std::unique_ptr<PiiCipher> cipher_;
   std::atomic<int64_t> now_{0};
-  std::unique_ptr<db::SqliteDatabase> db_;
   std::unique_ptr<PetitionStore> store_;
 };
 

@@ -6,17 +6,37 @@
 
 namespace gaoxin::testing {
 
+void WriteTokensFile(const std::string& path, const std::vector<TestToken>& tokens) {
+  std::string lines;
+  for (const TestToken& t : tokens) {
+    absl::StrAppend(&lines, Sha256Hex(t.token), " ", t.principal, " ", t.roles, "\n");
+  }
+  WriteFile(path, lines);
+}
+
+::testing::AssertionResult StartServing(std::unique_ptr<Subprocess>* process,
+                                        const std::vector<std::string>& argv,
+                                        const std::string& log_path, const std::string& address,
+                                        const std::string& service) {
+  *process = std::make_unique<Subprocess>(argv, log_path);
+  if (WaitForServing(address, service, absl::Seconds(15))) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << ReadFileOrEmpty(log_path);
+}
+
+std::unique_ptr<grpc::ClientContext> TokenContext(const std::string& token,
+                                                  absl::Duration timeout) {
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  PrepareContext(ctx.get(), token, timeout);
+  return ctx;
+}
+
 ServerUnderTest::ServerUnderTest(std::string binary, std::string service,
                                  std::vector<TestToken> tokens, std::vector<std::string> extra_args)
     : binary_(std::move(binary)),
       service_(std::move(service)),
       extra_args_(std::move(extra_args)),
       port_(FreePort()) {
-  std::string lines;
-  for (const TestToken& t : tokens) {
-    absl::StrAppend(&lines, Sha256Hex(t.token), " ", t.principal, " ", t.roles, "\n");
-  }
-  WriteFile(dir_.File("tokens"), lines);
+  WriteTokensFile(dir_.File("tokens"), tokens);
 }
 
 bool ServerUnderTest::Start() {

@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "gtest/gtest.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::testing {
@@ -22,6 +25,24 @@ struct TestToken {
   std::string principal;
   std::string roles;  // "leads.writer,leads.reader"
 };
+
+// Writes a tokens file a server reads with --tokens_file: one "<sha256 of token> <principal>
+// <roles>" line per token, in order.
+void WriteTokensFile(const std::string& path, const std::vector<TestToken>& tokens);
+
+// Starts `argv` into `*process` (output to `log_path`, the process kept either way) and waits up
+// to 15 s until `service` at `address` is SERVING; on failure the result carries the log. For
+// fixtures that start a server with their own flags:
+//
+//   ASSERT_TRUE(testing::StartServing(&server_, argv, dir_.File("server.log"), address(),
+//   kService));
+::testing::AssertionResult StartServing(std::unique_ptr<Subprocess>* process,
+                                        const std::vector<std::string>& argv,
+                                        const std::string& log_path, const std::string& address,
+                                        const std::string& service);
+
+// A client context that sends `token` and has a deadline `timeout` from now.
+std::unique_ptr<grpc::ClientContext> TokenContext(const std::string& token, absl::Duration timeout);
 
 class ServerUnderTest {
  public:

@@ -6,6 +6,7 @@
 
 #include "common/money.h"
 #include "gaoxin/enterprise/v1/enterprise.pb.h"
+#include "tests/support/enterprise_fixture.h"
 
 namespace gaoxin::enterprise::test_util {
 
@@ -21,7 +22,8 @@ inline v1::MonthlyReport Report(const std::string& enterprise_id, const std::str
   return r;
 }
 
-inline Nanos YuanNanos(int64_t yuan) { return Nanos(yuan) * kNanosPerUnit; }
+// `yuan` whole yuan in nanos (the same helper as the integration and e2e tests).
+using ::gaoxin::testing::enterprise_fixture::YuanNanos;
 
 }  // namespace gaoxin::enterprise::test_util
 
