@@ -371,7 +371,9 @@ TEST_F(EnterpriseE2eTest, BulkImportStoresGoodRowsReportsBadOnesAndIsIdempotent)
   EXPECT_EQ(errors[17], "report.output_value;");
   EXPECT_EQ(errors[18], "enterprise_uscc;");
   for (const auto& err : first->errors()) {
-    if (err.row_number() == 14) EXPECT_EQ(err.reason(), "ENTERPRISE_NOT_FOUND");
+    if (err.row_number() == 14) {
+      EXPECT_EQ(err.reason(), "ENTERPRISE_NOT_FOUND");
+    }
   }
   EXPECT_EQ(Reports(e->id(), true).size(), 24u);
 
