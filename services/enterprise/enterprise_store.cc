@@ -9,6 +9,7 @@
 #include "common/date.h"
 #include "common/db/common_tables.h"
 #include "common/db/create_once.h"
+#include "common/db/filters.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -24,6 +25,7 @@
 namespace gaoxin::enterprise {
 namespace {
 
+using db::AddFilter;
 using db::Row;
 using db::SqlValue;
 using db::Transaction;
@@ -67,13 +69,6 @@ constexpr db::Migration kMigrations[] = {
     {2, "alerts by rule and state (the per-import check for open NOT_REPORTED alerts)",
      "CREATE INDEX alerts_by_rule ON alerts(rule, alert_state);"},
 };
-
-void AddFilter(std::string* where, std::vector<SqlValue>* params, absl::string_view clause,
-               std::vector<SqlValue> values) {
-  if (!where->empty()) where->append(" AND ");
-  absl::StrAppend(where, clause);
-  for (auto& v : values) params->push_back(std::move(v));
-}
 
 int MonthIndex(absl::CivilMonth m) { return static_cast<int>(m.year() * 12 + m.month() - 1); }
 

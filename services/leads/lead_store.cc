@@ -4,6 +4,7 @@
 #include "common/date.h"
 #include "common/db/common_tables.h"
 #include "common/db/create_once.h"
+#include "common/db/filters.h"
 #include "common/field_mask.h"
 #include "common/ids.h"
 #include "common/money.h"
@@ -13,6 +14,7 @@
 namespace gaoxin::leads {
 namespace {
 
+using db::AddFilter;
 using db::SqlValue;
 using db::Transaction;
 
@@ -38,14 +40,6 @@ constexpr db::Migration kMigrations[] = {
      "  agent_id TEXT NOT NULL, status INTEGER NOT NULL);"
      "CREATE INDEX tickets_by_agent ON tickets(agent_id, status, id);"},
 };
-
-// Appends "<clause>" to a WHERE being built, with its parameter.
-void AddFilter(std::string* where, std::vector<SqlValue>* params, absl::string_view clause,
-               SqlValue value) {
-  if (!where->empty()) where->append(" AND ");
-  absl::StrAppend(where, clause);
-  params->push_back(std::move(value));
-}
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 #include "common/date.h"
 #include "common/db/common_tables.h"
 #include "common/db/create_once.h"
+#include "common/db/filters.h"
 #include "common/errors.h"
 #include "common/ids.h"
 #include "common/status_macros.h"
@@ -20,6 +21,7 @@
 namespace gaoxin::petition {
 namespace {
 
+using db::AddFilter;
 using db::SqlValue;
 using db::Transaction;
 
@@ -55,13 +57,6 @@ constexpr db::Migration kMigrations[] = {
      "CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records"
      "  BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;"},
 };
-
-void AddFilter(std::string* where, std::vector<SqlValue>* params, absl::string_view clause,
-               SqlValue value) {
-  if (!where->empty()) where->append(" AND ");
-  absl::StrAppend(where, clause);
-  params->push_back(std::move(value));
-}
 
 std::string AssociatedData(absl::string_view case_id, absl::string_view field) {
   return absl::StrCat("case/", case_id, "/petitioner.", field);
