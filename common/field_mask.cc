@@ -37,8 +37,9 @@ absl::Status ApplyUpdateMask(const google::protobuf::Message& patch,
     for (const auto& path : mask.paths()) {
       std::string top = path.substr(0, path.find('.'));
       if (std::find(updatable.begin(), updatable.end(), top) == updatable.end()) {
-        v.Add("update_mask", absl::StrCat("field ", Excerpt(path), " cannot be updated; updatable: ",
-                                          absl::StrJoin(updatable, ", ")));
+        v.Add("update_mask",
+              absl::StrCat("field ", Excerpt(path),
+                           " cannot be updated; updatable: ", absl::StrJoin(updatable, ", ")));
       } else if (!FieldMaskUtil::GetFieldDescriptors(patch.GetDescriptor(), path, nullptr)) {
         v.Add("update_mask", absl::StrCat("no field ", Excerpt(path)));
       }
