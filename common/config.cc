@@ -15,7 +15,17 @@
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve gRPC on; empty = 0.0.0.0 and the service's default port");
-ABSL_FLAG(std::string, db, "", "store location: a SQLite file path (default: ./var/<service>.db)");
+ABSL_FLAG(std::string, db, "",
+          "store location: a SQLite file path (default: ./var/<service>.db), or a PostgreSQL URI "
+          "postgresql://user@host:port/dbname (no password in it: see --db_password_file)");
+ABSL_FLAG(std::string, db_password_file, "",
+          "PostgreSQL: a file holding only the password (libpq's PGPASSFILE works too)");
+ABSL_FLAG(std::string, db_schema, "",
+          "PostgreSQL: the schema of this service's tables (default: the service's name)");
+ABSL_FLAG(int32_t, db_max_connections, 8, "PostgreSQL: reader connections per process, at most");
+ABSL_FLAG(int32_t, db_connect_timeout_ms, 5000, "PostgreSQL: connect timeout");
+ABSL_FLAG(int32_t, db_statement_timeout_ms, 15000,
+          "PostgreSQL: longest a statement (or a wait for a lock) may take");
 ABSL_FLAG(std::string, redis, "", "Redis host:port for the shared cache; empty = no Redis");
 ABSL_FLAG(std::string, tokens_file, "",
           "file mapping SHA-256(token) to principal and roles; see README");

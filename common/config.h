@@ -20,6 +20,11 @@
 
 ABSL_DECLARE_FLAG(std::string, listen);
 ABSL_DECLARE_FLAG(std::string, db);
+ABSL_DECLARE_FLAG(std::string, db_password_file);
+ABSL_DECLARE_FLAG(std::string, db_schema);
+ABSL_DECLARE_FLAG(int32_t, db_max_connections);
+ABSL_DECLARE_FLAG(int32_t, db_connect_timeout_ms);
+ABSL_DECLARE_FLAG(int32_t, db_statement_timeout_ms);
 ABSL_DECLARE_FLAG(std::string, redis);
 ABSL_DECLARE_FLAG(std::string, tokens_file);
 ABSL_DECLARE_FLAG(bool, allow_unauthenticated);

@@ -238,6 +238,14 @@ absl::Status GrpcServer::Start() {
   return absl::OkStatus();
 }
 
+void GrpcServer::SetServing(bool serving) {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (shut_down_ || server_ == nullptr) return;
+  auto* health = server_->GetHealthCheckService();
+  health->SetServingStatus(settings_.service_name, serving);
+  health->SetServingStatus("", serving);
+}
+
 void GrpcServer::Shutdown() {
   {
     absl::MutexLock lock(&shutdown_mu_);

@@ -69,6 +69,9 @@ class GrpcServer {
   absl::Status Start();
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // What health reports while the server runs: NOT_SERVING while a dependency it cannot work
+  // without (the database) is unreachable. Ignored once shutdown began.
+  void SetServing(bool serving);
   // NOT_SERVING, shutdown hooks, then drain in-flight calls for at most the grace period.
   // Idempotent and thread-safe.
   void Shutdown();

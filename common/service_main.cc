@@ -2,10 +2,13 @@
 
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/config.h"
+#include "common/db/open_database.h"
 #include "common/log.h"
 #include "common/pagination.h"
 #include "common/status_macros.h"
@@ -19,14 +22,39 @@ int FailStartup(const absl::Status& status) {
   return 1;
 }
 
-absl::StatusOr<std::unique_ptr<db::SqliteDatabase>> OpenStore(
+namespace {
+
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read --", flag, " ", path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Files written by `echo` or a Secret editor end in a newline that is not part of the secret.
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
     absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate) {
-  std::string path = absl::GetFlag(FLAGS_db);
-  if (path.empty()) path = absl::StrCat("var/", service, ".db");
-  ASSIGN_OR_RETURN(std::unique_ptr<db::SqliteDatabase> store, db::SqliteDatabase::Open(path));
+  db::StoreLocation where;
+  where.db = absl::GetFlag(FLAGS_db);
+  if (where.db.empty()) where.db = absl::StrCat("var/", service, ".db");
+  where.schema = absl::GetFlag(FLAGS_db_schema);
+  if (where.schema.empty()) where.schema = std::string(service);
+  if (const std::string file = absl::GetFlag(FLAGS_db_password_file); !file.empty()) {
+    ASSIGN_OR_RETURN(where.password, ReadSecretFile(file, "db_password_file"));
+  }
+  where.max_connections = absl::GetFlag(FLAGS_db_max_connections);
+  where.connect_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_connect_timeout_ms));
+  where.statement_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_statement_timeout_ms));
+  ASSIGN_OR_RETURN(std::unique_ptr<db::Database> store, db::OpenDatabase(where));
   RETURN_IF_ERROR(migrate(*store));
   // Commit counts at start and stop let a benchmark work out the average group-commit size.
-  LogEvent("db_ready").Str("path", path).Int("commits", store->commit_count()).Emit();
+  LogEvent("db_ready")
+      .Str("location", db::DescribeLocation(where))
+      .Int("commits", store->commit_count())
+      .Emit();
   return store;
 }
 
@@ -61,11 +89,49 @@ absl::Status LoadPageTokenKey() {
   return absl::OkStatus();
 }
 
-int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::SqliteDatabase* store) {
+// Pings the store every `interval` and turns health NOT_SERVING while it does not answer, so
+// Kubernetes takes a replica that lost its database out of the Service instead of routing calls
+// to it that can only fail. Stops (and joins) when destroyed.
+class StoreHealthWatch {
+ public:
+  StoreHealthWatch(GrpcServer* server, db::Database* store, absl::Duration interval)
+      : server_(server), store_(store), interval_(interval), thread_([this] { Loop(); }) {}
+  ~StoreHealthWatch() {
+    stop_.Notify();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    bool serving = true;
+    while (!stop_.WaitForNotificationWithTimeout(interval_)) {
+      const absl::Status s = store_->Ping();
+      if (s.ok() == serving) continue;
+      serving = s.ok();
+      server_->SetServing(serving);
+      LogEvent(serving ? "db_reachable" : "db_unreachable", serving ? "info" : "error")
+          .Str("error", s.ToString())
+          .Emit();
+    }
+  }
+
+  GrpcServer* server_;
+  db::Database* store_;
+  const absl::Duration interval_;
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::Database* store) {
   if (absl::Status s = LoadPageTokenKey(); !s.ok()) return FailStartup(s);
   if (feed != nullptr) server.OnShutdown([feed] { feed->Stop(); });
   if (absl::Status s = server.Start(); !s.ok()) return FailStartup(s);
+  std::unique_ptr<StoreHealthWatch> health;
+  if (store != nullptr) {
+    health = std::make_unique<StoreHealthWatch>(&server, store, absl::Seconds(1));
+  }
   const int code = server.RunUntilSignal();
+  health.reset();
   if (store != nullptr) LogEvent("db_stats").Int("commits", store->commit_count()).Emit();
   FlushLogs();
   return code;

@@ -23,7 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/db/commit_notifier.h"
-#include "common/db/sqlite_database.h"
+#include "common/db/database.h"
 #include "common/redis/redis_client.h"
 #include "common/server.h"
 #include "common/watch/change_feed.h"
@@ -33,8 +33,9 @@ namespace gaoxin {
 // Logs why start-up failed; returns the exit code 1.
 int FailStartup(const absl::Status& status);
 
-// The store at --db (default var/<service>.db), with `migrate` applied.
-absl::StatusOr<std::unique_ptr<db::SqliteDatabase>> OpenStore(
+// The store at --db (default var/<service>.db; a postgresql:// URI opens PostgreSQL, in schema
+// --db_schema, default `service`), with `migrate` applied.
+absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
     absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate);
 
 // Redis at --redis (disabled when empty), with --redis_timeout_ms.
@@ -49,8 +50,9 @@ struct LiveStore {
 absl::StatusOr<LiveStore> StartLiveStore(db::Database* store, absl::string_view service);
 
 // Starts `server`, ends watch streams (feed) first on shutdown, waits for SIGTERM/SIGINT and
-// drains. Returns the process exit code.
-int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::SqliteDatabase* store);
+// drains. While it serves, health follows store->Ping() (NOT_SERVING while the database is
+// unreachable). Returns the process exit code.
+int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::Database* store);
 
 }  // namespace gaoxin
 

@@ -9,7 +9,7 @@ PACKAGES=(
   grpc-proto libabsl-dev
   libhiredis-dev redis-server
   libsqlite3-dev sqlite3
-  libssl-dev libpq-dev
+  libssl-dev libpq-dev postgresql-15
   libgtest-dev libgmock-dev googletest
   clang-format
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
@@ -28,5 +28,9 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+# postgresql-15 is here for the tests' throwaway clusters (deploy/local-postgres.sh) and local
+# scale-out runs: keep Debian's package from creating and starting a system-wide cluster.
+$SUDO mkdir -p /etc/postgresql-common/createcluster.d
+echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/gaoxin.conf >/dev/null
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -5,12 +5,24 @@
 #   prints how to call the services. Ctrl-C (or `deploy/run-suite.sh stop`) stops everything.
 #
 # State lives in var/ (SQLite files, logs, tokens, the PII key); delete it for a fresh start.
+#
+# GAOXIN_STORE=postgresql runs the same suite scaled out: a local PostgreSQL cluster in
+# var/postgres (deploy/local-postgres.sh, port GAOXIN_PG_PORT, default 55432) and two replicas
+# of every service on it (the second on port +10: 50061, 50062, 50063), sharing Redis.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 VAR="$ROOT/var"
 BUILD_DIR="${GAOXIN_BUILD_DIR:-build}"
 REDIS_PORT="${GAOXIN_REDIS_PORT:-6379}"
+STORE="${GAOXIN_STORE:-sqlite}"
+PG_DIR="$VAR/postgres"
+PG_PORT="${GAOXIN_PG_PORT:-55432}"
+case "$STORE" in
+  sqlite) REPLICAS=1 ;;
+  postgresql) REPLICAS=2 ;;
+  *) echo "GAOXIN_STORE must be sqlite or postgresql" >&2; exit 2 ;;
+esac
 mkdir -p "$VAR/log"
 
 stop_all() {
@@ -19,6 +31,7 @@ stop_all() {
     kill -TERM "$(cat "$pidfile")" 2>/dev/null || true
     rm -f "$pidfile"
   done
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then bash "$ROOT/deploy/local-postgres.sh" stop "$PG_DIR"; fi
 }
 
 if [ "${1:-}" = "stop" ]; then
@@ -57,18 +70,37 @@ if [ ! -s "$VAR/page-token.key" ]; then
 fi
 TOKEN="$(cat "$VAR/dev-token")"
 
+if [ "$STORE" = postgresql ]; then
+  if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
+    bash deploy/local-postgres.sh init "$PG_DIR" "$PG_PORT"
+  fi
+  bash deploy/local-postgres.sh start "$PG_DIR"
+  PG_PORT="$(cat "$PG_DIR/port")"
+fi
+
 COMMON=(--redis="127.0.0.1:$REDIS_PORT" --tokens_file="$VAR/tokens"
   --page_token_key_file="$VAR/page-token.key")
-start() {  # name port binary [flags...]
+start() {  # name port binary [flags...]: REPLICAS replicas, on port, port+10, ...
   local name="$1" port="$2" bin="$3"
   shift 3
   if [ ! -x "$bin" ]; then
     echo "skipping $name: $bin not built"
     return
   fi
-  "$bin" --listen="127.0.0.1:$port" --db="$VAR/$name.db" "${COMMON[@]}" "$@" \
-    >>"$VAR/log/$name.log" 2>&1 &
-  echo $! >"$VAR/$name.pid"
+  local store=(--db="$VAR/$name.db")
+  if [ "$STORE" = postgresql ]; then
+    # The password comes from a file, never the command line; each service has its own schema.
+    store=(--db="postgresql://gaoxin_test@127.0.0.1:$PG_PORT/gaoxin_test"
+      --db_password_file="$PG_DIR/password")
+  fi
+  local r
+  for r in $(seq 1 "$REPLICAS"); do
+    local tag="$name"
+    [ "$r" -gt 1 ] && tag="$name-$r"
+    "$bin" --listen="127.0.0.1:$((port + 10 * (r - 1)))" "${store[@]}" "${COMMON[@]}" "$@" \
+      >>"$VAR/log/$tag.log" 2>&1 &
+    echo $! >"$VAR/$tag.pid"
+  done
 }
 start leads 50051 "$BIN/services/leads/leads_server"
 # Enterprise follows the leads service: leads reaching 入规 become above-scale enterprises.
@@ -89,7 +121,8 @@ done
 
 cat <<EOT
 
-gaoxin is running on 127.0.0.1 (logs in var/log/, data in var/*.db):
+gaoxin is running on 127.0.0.1 (logs in var/log/; store: $STORE, $REPLICAS replica(s) per
+service$( [ "$STORE" = postgresql ] && echo ", the second on port +10; PostgreSQL on 127.0.0.1:$PG_PORT" )):
   leads        127.0.0.1:50051  gaoxin.leads.v1.LeadService
   enterprise   127.0.0.1:50052  gaoxin.enterprise.v1.EnterpriseService
   petition     127.0.0.1:50053  gaoxin.petition.v1.PetitionService

@@ -2,9 +2,9 @@
 // - request_ids: AIP-155 idempotency. A create carrying a request_id records the id of what it
 //   created in the same transaction, so a retried create returns the original resource.
 // - events: the change log. Every change appends an event in the same transaction as the change,
-//   so the log has exactly the committed changes, in commit order, each with a strictly
-//   increasing revision (AUTOINCREMENT never reuses a value, even after compaction), starting
-//   above 1 (the revision of a store without changes).
+//   so the log has exactly the committed changes, in commit order, each with the next revision
+//   (gap-free, never reused, even after compaction: the head is a row of its own, updated in
+//   the committing transaction), starting above 1 (the revision of a store without changes).
 //
 //   ASSIGN_OR_RETURN(auto existing, FindRequest(tx, "CreateLead", req.request_id()));
 //   if (existing) return LoadLead(tx, *existing);

@@ -26,14 +26,23 @@ absl::Status Database::Write(WriteFn fn) {
   return result;
 }
 
-absl::Status ApplyMigrations(Database& db, absl::string_view component,
-                             absl::Span<const Migration> migrations) {
-  RETURN_IF_ERROR(db.Write([](Transaction& tx) {
-    return tx.ExecuteScript(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        "  component TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL,"
-        "  applied_at TEXT NOT NULL, PRIMARY KEY (component, version))");
-  }));
+namespace {
+
+// The text of `m` for `db`'s dialect; "" when there is nothing to run.
+std::string MigrationSql(const Database& db, const Migration& m) {
+  if (db.dialect() != Dialect::kPostgresql) return m.sql;
+  return ToPostgresSchema(m.postgresql != nullptr ? m.postgresql : m.sql);
+}
+
+absl::Status ApplyMigrationsNow(Database& db, absl::string_view component,
+                                absl::Span<const Migration> migrations) {
+  const Migration table = {0, "migration log",
+                           "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                           "  component TEXT NOT NULL, version INTEGER NOT NULL,"
+                           "  description TEXT NOT NULL, applied_at TEXT NOT NULL,"
+                           "  PRIMARY KEY (component, version))"};
+  RETURN_IF_ERROR(
+      db.Write([&](Transaction& tx) { return tx.ExecuteScript(MigrationSql(db, table)); }));
   for (const Migration& m : migrations) {
     std::string comp(component);
     absl::Status s = db.Write([&](Transaction& tx) -> absl::Status {
@@ -42,7 +51,8 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
                                    "version = ?",
                                    {comp, m.version}));
       if (row.has_value()) return absl::OkStatus();
-      RETURN_IF_ERROR(tx.ExecuteScript(m.sql));
+      const std::string sql = MigrationSql(db, m);
+      if (!sql.empty()) RETURN_IF_ERROR(tx.ExecuteScript(sql));
       return tx.Execute(
           "INSERT INTO schema_migrations(component, version, description, applied_at) "
           "VALUES(?, ?, ?, ?)",
@@ -55,6 +65,13 @@ absl::Status ApplyMigrations(Database& db, absl::string_view component,
     }
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ApplyMigrations(Database& db, absl::string_view component,
+                             absl::Span<const Migration> migrations) {
+  return db.RunExclusive([&] { return ApplyMigrationsNow(db, component, migrations); });
 }
 
 }  // namespace gaoxin::db

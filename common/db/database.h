@@ -1,6 +1,7 @@
 // The small database interface between services and their store. Services write SQL with `?`
-// placeholders against this interface; SQLite is the embedded default and PostgreSQL can be added
-// behind it without touching service code.
+// placeholders against this interface, in the portable dialect of sql_dialect.h; SQLite
+// (sqlite_database.h) is the embedded default and PostgreSQL (postgres_database.h) the
+// scale-out store, chosen by --db (open_database.h) without touching service code.
 //
 // Writes are asynchronous and share commits: WriteAsync queues a unit of work; a single writer
 // runs queued units back to back inside one transaction (each under its own savepoint, so one
@@ -32,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/db/sql_dialect.h"
 
 namespace gaoxin::db {
 
@@ -114,6 +116,18 @@ class Database {
 
   // WriteAsync and wait for it. Never call from inside a WriteFn or DoneFn.
   absl::Status Write(WriteFn fn);
+
+  virtual Dialect dialect() const { return Dialect::kSqlite; }
+
+  // Runs `fn` while no other process sharing this store runs its own RunExclusive (replicas
+  // migrating at the same start-up). SQLite's write lock already serializes migrations.
+  virtual absl::Status RunExclusive(absl::FunctionRef<absl::Status()> fn) { return fn(); }
+
+  // OK when the store answers now; what health reports. Cheap: called every few seconds.
+  virtual absl::Status Ping() { return absl::OkStatus(); }
+
+  // Commits performed so far (a commit carries one or more units of work). For benchmarks.
+  virtual int64_t commit_count() const { return 0; }
 };
 
 // Runs `fn` as a write (see Database::WriteAsync) and hands its value to `done` once durable.
@@ -137,13 +151,18 @@ void WriteWithResult(Database& db, std::function<absl::StatusOr<T>(Transaction&)
 }
 
 // A numbered schema change. Versions of one component are applied once each, in order, at start-up.
+// `sql` is in the services' dialect and is translated for PostgreSQL (sql_dialect.h); where that
+// is not enough, `postgresql` replaces it there (also translated; "" when the change has nothing
+// to do on PostgreSQL).
 struct Migration {
   int version;
   const char* description;
   const char* sql;
+  const char* postgresql = nullptr;
 };
 
-// Applies the migrations of `component` not yet applied, each in its own transaction.
+// Applies the migrations of `component` not yet applied, each in its own transaction, under
+// Database::RunExclusive.
 absl::Status ApplyMigrations(Database& db, absl::string_view component,
                              absl::Span<const Migration> migrations);
 

@@ -13,9 +13,20 @@ namespace {
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
   const char* msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string text = absl::StrCat(what, ": ", msg);
+  // The extended code tells which constraint; the codes match the PostgreSQL store's.
+  const int extended = db != nullptr ? sqlite3_extended_errcode(db) : rc;
+  switch (extended) {
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return absl::AlreadyExistsError(text);
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return absl::FailedPreconditionError(text);
+    default:
+      break;
+  }
   switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
-      return absl::AlreadyExistsError(text);
+      return absl::InternalError(text);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return absl::UnavailableError(text);
@@ -163,7 +174,9 @@ class SqliteConnection final : public Transaction {
 };
 
 SqliteDatabase::SqliteDatabase(std::string path, Options options)
-    : path_(std::move(path)), options_(options) {}
+    : path_(std::move(path)),
+      options_(options),
+      queue_(options.max_batch, [this](std::vector<WriteJob>& batch) { RunBatch(batch); }) {}
 
 absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
                                                                      Options options) {
@@ -175,16 +188,12 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::
     sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::OnWalCommit, db.get());
     db->checkpoint_thread_ = std::thread([raw = db.get()] { raw->CheckpointLoop(); });
   }
-  db->writer_thread_ = std::thread([raw = db.get()] { raw->WriterLoop(); });
+  db->queue_.Start();
   return db;
 }
 
 SqliteDatabase::~SqliteDatabase() {
-  {
-    absl::MutexLock lock(&queue_mu_);
-    stopping_ = true;
-  }
-  if (writer_thread_.joinable()) writer_thread_.join();
+  queue_.Stop();
   {
     absl::MutexLock lock(&checkpoint_mu_);
     checkpoint_stopping_ = true;
@@ -230,66 +239,22 @@ void SqliteDatabase::CheckpointLoop() {
   }
 }
 
-int64_t SqliteDatabase::commit_count() const {
-  absl::MutexLock lock(&queue_mu_);
-  return commits_;
-}
-
 void SqliteDatabase::WriteAsync(WriteFn fn, DoneFn done) {
-  absl::MutexLock lock(&queue_mu_);
-  queue_.push_back(Job{std::move(fn), std::move(done)});
+  queue_.Push(WriteJob{std::move(fn), std::move(done)});
 }
 
-void SqliteDatabase::WriterLoop() {
-  std::vector<Job> batch;
-  while (true) {
-    {
-      absl::MutexLock lock(&queue_mu_);
-      queue_mu_.Await(absl::Condition(
-          +[](SqliteDatabase* self)
-               ABSL_NO_THREAD_SAFETY_ANALYSIS { return self->stopping_ || !self->queue_.empty(); },
-          this));
-      if (queue_.empty() && stopping_) return;
-      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-    }
-    RunBatch(batch);
-    batch.clear();
-  }
-}
-
-void SqliteDatabase::RunBatch(std::vector<Job>& batch) {
+void SqliteDatabase::RunBatch(std::vector<WriteJob>& batch) {
   std::vector<absl::Status> results(batch.size());
   absl::Status tx_status = writer_->Execute("BEGIN IMMEDIATE", {});
   if (tx_status.ok()) {
-    for (size_t i = 0; i < batch.size(); ++i) {
-      absl::Status s = writer_->Execute("SAVEPOINT unit", {});
-      if (s.ok()) s = batch[i].fn(*writer_);
-      if (s.ok()) {
-        s = writer_->Execute("RELEASE unit", {});
-      } else {
-        // Undo only this unit; the others in the batch still commit.
-        (void)writer_->Execute("ROLLBACK TO unit", {});
-        (void)writer_->Execute("RELEASE unit", {});
-      }
-      results[i] = std::move(s);
-    }
+    results = RunUnits(*writer_, batch);
     tx_status = writer_->Execute("COMMIT", {});
     if (!tx_status.ok()) (void)writer_->Execute("ROLLBACK", {});
   }
   if (!tx_status.ok()) {
     LogEvent("db_commit_failed", "error").Str("error", tx_status.ToString()).Emit();
   }
-  {
-    absl::MutexLock lock(&queue_mu_);
-    ++commits_;
-  }
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (!tx_status.ok() && results[i].ok()) results[i] = tx_status;
-    if (batch[i].done) batch[i].done(std::move(results[i]));
-  }
+  FinishJobs(batch, results, tx_status);
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteDatabase::TakeReader() {

@@ -10,7 +10,6 @@
 #ifndef GAOXIN_COMMON_DB_SQLITE_DATABASE_H_
 #define GAOXIN_COMMON_DB_SQLITE_DATABASE_H_
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,6 +17,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/db/database.h"
+#include "common/db/write_queue.h"
 
 struct sqlite3;
 
@@ -49,19 +49,11 @@ class SqliteDatabase final : public Database {
 
   absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
   void WriteAsync(WriteFn fn, DoneFn done) override;
-
-  // Commits performed so far (a commit carries one or more units of work). For benchmarks.
-  int64_t commit_count() const;
+  int64_t commit_count() const override { return queue_.batches(); }
 
  private:
-  struct Job {
-    WriteFn fn;
-    DoneFn done;
-  };
-
   SqliteDatabase(std::string path, Options options);
-  void WriterLoop();
-  void RunBatch(std::vector<Job>& batch);
+  void RunBatch(std::vector<WriteJob>& batch);
   void CheckpointLoop();
   // Called by SQLite on the writer thread after each commit with the WAL's size in pages.
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
@@ -72,11 +64,7 @@ class SqliteDatabase final : public Database {
   const Options options_;
   std::unique_ptr<SqliteConnection> writer_;
 
-  mutable absl::Mutex queue_mu_;
-  std::deque<Job> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
-  int64_t commits_ ABSL_GUARDED_BY(queue_mu_) = 0;
-  std::thread writer_thread_;
+  WriteQueue queue_;
   std::unique_ptr<SqliteConnection> checkpointer_;
   absl::Mutex checkpoint_mu_;
   bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;

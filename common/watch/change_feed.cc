@@ -226,6 +226,13 @@ void ChangeFeed::ListenLoop() {
   }
 }
 
+int64_t ChangeFeed::StoreRevisionNow() {
+  absl::Status s = ReadNewEvents(false);
+  // The store unreachable: the newest revision known is the best "now" there is.
+  if (!s.ok()) LogEvent("feed_read_failed", "warn").Str("error", s.ToString()).Emit();
+  return head_.load();
+}
+
 absl::Status ChangeFeed::CheckResumable(int64_t since) {
   if (since < 0) return InvalidField("since_revision", "must not be negative");
   if (since == 0) return absl::OkStatus();

@@ -117,6 +117,11 @@ class ChangeFeed {
 
   // The newest revision read from the log.
   int64_t current_revision() const { return head_.load(); }
+  // The store's newest revision now: reads what the log has beyond current_revision() first.
+  // Where a watch "from now" starts: a change the client saw acknowledged before it began
+  // watching is not "new" to it, even when this replica's tailer has not read it yet (on
+  // another replica, or a moment after the local commit).
+  int64_t StoreRevisionNow();
   const FeedOptions& options() const { return options_; }
 
   // Up to `max` events with revision > `after`, oldest first, no further than the head. From

@@ -38,7 +38,7 @@ class SummaryReactor final : public StreamReactor<Response>, public FeedSubscrib
         options_(options),
         relevant_(std::move(relevant)),
         compute_(std::move(compute)),
-        cursor_(feed->current_revision()) {}
+        cursor_(feed->StoreRevisionNow()) {}
 
   void Start() {
     feed_->Register(this);

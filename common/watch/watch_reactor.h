@@ -55,7 +55,7 @@ class WatchReactor final : public StreamReactor<Response>, public FeedSubscriber
         options_(options),
         append_(std::move(append)),
         set_revision_(std::move(set_revision)),
-        cursor_(since == 0 ? feed->current_revision() : since),
+        cursor_(since == 0 ? feed->StoreRevisionNow() : since),
         last_sent_(absl::Now()) {}
 
   // Validates the start revision, then begins sending. Call once, right after construction.

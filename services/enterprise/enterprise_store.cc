@@ -386,9 +386,14 @@ absl::StatusOr<EnterpriseStore::FileOutcome> EnterpriseStore::FileReportTx(Trans
                  "VALUES(?, ?, ?, ?, 1, ?)",
                  {report.id(), e.id(), report.period(), revision, SqlValue::Blob(bytes)}));
   RETURN_IF_ERROR(tx.Execute(
-      "INSERT OR REPLACE INTO report_figures(enterprise_id, period, month_index, report_id, "
+      "INSERT INTO report_figures(enterprise_id, period, month_index, report_id, "
       "revision, output_units, output_nanos, revenue_units, revenue_nanos, content) "
-      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT(enterprise_id, period) DO UPDATE SET month_index = excluded.month_index, "
+      "report_id = excluded.report_id, revision = excluded.revision, "
+      "output_units = excluded.output_units, output_nanos = excluded.output_nanos, "
+      "revenue_units = excluded.revenue_units, revenue_nanos = excluded.revenue_nanos, "
+      "content = excluded.content",
       {e.id(), report.period(), MonthIndex(period), report.id(), revision,
        report.output_value().units(), report.output_value().nanos(), report.revenue().units(),
        report.revenue().nanos(), SqlValue::Blob(content)}));

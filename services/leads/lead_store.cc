@@ -93,8 +93,9 @@ void LeadStore::CreateOnce(const db::ResourceTable<T>& table, absl::string_view 
 
 absl::Status LeadStore::SaveLeadYears(Transaction& tx, const v1::Lead& lead) {
   for (const auto& event : lead.history()) {
-    RETURN_IF_ERROR(tx.Execute("INSERT OR IGNORE INTO lead_years(year, lead_id) VALUES(?, ?)",
-                               {event.effective_date().year(), lead.id()}));
+    RETURN_IF_ERROR(
+        tx.Execute("INSERT INTO lead_years(year, lead_id) VALUES(?, ?) ON CONFLICT DO NOTHING",
+                   {event.effective_date().year(), lead.id()}));
   }
   return absl::OkStatus();
 }

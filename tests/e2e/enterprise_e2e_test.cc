@@ -24,6 +24,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/enterprise_fixture.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::enterprise {
@@ -53,13 +54,11 @@ class EnterpriseE2eTest : public ::testing::Test {
   }
 
   void StartServer() {
-    const std::vector<std::string> argv = {SERVER_PATH,
-                                           absl::StrCat("--listen=127.0.0.1:", port_),
-                                           "--db=" + dir_.File("enterprise.db"),
-                                           "--redis=" + redis_.address(),
-                                           "--tokens_file=" + dir_.File("tokens"),
-                                           "--shutdown_grace_ms=3000",
-                                           "--directory_republish_interval_s=1"};
+    const std::vector<std::string> argv =
+        testing::WithStore({SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+                            "--redis=" + redis_.address(), "--tokens_file=" + dir_.File("tokens"),
+                            "--shutdown_grace_ms=3000", "--directory_republish_interval_s=1"},
+                           dir_, "enterprise");
     ASSERT_TRUE(
         testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::EnterpriseService::NewStub(MakeChannel(address()));

@@ -12,6 +12,7 @@
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/leads_fixture.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin {
@@ -32,9 +33,9 @@ class PromotionE2eTest : public ::testing::Test {
     leads_port_ = testing::FreePort();
     enterprise_port_ = testing::FreePort();
     leads_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{LEADS_SERVER_PATH, absl::StrCat("--listen=", LeadsAddress()),
-                                 "--db=" + dir_.File("leads.db"),
-                                 "--tokens_file=" + dir_.File("tokens")},
+        testing::WithStore({LEADS_SERVER_PATH, absl::StrCat("--listen=", LeadsAddress()),
+                            "--tokens_file=" + dir_.File("tokens")},
+                           dir_, "leads"),
         dir_.File("leads.log"));
     ASSERT_TRUE(
         testing::WaitForServing(LeadsAddress(), "gaoxin.leads.v1.LeadService", absl::Seconds(15)));
@@ -47,10 +48,10 @@ class PromotionE2eTest : public ::testing::Test {
   void StartEnterprise() {
     setenv("GAOXIN_LEADS_TOKEN", kToken, 1);  // by environment, as operators are told to
     enterprise_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{
-            ENTERPRISE_SERVER_PATH, absl::StrCat("--listen=", EnterpriseAddress()),
-            "--db=" + dir_.File("enterprise.db"), "--tokens_file=" + dir_.File("tokens"),
-            "--leads_addr=" + LeadsAddress(), "--alert_sweep_interval_s=0"},
+        testing::WithStore({ENTERPRISE_SERVER_PATH, absl::StrCat("--listen=", EnterpriseAddress()),
+                            "--tokens_file=" + dir_.File("tokens"),
+                            "--leads_addr=" + LeadsAddress(), "--alert_sweep_interval_s=0"},
+                           dir_, "enterprise"),
         dir_.File("enterprise.log"));
     ASSERT_TRUE(testing::WaitForServing(
         EnterpriseAddress(), "gaoxin.enterprise.v1.EnterpriseService", absl::Seconds(15)));

@@ -23,6 +23,7 @@
 #include "tests/support/enterprise_fixture.h"
 #include "tests/support/leads_fixture.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::enterprise {
@@ -177,14 +178,11 @@ class EnterpriseWatchE2eTest : public ::testing::Test {
 
   void StartServer(std::vector<std::string> extra = {}) {
     port_ = testing::FreePort();
-    std::vector<std::string> argv = {SERVER_PATH,
-                                     absl::StrCat("--listen=", address()),
-                                     "--db=" + dir_.File("enterprise.db"),
-                                     "--redis=" + redis_.address(),
-                                     "--tokens_file=" + dir_.File("tokens"),
-                                     "--shutdown_grace_ms=2000",
-                                     "--alert_sweep_interval_s=0",
-                                     "--log_rpcs=false"};
+    std::vector<std::string> argv = testing::WithStore(
+        {SERVER_PATH, absl::StrCat("--listen=", address()), "--redis=" + redis_.address(),
+         "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=2000",
+         "--alert_sweep_interval_s=0", "--log_rpcs=false"},
+        dir_, "enterprise");
     for (auto& e : extra) argv.push_back(e);
     ASSERT_TRUE(
         testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
@@ -496,8 +494,9 @@ TEST_F(EnterpriseWatchE2eTest, ALeadPromotedByTheLeadsServiceArrivesOnTheWatch) 
                      absl::StrCat(testing::ReadFileOrEmpty(dir_.File("tokens")),
                                   Sha256Hex(kLeadsToken), " leads leads.reader,leads.writer\n"));
   const std::string leads_address = absl::StrCat("127.0.0.1:", testing::FreePort());
-  Subprocess leads({LEADS_SERVER_PATH, "--listen=" + leads_address, "--db=" + dir_.File("leads.db"),
-                    "--tokens_file=" + dir_.File("tokens")},
+  Subprocess leads(testing::WithStore({LEADS_SERVER_PATH, "--listen=" + leads_address,
+                                       "--tokens_file=" + dir_.File("tokens")},
+                                      dir_, "leads"),
                    dir_.File("leads.log"));
   ASSERT_TRUE(
       testing::WaitForServing(leads_address, "gaoxin.leads.v1.LeadService", absl::Seconds(15)));

@@ -17,6 +17,7 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::leads {
@@ -44,12 +45,10 @@ class LeadsE2eTest : public ::testing::Test {
   }
 
   void StartServer() {
-    const std::vector<std::string> argv = {SERVER_PATH,
-                                           absl::StrCat("--listen=127.0.0.1:", port_),
-                                           "--db=" + dir_.File("leads.db"),
-                                           "--redis=" + redis_.address(),
-                                           "--tokens_file=" + dir_.File("tokens"),
-                                           "--shutdown_grace_ms=3000"};
+    const std::vector<std::string> argv = testing::WithStore(
+        {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_), "--redis=" + redis_.address(),
+         "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"},
+        dir_, "leads");
     ASSERT_TRUE(
         testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::LeadService::NewStub(MakeChannel(address()));

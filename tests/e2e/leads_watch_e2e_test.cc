@@ -16,6 +16,7 @@
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
 #include "tests/support/hostile.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::leads {
@@ -112,13 +113,10 @@ class LeadsWatchE2eTest : public ::testing::Test {
   // Starts a replica on the shared store; returns its address.
   std::string StartReplica(std::vector<std::string> extra = {}) {
     const int port = testing::FreePort();
-    std::vector<std::string> argv = {SERVER_PATH,
-                                     absl::StrCat("--listen=127.0.0.1:", port),
-                                     "--db=" + dir_.File("leads.db"),
-                                     "--redis=" + redis_.address(),
-                                     "--tokens_file=" + dir_.File("tokens"),
-                                     "--shutdown_grace_ms=2000",
-                                     "--log_rpcs=false"};
+    std::vector<std::string> argv = testing::WithStore(
+        {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port), "--redis=" + redis_.address(),
+         "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=2000", "--log_rpcs=false"},
+        dir_, "leads");
     for (auto& e : extra) argv.push_back(e);
     replicas_.push_back(std::make_unique<Subprocess>(
         argv, dir_.File(absl::StrCat("replica-", replicas_.size(), ".log"))));

@@ -20,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/petition_fixture.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::petition {
@@ -52,16 +53,12 @@ class PetitionE2eTest : public ::testing::Test {
   }
 
   void StartServer() {
-    const std::vector<std::string> argv = {
-        SERVER_PATH,
-        absl::StrCat("--listen=127.0.0.1:", port_),
-        "--db=" + dir_.File("petition.db"),
-        "--redis=" + redis_.address(),
-        "--tokens_file=" + dir_.File("tokens"),
-        "--pii_key_file=" + dir_.File("pii.key"),
-        absl::StrCat("--enterprise_addr=127.0.0.1:", enterprise_port_),
-        "--enterprise_timeout_ms=500",
-        "--shutdown_grace_ms=3000"};
+    const std::vector<std::string> argv = testing::WithStore(
+        {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_), "--redis=" + redis_.address(),
+         "--tokens_file=" + dir_.File("tokens"), "--pii_key_file=" + dir_.File("pii.key"),
+         absl::StrCat("--enterprise_addr=127.0.0.1:", enterprise_port_),
+         "--enterprise_timeout_ms=500", "--shutdown_grace_ms=3000"},
+        dir_, "petition");
     ASSERT_TRUE(
         testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::PetitionService::NewStub(MakeChannel(address()));

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/petition_fixture.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
 namespace gaoxin::petition {
@@ -154,13 +155,13 @@ class PetitionWatchE2eTest : public ::testing::Test {
 
   void StartServer(std::vector<std::string> extra = {}) {
     port_ = testing::FreePort();
-    std::vector<std::string> argv = {
-        SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_), "--db=" + dir_.File("petition.db"),
-        "--redis=" + redis_.address(), "--tokens_file=" + dir_.File("tokens"),
-        "--pii_key_file=" + dir_.File("pii.key"),
-        // Nothing listens there: no test here names an enterprise.
-        absl::StrCat("--enterprise_addr=127.0.0.1:", testing::FreePort()),
-        "--shutdown_grace_ms=2000", "--log_rpcs=false"};
+    std::vector<std::string> argv = testing::WithStore(
+        {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_), "--redis=" + redis_.address(),
+         "--tokens_file=" + dir_.File("tokens"), "--pii_key_file=" + dir_.File("pii.key"),
+         // Nothing listens there: no test here names an enterprise.
+         absl::StrCat("--enterprise_addr=127.0.0.1:", testing::FreePort()),
+         "--shutdown_grace_ms=2000", "--log_rpcs=false"},
+        dir_, "petition");
     for (auto& e : extra) argv.push_back(e);
     ASSERT_TRUE(
         testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));

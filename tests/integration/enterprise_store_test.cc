@@ -1,11 +1,11 @@
-// EnterpriseStore on a real SQLite file: report revisions kept on resubmission, idempotent bulk
-// import, alert dedup per (enterprise, rule, period), USCC uniqueness, SQL-summed structure.
+// EnterpriseStore on both stores (a real SQLite file, a real PostgreSQL schema): report revisions
+// kept on resubmission, idempotent bulk import, alert dedup per (enterprise, rule, period), USCC
+// uniqueness, SQL-summed structure.
 #include "services/enterprise/enterprise_store.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/date.h"
-#include "common/db/sqlite_database.h"
 #include "common/money.h"
 #include "common/uscc.h"
 #include "gtest/gtest.h"
@@ -23,10 +23,10 @@ absl::Time Now() {
   return absl::FromCivil(absl::CivilSecond(2024, 1, 20, 12, 0, 0), absl::UTCTimeZone());
 }
 
-class EnterpriseStoreTest : public testing::SqliteStoreTest<EnterpriseStore> {
+class EnterpriseStoreTest : public testing::StoreTest<EnterpriseStore> {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(OpenDatabase("enterprise.db"));
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase("enterprise"));
     store_ = std::make_unique<EnterpriseStore>(
         db_.get(), [] { return Now(); }, AlertThresholds{});
     store_->SetDirectoryHook(
@@ -83,7 +83,7 @@ class EnterpriseStoreTest : public testing::SqliteStoreTest<EnterpriseStore> {
   std::vector<std::string> published_;
 };
 
-TEST_F(EnterpriseStoreTest, UsccIsUniqueAndEveryChangeIsPublished) {
+TEST_P(EnterpriseStoreTest, UsccIsUniqueAndEveryChangeIsPublished) {
   auto a = Create(1);
   ASSERT_TRUE(a.ok()) << a.status();
   auto again = Create(1);
@@ -106,7 +106,7 @@ TEST_F(EnterpriseStoreTest, UsccIsUniqueAndEveryChangeIsPublished) {
   EXPECT_EQ(published_, (std::vector<std::string>{Uscc(1), Uscc(1)}));
 }
 
-TEST_F(EnterpriseStoreTest, ResubmissionKeepsTheEarlierRevision) {
+TEST_P(EnterpriseStoreTest, ResubmissionKeepsTheEarlierRevision) {
   auto e = Create(2);
   ASSERT_TRUE(e.ok());
   auto first = Submit(Report(e->id(), "2023-05", 1000));
@@ -138,7 +138,7 @@ TEST_F(EnterpriseStoreTest, ResubmissionKeepsTheEarlierRevision) {
   EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
 }
 
-TEST_F(EnterpriseStoreTest, ReRunningAnImportChangesNothing) {
+TEST_P(EnterpriseStoreTest, ReRunningAnImportChangesNothing) {
   auto e = Create(3);
   ASSERT_TRUE(e.ok());
   std::vector<ImportRow> rows;
@@ -178,7 +178,7 @@ TEST_F(EnterpriseStoreTest, ReRunningAnImportChangesNothing) {
   EXPECT_EQ(all->items.size(), 12u);
 }
 
-TEST_F(EnterpriseStoreTest, AlertsAreStoredOncePerEnterpriseRuleAndPeriod) {
+TEST_P(EnterpriseStoreTest, AlertsAreStoredOncePerEnterpriseRuleAndPeriod) {
   auto e = Create(4);
   ASSERT_TRUE(e.ok());
   ASSERT_TRUE(Submit(Report(e->id(), "2022-05", 1000)).ok());
@@ -248,7 +248,7 @@ TEST_F(EnterpriseStoreTest, AlertsAreStoredOncePerEnterpriseRuleAndPeriod) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(EnterpriseStoreTest, StructureInputsAreSummedInSql) {
+TEST_P(EnterpriseStoreTest, StructureInputsAreSummedInSql) {
   auto a = Create(5, false, common::v1::INDUSTRY_CHAIN_CAPACITORS);
   auto b = Create(6, false, common::v1::INDUSTRY_CHAIN_CAPACITORS);
   ASSERT_TRUE(a.ok() && b.ok());
@@ -280,6 +280,8 @@ TEST_F(EnterpriseStoreTest, StructureInputsAreSummedInSql) {
     }
   }
 }
+
+GAOXIN_ON_EVERY_STORE(EnterpriseStoreTest);
 
 }  // namespace
 }  // namespace gaoxin::enterprise

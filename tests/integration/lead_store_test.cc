@@ -1,10 +1,9 @@
-// LeadStore on a real SQLite file: idempotent creates, rules applied inside the write, etags,
-// filters and keyset pages.
+// LeadStore on both stores (a real SQLite file, a real PostgreSQL schema): idempotent creates,
+// rules applied inside the write, etags, filters and keyset pages.
 #include "services/leads/lead_store.h"
 
 #include "absl/time/clock.h"
 #include "common/date.h"
-#include "common/db/sqlite_database.h"
 #include "common/money.h"
 #include "gtest/gtest.h"
 #include "tests/support/store_fixture.h"
@@ -14,10 +13,10 @@ namespace {
 
 using testing::Await;
 
-class LeadStoreTest : public testing::SqliteStoreTest<LeadStore> {
+class LeadStoreTest : public testing::StoreTest<LeadStore> {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(OpenDatabase("leads.db"));
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase("leads"));
     store_ = std::make_unique<LeadStore>(db_.get(), [] { return absl::Now(); });
   }
 
@@ -46,7 +45,7 @@ class LeadStoreTest : public testing::SqliteStoreTest<LeadStore> {
   std::unique_ptr<LeadStore> store_;
 };
 
-TEST_F(LeadStoreTest, RetriedCreateReturnsTheOriginal) {
+TEST_P(LeadStoreTest, RetriedCreateReturnsTheOriginal) {
   auto a = Create("中阜食品项目", "req-1");
   auto b = Create("中阜食品项目", "req-1");
   ASSERT_TRUE(a.ok() && b.ok());
@@ -58,7 +57,7 @@ TEST_F(LeadStoreTest, RetriedCreateReturnsTheOriginal) {
   EXPECT_GT(revision, 0);
 }
 
-TEST_F(LeadStoreTest, TransitionsAreCheckedAgainstTheStoredLead) {
+TEST_P(LeadStoreTest, TransitionsAreCheckedAgainstTheStoredLead) {
   auto lead = Create("梓睿食品项目", "");
   ASSERT_TRUE(lead.ok());
   auto skipped = Move(lead->id(), v1::STAGE_SIGNED, MakeDate(2023, 2, 1));
@@ -75,7 +74,7 @@ TEST_F(LeadStoreTest, TransitionsAreCheckedAgainstTheStoredLead) {
   EXPECT_EQ(got->history_size(), 2);
 }
 
-TEST_F(LeadStoreTest, FiltersByStageAndYearAndPages) {
+TEST_P(LeadStoreTest, FiltersByStageAndYearAndPages) {
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(Create("L" + std::to_string(i), "").ok());
   auto old = Create("old", "", MakeDate(2021, 6, 1));
   ASSERT_TRUE(old.ok());
@@ -106,7 +105,7 @@ TEST_F(LeadStoreTest, FiltersByStageAndYearAndPages) {
   EXPECT_EQ(pages, 3);
 }
 
-TEST_F(LeadStoreTest, FundingForAMissingLeadIsNotFound) {
+TEST_P(LeadStoreTest, FundingForAMissingLeadIsNotFound) {
   v1::Funding f;
   f.set_lead_id("lead-00000000000000ff");
   *f.mutable_amount() = Yuan(5);
@@ -114,6 +113,8 @@ TEST_F(LeadStoreTest, FundingForAMissingLeadIsNotFound) {
   auto r = Await<v1::Funding>([&](Done<v1::Funding> done) { store_->RecordFunding(f, {}, done); });
   EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound);
 }
+
+GAOXIN_ON_EVERY_STORE(LeadStoreTest);
 
 }  // namespace
 }  // namespace gaoxin::leads

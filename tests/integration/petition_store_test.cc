@@ -1,7 +1,7 @@
-// PetitionStore on a real SQLite file: no plaintext petitioner data in the database file (nor in
-// its WAL or change log), the audit log refuses UPDATE and DELETE, repeat petitions are linked
-// (and refused after a 复核 decision), and the overdue filter follows an injected clock across a
-// year end.
+// PetitionStore on both stores (a real SQLite file, a real PostgreSQL schema): no plaintext
+// petitioner data in the database file (nor in its WAL or change log), the audit log refuses UPDATE
+// and DELETE, repeat petitions are linked (and refused after a 复核 decision), and the overdue
+// filter follows an injected clock across a year end.
 #include "services/petition/petition_store.h"
 
 #include <atomic>
@@ -9,7 +9,6 @@
 
 #include "absl/synchronization/notification.h"
 #include "common/date.h"
-#include "common/db/sqlite_database.h"
 #include "common/errors.h"
 #include "gtest/gtest.h"
 #include "services/petition/domain/case_input.h"
@@ -27,7 +26,7 @@ absl::Time Noon(int y, int m, int d) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, 12, 0, 0), absl::FixedTimeZone(8 * 3600));
 }
 
-class PetitionStoreTest : public testing::SqliteStoreTest<PetitionStore> {
+class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
  protected:
   void SetUp() override {
     auto cipher = PiiCipher::FromRawKey(std::string(32, '\x5a'));
@@ -38,7 +37,7 @@ class PetitionStoreTest : public testing::SqliteStoreTest<PetitionStore> {
   }
 
   void Open() {
-    ASSERT_NO_FATAL_FAILURE(OpenDatabase("petition.db"));
+    ASSERT_NO_FATAL_FAILURE(OpenDatabase("petition"));
     store_ = std::make_unique<PetitionStore>(db_.get(), cipher_.get(), DeadlinePolicy{},
                                              [this] { return absl::FromUnixSeconds(now_.load()); });
   }
@@ -95,7 +94,7 @@ class PetitionStoreTest : public testing::SqliteStoreTest<PetitionStore> {
   std::unique_ptr<PetitionStore> store_;
 };
 
-TEST_F(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
+TEST_P(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
   const std::string name = "欧阳测试某";
   const std::string id_number = ResidentId("21099919761103123");
   auto ledger = Ledger("台账");
@@ -130,8 +129,16 @@ TEST_F(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
 
   Close();
   std::string bytes;
-  for (const char* suffix : {"", "-wal", "-journal"}) {
-    bytes += testing::ReadFileOrEmpty(path() + suffix);
+  if (postgres()) {
+    // Every file of the cluster: tables, indexes and the WAL (which holds each inserted row).
+    for (const auto& f : std::filesystem::recursive_directory_iterator(
+             testing::PostgresServer::Shared().data_dir())) {
+      if (f.is_regular_file()) bytes += testing::ReadFileOrEmpty(f.path().string());
+    }
+  } else {
+    for (const char* suffix : {"", "-wal", "-journal"}) {
+      bytes += testing::ReadFileOrEmpty(path() + suffix);
+    }
   }
   ASSERT_GT(bytes.size(), 0u);
   for (const std::string& secret : {name, id_number, std::string("13912345678"),
@@ -142,7 +149,7 @@ TEST_F(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
   EXPECT_NE(bytes.find("劳动争议"), std::string::npos);
 }
 
-TEST_F(PetitionStoreTest, AuditRecordsCannotBeUpdatedOrDeleted) {
+TEST_P(PetitionStoreTest, AuditRecordsCannotBeUpdatedOrDeleted) {
   auto c =
       Create(Input("李测试", ResidentId("21099919800101100"), "征地拆迁", MakeDate(2024, 3, 1)));
   ASSERT_TRUE(c.ok()) << c.status();
@@ -170,7 +177,7 @@ TEST_F(PetitionStoreTest, AuditRecordsCannotBeUpdatedOrDeleted) {
   EXPECT_EQ(records->items[0].fields_size(), 4);
 }
 
-TEST_F(PetitionStoreTest, UnmaskedWriteIsAuditedInTheSameTransaction) {
+TEST_P(PetitionStoreTest, UnmaskedWriteIsAuditedInTheSameTransaction) {
   auto c =
       Create(Input("王测试", ResidentId("21099919800101200"), "征地拆迁", MakeDate(2024, 3, 1)),
              Reveal{true, "writer-pii", "CreateCase"});
@@ -183,7 +190,7 @@ TEST_F(PetitionStoreTest, UnmaskedWriteIsAuditedInTheSameTransaction) {
   EXPECT_EQ(records->items[0].method(), "CreateCase");
 }
 
-TEST_F(PetitionStoreTest, RepeatPetitionsAreLinkedAndRefusedAfterRecheck) {
+TEST_P(PetitionStoreTest, RepeatPetitionsAreLinkedAndRefusedAfterRecheck) {
   const std::string id_number = ResidentId("21099919650707300");
   auto first = Create(Input("赵测试", id_number, "回迁房办证", MakeDate(2023, 1, 2)));
   ASSERT_TRUE(first.ok()) << first.status();
@@ -230,7 +237,7 @@ TEST_F(PetitionStoreTest, RepeatPetitionsAreLinkedAndRefusedAfterRecheck) {
   EXPECT_EQ(all->items.size(), 4u);
 }
 
-TEST_F(PetitionStoreTest, CorrectingTheIdNumberOrCategoryRelinksRepeats) {
+TEST_P(PetitionStoreTest, CorrectingTheIdNumberOrCategoryRelinksRepeats) {
   const std::string id_number = ResidentId("21099919700101300");
   auto first = Create(Input("钱测试", id_number, "企业拖欠养老保险", MakeDate(2023, 5, 1)));
   ASSERT_TRUE(first.ok()) << first.status();
@@ -259,7 +266,7 @@ TEST_F(PetitionStoreTest, CorrectingTheIdNumberOrCategoryRelinksRepeats) {
   EXPECT_EQ(back->repeat_of_case_ids_size(), 0);
 }
 
-TEST_F(PetitionStoreTest, OverdueFilterFollowsTheClockAcrossTheYearEnd) {
+TEST_P(PetitionStoreTest, OverdueFilterFollowsTheClockAcrossTheYearEnd) {
   SetToday(2023, 12, 25);
   auto late = Create(Input("钱测试", "", "其他", MakeDate(2023, 12, 20)));  // due 2024-01-04
   ASSERT_TRUE(late.ok()) << late.status();
@@ -300,7 +307,7 @@ TEST_F(PetitionStoreTest, OverdueFilterFollowsTheClockAcrossTheYearEnd) {
   EXPECT_EQ(page->items.size(), 2u);
 }
 
-TEST_F(PetitionStoreTest, CaseOnAMissingLedgerStoresNothing) {
+TEST_P(PetitionStoreTest, CaseOnAMissingLedgerStoresNothing) {
   v1::Case input = Input("周测试", "", "其他", MakeDate(2024, 3, 1));
   input.add_ledger_ids("ledger-0000000000000000");
   auto c = Create(input);
@@ -310,7 +317,7 @@ TEST_F(PetitionStoreTest, CaseOnAMissingLedgerStoresNothing) {
   EXPECT_TRUE(all->items.empty());
 }
 
-TEST_F(PetitionStoreTest, DataSurvivesReopen) {
+TEST_P(PetitionStoreTest, DataSurvivesReopen) {
   auto c = Create(Input("吴测试", ResidentId("21099919900909400"), "其他", MakeDate(2024, 3, 1)));
   ASSERT_TRUE(c.ok());
   Close();
@@ -319,6 +326,8 @@ TEST_F(PetitionStoreTest, DataSurvivesReopen) {
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->petitioner().name(), "吴测试");
 }
+
+GAOXIN_ON_EVERY_STORE(PetitionStoreTest);
 
 }  // namespace
 }  // namespace gaoxin::petition

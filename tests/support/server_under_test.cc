@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth.h"
 #include "common/client.h"
+#include "tests/support/store_fixture.h"
 
 namespace gaoxin::testing {
 
@@ -41,9 +42,10 @@ ServerUnderTest::ServerUnderTest(std::string binary, std::string service,
 
 bool ServerUnderTest::Start() {
   process_.reset();
-  std::vector<std::string> argv{binary_, absl::StrCat("--listen=127.0.0.1:", port_),
-                                "--db=" + dir_.File("store.db"),
-                                "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"};
+  std::vector<std::string> argv =
+      WithStore({binary_, absl::StrCat("--listen=127.0.0.1:", port_),
+                 "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"},
+                dir_, "store");
   argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
   process_ = std::make_unique<Subprocess>(argv, dir_.File("server.log"));
   return WaitForServing(address(), service_, absl::Seconds(20));

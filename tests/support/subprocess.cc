@@ -70,9 +70,11 @@ int Subprocess::Wait(absl::Duration timeout) {
   return ExitCode(status_);
 }
 
-int Subprocess::Terminate(absl::Duration timeout) {
+int Subprocess::Terminate(absl::Duration timeout) { return Stop(SIGTERM, timeout); }
+
+int Subprocess::Stop(int signal, absl::Duration timeout) {
   if (!running()) return reaped_ ? ExitCode(status_) : -1;
-  kill(pid_, SIGTERM);
+  kill(pid_, signal);
   int code = Wait(timeout);
   if (code == -2) {
     Kill();

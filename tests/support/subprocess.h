@@ -31,6 +31,9 @@ class Subprocess {
   // Sends SIGTERM and waits up to `timeout`; returns the exit code, or -1 if it had to be killed,
   // or 128+signal when a signal ended it.
   int Terminate(absl::Duration timeout = absl::Seconds(20));
+  // Sends `signal` and waits as Terminate does (for servers whose graceful stop is another
+  // signal: PostgreSQL's fast shutdown is SIGINT).
+  int Stop(int signal, absl::Duration timeout = absl::Seconds(20));
   // SIGKILL and reap (simulates a crash).
   void Kill();
   // Waits for exit; returns the exit code as Terminate does, or -2 on timeout.

@@ -1,0 +1,501 @@
+#include "common/db/postgres_database.h"
+
+#include <libpq-fe.h>
+
+#include <cstring>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/status_macros.h"
+
+namespace gaoxin::db {
+namespace {
+
+// Type OIDs of PostgreSQL's built-in types (pg_type.dat; stable across releases).
+constexpr Oid kBoolOid = 16;
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kTextOid = 25;
+constexpr Oid kOidOid = 26;
+constexpr Oid kNumericOid = 1700;
+
+// The class half of this suite's advisory lock keys ("gx" + 1 for writes, + 2 for migrations).
+constexpr int32_t kWriteLockClass = 0x67780001;
+constexpr int32_t kExclusiveLockClass = 0x67780002;
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+int32_t SchemaHash(absl::string_view schema) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (unsigned char c : schema) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return static_cast<int32_t>(h);
+}
+
+absl::Status CheckSchemaName(absl::string_view schema) {
+  bool ok = !schema.empty() && schema.size() <= 63 &&
+            (absl::ascii_islower(schema[0]) || schema[0] == '_');
+  for (char c : schema) ok = ok && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_');
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "PostgreSQL schema '", schema, "' must be 1-63 of [a-z0-9_], starting with a letter or _"));
+  }
+  return absl::OkStatus();
+}
+
+// The error a failed statement (or a lost connection) is reported as; see the header.
+absl::Status PgError(PGconn* conn, const PGresult* res, absl::string_view what) {
+  const char* state = res != nullptr ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  const char* primary = res != nullptr ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string msg = primary != nullptr ? primary : PQerrorMessage(conn);
+  absl::StripTrailingAsciiWhitespace(&msg);
+  std::string text = absl::StrCat(what, ": ", msg);
+  if (PQstatus(conn) != CONNECTION_OK || state == nullptr) {
+    return absl::UnavailableError(absl::StrCat(text, " (database connection lost)"));
+  }
+  const absl::string_view code(state);
+  absl::StrAppend(&text, " [SQLSTATE ", code, "]");
+  if (code == "23505") return absl::AlreadyExistsError(text);
+  if (code == "23503") return absl::FailedPreconditionError(text);
+  if (code == "40001" || code == "40P01") return absl::AbortedError(text);
+  if (code == "53100") return absl::ResourceExhaustedError(text);
+  if (code == "57014" || code == "55P03") return absl::DeadlineExceededError(text);
+  if (absl::StartsWith(code, "08") || absl::StartsWith(code, "57P") || code == "53300") {
+    return absl::UnavailableError(text);
+  }
+  if (absl::StartsWith(code, "22")) return absl::InvalidArgumentError(text);
+  return absl::InternalError(text);
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// bytea in text output format: "\x" followed by two hex digits per byte.
+absl::StatusOr<std::string> DecodeBytea(const char* text, int length) {
+  if (length < 2 || text[0] != '\\' || text[1] != 'x') {
+    return absl::InternalError("bytea column not in hex format (bytea_output must be hex)");
+  }
+  std::string out;
+  out.resize((length - 2) / 2);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const int hi = HexValue(text[2 + 2 * i]);
+    const int lo = HexValue(text[3 + 2 * i]);
+    if (hi < 0 || lo < 0) return absl::InternalError("bad hex digit in bytea column");
+    out[i] = static_cast<char>(hi << 4 | lo);
+  }
+  return out;
+}
+
+absl::StatusOr<SqlValue> ColumnValue(const PGresult* res, int row, int col) {
+  if (PQgetisnull(res, row, col)) return SqlValue::Null();
+  const char* text = PQgetvalue(res, row, col);
+  const int length = PQgetlength(res, row, col);
+  switch (PQftype(res, col)) {
+    case kInt8Oid:
+    case kInt4Oid:
+    case kInt2Oid:
+    case kOidOid:
+    case kNumericOid: {  // SUM over BIGINT columns is NUMERIC; integral here
+      int64_t v = 0;
+      if (!absl::SimpleAtoi(absl::string_view(text, length), &v)) {
+        return absl::InternalError(absl::StrCat("integer column holds '", text, "'"));
+      }
+      return SqlValue(v);
+    }
+    case kBoolOid:
+      return SqlValue(text[0] == 't');
+    case kByteaOid: {
+      ASSIGN_OR_RETURN(std::string bytes, DecodeBytea(text, length));
+      return SqlValue::Blob(std::move(bytes));
+    }
+    default:
+      return SqlValue(std::string(text, length));
+  }
+}
+
+}  // namespace
+
+bool IsPostgresUri(absl::string_view db) {
+  return absl::StartsWith(db, "postgresql://") || absl::StartsWith(db, "postgres://");
+}
+
+// One libpq connection and its prepared statements. Used by one thread at a time.
+class PgConnection final : public Transaction {
+ public:
+  static absl::StatusOr<std::unique_ptr<PgConnection>> Open(
+      const PostgresDatabase::Options& options) {
+    const std::string connect_timeout =
+        absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(options.connect_timeout)));
+    // A peer that stops answering mid-call (network partition, frozen server) surfaces as an
+    // error after this long instead of a thread blocked forever.
+    const std::string user_timeout =
+        absl::StrCat(absl::ToInt64Milliseconds(options.statement_timeout + absl::Seconds(5)));
+    std::vector<const char*> keys = {"dbname",           "connect_timeout",  "client_encoding",
+                                     "application_name", "tcp_user_timeout", "keepalives",
+                                     "keepalives_idle"};
+    std::vector<const char*> values = {options.uri.c_str(),
+                                       connect_timeout.c_str(),
+                                       "UTF8",
+                                       options.application_name.c_str(),
+                                       user_timeout.c_str(),
+                                       "1",
+                                       "30"};
+    if (!options.password.empty()) {
+      keys.push_back("password");
+      values.push_back(options.password.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+    PGconn* raw = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
+    std::unique_ptr<PgConnection> conn(new PgConnection(raw));
+    if (raw == nullptr) return absl::ResourceExhaustedError("libpq could not allocate");
+    if (PQstatus(raw) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(raw);
+      absl::StripTrailingAsciiWhitespace(&msg);
+      return absl::UnavailableError(absl::StrCat("cannot connect to PostgreSQL: ", msg));
+    }
+    RETURN_IF_ERROR(conn->ExecuteScript(absl::StrCat(
+        "SET synchronous_commit TO on; SET bytea_output TO hex; SET client_min_messages TO "
+        "warning; SET statement_timeout TO ",
+        absl::ToInt64Milliseconds(options.statement_timeout), "; SET search_path TO \"",
+        options.schema, "\"")));
+    return conn;
+  }
+
+  ~PgConnection() override { PQfinish(conn_); }
+
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+  absl::Status Execute(absl::string_view sql, absl::Span<const SqlValue> params) override {
+    ASSIGN_OR_RETURN(Result res, Run(sql, params));
+    int64_t n = 0;
+    (void)absl::SimpleAtoi(PQcmdTuples(res.get()), &n);
+    changes_ = n;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
+                                         absl::Span<const SqlValue> params) override {
+    ASSIGN_OR_RETURN(Result res, Run(sql, params));
+    const int rows = PQntuples(res.get());
+    const int columns = PQnfields(res.get());
+    std::vector<Row> out;
+    out.reserve(rows);
+    for (int r = 0; r < rows; ++r) {
+      std::vector<SqlValue> values;
+      values.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        ASSIGN_OR_RETURN(SqlValue v, ColumnValue(res.get(), r, c));
+        values.push_back(std::move(v));
+      }
+      out.emplace_back(std::move(values));
+    }
+    int64_t n = 0;
+    (void)absl::SimpleAtoi(PQcmdTuples(res.get()), &n);
+    changes_ = n;
+    return out;
+  }
+
+  int64_t changes() override { return changes_; }
+
+  absl::Status ExecuteScript(absl::string_view sql) override {
+    ASSIGN_OR_RETURN(Result res, Simple(sql));
+    (void)res;
+    return absl::OkStatus();
+  }
+
+  // Runs a parameterless command and returns its command tag ("COMMIT", "ROLLBACK", ...).
+  absl::StatusOr<std::string> Command(absl::string_view sql) {
+    ASSIGN_OR_RETURN(Result res, Simple(sql));
+    return std::string(PQcmdStatus(res.get()));
+  }
+
+ private:
+  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+
+  absl::StatusOr<Result> Simple(absl::string_view sql) {
+    const std::string text(sql);
+    Result res(PQexec(conn_, text.c_str()));
+    const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      return PgError(conn_, res.get(), "statement");
+    }
+    return res;
+  }
+
+  // Prepares `sql` once per connection (and per parameter type list), then runs it with every
+  // parameter in binary format: text goes as its bytes (a NUL or invalid UTF-8 is refused by
+  // the server, never truncated), integers as int8.
+  absl::StatusOr<Result> Run(absl::string_view sql, absl::Span<const SqlValue> params) {
+    std::string key(sql);
+    key.push_back('\x01');
+    std::vector<Oid> types(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      switch (params[i].type()) {
+        case SqlValue::Type::kNull:
+          types[i] = 0;
+          key.push_back('n');
+          break;
+        case SqlValue::Type::kInt:
+          types[i] = kInt8Oid;
+          key.push_back('i');
+          break;
+        case SqlValue::Type::kText:
+          types[i] = kTextOid;
+          key.push_back('t');
+          break;
+        case SqlValue::Type::kBlob:
+          types[i] = kByteaOid;
+          key.push_back('b');
+          break;
+      }
+    }
+    auto it = statements_.find(key);
+    if (it == statements_.end()) {
+      std::string name = absl::StrCat("s", statements_.size());
+      const std::string translated = ToPostgresPlaceholders(sql);
+      Result prepared(PQprepare(conn_, name.c_str(), translated.c_str(),
+                                static_cast<int>(types.size()), types.data()));
+      if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+        return PgError(conn_, prepared.get(), absl::StrCat("prepare '", sql, "'"));
+      }
+      it = statements_.emplace(std::move(key), std::move(name)).first;
+    }
+    std::vector<const char*> values(params.size());
+    std::vector<int> lengths(params.size());
+    std::vector<int> formats(params.size(), 1);
+    std::vector<uint64_t> ints(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+      const SqlValue& v = params[i];
+      switch (v.type()) {
+        case SqlValue::Type::kNull:
+          values[i] = nullptr;
+          break;
+        case SqlValue::Type::kInt: {
+          uint64_t u = static_cast<uint64_t>(v.int_value());
+          uint64_t be = 0;
+          for (int b = 0; b < 8; ++b) {
+            reinterpret_cast<unsigned char*>(&be)[b] =
+                static_cast<unsigned char>(u >> (56 - 8 * b));
+          }
+          ints[i] = be;
+          values[i] = reinterpret_cast<const char*>(&ints[i]);
+          lengths[i] = 8;
+          break;
+        }
+        case SqlValue::Type::kText:
+        case SqlValue::Type::kBlob:
+          values[i] = v.bytes().data();
+          lengths[i] = static_cast<int>(v.bytes().size());
+          break;
+      }
+    }
+    Result res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                              values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
+    const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      return PgError(conn_, res.get(), "statement");
+    }
+    return res;
+  }
+
+  PGconn* conn_;
+  absl::flat_hash_map<std::string, std::string> statements_;
+  int64_t changes_ = 0;
+};
+
+PostgresDatabase::PostgresDatabase(Options options)
+    : options_(std::move(options)),
+      lock_key_(SchemaHash(options_.schema)),
+      queue_(options_.max_batch, [this](std::vector<WriteJob>& batch) { RunBatch(batch); }) {}
+
+absl::StatusOr<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(Options options) {
+  RETURN_IF_ERROR(CheckSchemaName(options.schema));
+  if (!IsPostgresUri(options.uri)) {
+    return absl::InvalidArgumentError("a PostgreSQL URI starts with postgresql://");
+  }
+  // postgresql://user:password@host: the password would be on a command line or in the
+  // environment, readable by anyone who can list processes.
+  const size_t authority = options.uri.find("://") + 3;
+  const size_t at = options.uri.find('@', authority);
+  const size_t slash = options.uri.find('/', authority);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash) &&
+      options.uri.substr(authority, at - authority).find(':') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        "the PostgreSQL URI must not contain a password: put it in --db_password_file (or "
+        "PGPASSFILE)");
+  }
+  std::unique_ptr<PostgresDatabase> db(new PostgresDatabase(std::move(options)));
+  ASSIGN_OR_RETURN(db->writer_, db->Connect());
+  // CREATE SCHEMA IF NOT EXISTS is not safe against itself: two replicas starting together can
+  // both pass the check and one then fails on the catalog's unique index.
+  RETURN_IF_ERROR(db->RunExclusive([&]() -> absl::Status {
+    return db->writer_->ExecuteScript(
+        absl::StrCat("CREATE SCHEMA IF NOT EXISTS \"", db->options_.schema, "\""));
+  }));
+  db->queue_.Start();
+  return db;
+}
+
+PostgresDatabase::~PostgresDatabase() { queue_.Stop(); }
+
+absl::StatusOr<std::unique_ptr<PgConnection>> PostgresDatabase::Connect() const {
+  return PgConnection::Open(options_);
+}
+
+absl::Status PostgresDatabase::RunExclusive(absl::FunctionRef<absl::Status()> fn) {
+  // A connection of its own: the lock is held by the session, and fn runs its statements on the
+  // writer (through Write) or, in Open, directly.
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, Connect());
+  RETURN_IF_ERROR(
+      conn->Execute("SELECT pg_advisory_lock(?::int4, ?::int4)", {kExclusiveLockClass, lock_key_}));
+  absl::Status s = fn();
+  // Closing the session would release the lock too; unlock explicitly so a slow close cannot
+  // hold up the next replica.
+  (void)conn->Execute("SELECT pg_advisory_unlock(?::int4, ?::int4)",
+                      {kExclusiveLockClass, lock_key_});
+  return s;
+}
+
+void PostgresDatabase::WriteAsync(WriteFn fn, DoneFn done) {
+  queue_.Push(WriteJob{std::move(fn), std::move(done)});
+}
+
+void PostgresDatabase::RunBatch(std::vector<WriteJob>& batch) {
+  std::vector<absl::Status> results(batch.size());
+  absl::Status tx_status;
+  // A connection lost while idle (server restart) shows only when it is used: reconnect and try
+  // once more before anything of the batch has run.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (writer_ == nullptr || writer_->broken()) {
+      writer_.reset();
+      // While the server is unreachable, fail batches at once rather than making every one
+      // wait out a connect timeout; try again after a short pause.
+      if (absl::Now() < writer_retry_after_) {
+        tx_status = absl::UnavailableError("the database is unreachable; retry shortly");
+        break;
+      }
+      auto conn = Connect();
+      if (!conn.ok()) {
+        writer_retry_after_ = absl::Now() + absl::Milliseconds(500);
+        tx_status = conn.status();
+        break;
+      }
+      writer_ = *std::move(conn);
+    }
+    tx_status = writer_->ExecuteScript("BEGIN");
+    if (tx_status.ok() || !writer_->broken()) break;
+  }
+  if (tx_status.ok()) {
+    tx_status = writer_->Execute("SELECT pg_advisory_xact_lock(?::int4, ?::int4)",
+                                 {kWriteLockClass, lock_key_});
+  }
+  if (tx_status.ok()) {
+    results = RunUnits(*writer_, batch);
+    auto tag = writer_->Command("COMMIT");
+    if (!tag.ok()) {
+      // No reply to COMMIT: it may or may not have committed. UNAVAILABLE tells the client to
+      // retry, and a retry with the same request_id finds what did commit.
+      tx_status = tag.status();
+    } else if (*tag != "COMMIT") {
+      // PostgreSQL answers COMMIT of a transaction that an error aborted with ROLLBACK.
+      tx_status = absl::AbortedError("the write transaction was rolled back");
+    }
+  } else if (writer_ != nullptr && !writer_->broken()) {
+    (void)writer_->Command("ROLLBACK");
+  }
+  if (!tx_status.ok()) {
+    LogEvent("db_commit_failed", "error").Str("error", tx_status.ToString()).Emit();
+  }
+  FinishJobs(batch, results, tx_status);
+}
+
+absl::StatusOr<std::unique_ptr<PgConnection>> PostgresDatabase::TakeReader() {
+  {
+    absl::MutexLock lock(&readers_mu_);
+    const absl::Time deadline = absl::Now() + options_.pool_wait;
+    auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(readers_mu_) {
+      return !idle_readers_.empty() || readers_open_ < options_.max_readers;
+    };
+    while (!available()) {
+      if (readers_mu_.AwaitWithDeadline(
+              absl::Condition(
+                  +[](PostgresDatabase* self) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+                    return !self->idle_readers_.empty() ||
+                           self->readers_open_ < self->options_.max_readers;
+                  },
+                  this),
+              deadline)) {
+        break;
+      }
+      return absl::UnavailableError(absl::StrCat("all ", options_.max_readers,
+                                                 " database connections stayed busy for ",
+                                                 absl::FormatDuration(options_.pool_wait)));
+    }
+    if (!idle_readers_.empty()) {
+      auto conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return conn;
+    }
+    ++readers_open_;
+  }
+  auto conn = Connect();
+  if (!conn.ok()) {
+    absl::MutexLock lock(&readers_mu_);
+    --readers_open_;
+  }
+  return conn;
+}
+
+void PostgresDatabase::ReturnReader(std::unique_ptr<PgConnection> conn) {
+  absl::MutexLock lock(&readers_mu_);
+  if (conn != nullptr && !conn->broken()) {
+    idle_readers_.push_back(std::move(conn));
+  } else {
+    --readers_open_;
+  }
+}
+
+absl::Status PostgresDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, TakeReader());
+  // One snapshot for the whole read, as on SQLite.
+  constexpr char kBegin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  absl::Status begun = conn->ExecuteScript(kBegin);
+  if (!begun.ok() && conn->broken()) {
+    // An idle connection the server dropped (a restart): nothing has run yet, try a fresh one.
+    ReturnReader(std::move(conn));
+    ASSIGN_OR_RETURN(conn, TakeReader());
+    begun = conn->ExecuteScript(kBegin);
+  }
+  if (!begun.ok()) {
+    ReturnReader(std::move(conn));
+    return begun;
+  }
+  absl::Status s = fn(*conn);
+  absl::Status end = conn->ExecuteScript(s.ok() ? "COMMIT" : "ROLLBACK");
+  ReturnReader(std::move(conn));
+  return s.ok() ? end : s;
+}
+
+absl::Status PostgresDatabase::Ping() {
+  return Read([](Transaction& tx) { return tx.Query("SELECT 1").status(); });
+}
+
+}  // namespace gaoxin::db
