@@ -21,10 +21,12 @@
 // (x-kubernetes-validations) cannot be evaluated here; a note says how many were skipped.
 //
 // Any other apiVersion/kind is "bad": an object nobody can validate fails, it does not pass.
-import { readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import Ajv from "ajv";
+import standaloneCode from "ajv/dist/standalone/index.js";
 import { parseAllDocuments } from "yaml";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -79,12 +81,12 @@ function unreadKeys(node, reads, path = "", out = []) {
 }
 
 async function builtinModel(apiVersion, kind) {
-  // "apps/v1" -> kubernetes-models/apps/v1, "v1" -> kubernetes-models/v1; the package's exports
-  // map decides what exists.
-  const spec = `kubernetes-models/${apiVersion}`;
+  // "apps/v1" + "Deployment" -> kubernetes-models/apps/v1/Deployment (one kind's module: loading
+  // all of v1 costs more than the rest of the run); the package's exports map decides what exists.
+  if (!/^([a-z0-9.-]+\/)?v[0-9a-z]+$/.test(apiVersion) || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) return null;
   let mod;
   try {
-    mod = await import(spec);
+    mod = await import(`kubernetes-models/${apiVersion}/${kind}`);
   } catch {
     return null;
   }
@@ -121,6 +123,10 @@ function strict(schema) {
   if (out.properties && !("additionalProperties" in out) && !out["x-kubernetes-preserve-unknown-fields"]) {
     out.additionalProperties = false;
   }
+  // The CRD formats as plain keywords, so the compiled validator needs no format table.
+  if (out.format === "int32") Object.assign(out, { minimum: -(2 ** 31), maximum: 2 ** 31 - 1 });
+  if (out.format === "date-time") out.pattern = "^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?([Zz]|[+-]\\d\\d:\\d\\d)$";
+  if (typeof out.format === "string") delete out.format; // int64: any integer (type says so)
   return out;
 }
 
@@ -131,22 +137,46 @@ function countCel(schema) {
   return n;
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true });
-const INT32 = 2 ** 31;
-ajv.addFormat("int32", { type: "number", validate: (n) => Number.isInteger(n) && n >= -INT32 && n < INT32 });
-ajv.addFormat("int64", { type: "number", validate: (n) => Number.isInteger(n) });
-ajv.addFormat("date-time", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i);
+// Compiling a CRD schema takes most of a second; the compiled code is kept in node_modules/.cache
+// (under node_modules so that its imports of ajv's runtime resolve), keyed by what it was made from.
+const AJV_OPTIONS = { strict: false, allErrors: true, code: { source: true } };
+const AJV_VERSION = JSON.parse(readFileSync(join(HERE, "node_modules/ajv/package.json"), "utf8")).version;
+const CACHE = join(HERE, "node_modules/.cache/gaoxin-crd-validators");
 const crdValidators = new Map();
 
-function crdValidator(apiVersion, kind) {
+async function compileCached(schema) {
+  const text = JSON.stringify(schema);
+  const id = createHash("sha256").update(`${AJV_VERSION}\n${JSON.stringify(AJV_OPTIONS)}\n${text}`).digest("hex");
+  const file = join(CACHE, `${id.slice(0, 32)}.cjs`); // CommonJS: ajv's standalone code require()s its runtime
+  try {
+    return (await import(pathToFileURL(file).href)).default;
+  } catch {
+    const ajv = new Ajv(AJV_OPTIONS);
+    const validate = ajv.compile(schema);
+    try {
+      mkdirSync(CACHE, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, standaloneCode(ajv, validate));
+      renameSync(tmp, file); // atomic: a concurrent run sees the whole file or none
+    } catch {
+      // no cache then; the validator just compiled is as good
+    }
+    return validate;
+  }
+}
+
+async function crdValidator(apiVersion, kind) {
   const key = `${apiVersion} ${kind}`;
   if (!Object.hasOwn(CRD_SCHEMAS, key)) return null;
   if (!crdValidators.has(key)) {
     const file = join(HERE, CRD_SCHEMAS[key]);
     const schema = JSON.parse(readFileSync(file, "utf8"));
     const { $comment, "x-gaoxin-crd": origin, ...body } = schema;
-    const validate = ajv.compile(strict(body));
-    crdValidators.set(key, { validate, origin, cel: countCel(body), file: CRD_SCHEMAS[key] });
+    // Manifests carry no status (the API server ignores it on apply): leaving it out of the schema
+    // halves the validator, and a status in a manifest is then reported as an unknown field.
+    const { status, ...properties } = body.properties;
+    const validate = await compileCached(strict({ ...body, properties }));
+    crdValidators.set(key, { validate, origin, cel: countCel(properties), file: CRD_SCHEMAS[key] });
   }
   return crdValidators.get(key);
 }
@@ -191,7 +221,7 @@ const say = (verdict, what) => {
 // The canary: if a future kubernetes-models stopped reading properties the way the tracking
 // relies on, misspelled fields would pass silently. Refuse to vouch for anything then.
 {
-  const { Deployment } = await import("kubernetes-models/apps/v1");
+  const { Deployment } = await import("kubernetes-models/apps/v1/Deployment");
   const canary = {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -246,7 +276,7 @@ for (const arg of args) {
       continue;
     }
     const model = await builtinModel(apiVersion, kind);
-    const crd = model ? null : crdValidator(apiVersion, kind);
+    const crd = model ? null : await crdValidator(apiVersion, kind);
     let errors;
     let how;
     if (model) {
