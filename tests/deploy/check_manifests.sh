@@ -46,7 +46,9 @@
 #   - the image's USER matches the pods' runAsUser, and the tools the pods exec (preStop sleep,
 #     the token-reading shell) come with the Debian runtime image.
 # Then, unless a DIR was given, it breaks copies of the manifests in known ways and checks that
-# each break is caught.
+# each break is caught, GAOXIN_CHECK_JOBS copies at a time (default: the number of CPUs); only
+# the copies broken for the schema check run the node validator (GAOXIN_CHECK_SCHEMA=0 for the
+# others).
 #
 # Exit status: 0 when all checks pass. Last line: "N passed, N failed".
 # shellcheck disable=SC2016,SC2013  # single-quoted awk programs; ConfigMap names have no spaces
@@ -272,10 +274,18 @@ done
 [ "${#RENDERED_OK[@]}" -eq 0 ] && finish
 
 # --- 4. schema of every rendered object -----------------------------------------------------------
+# GAOXIN_CHECK_SCHEMA=0 skips this step: the self-test sets it for the copies it breaks for another
+# rule (the schema-* copies keep it), which saves a node start per copy.
 schema_args=()
 for ov in "${RENDERED_OK[@]}"; do schema_args+=("${ov}=${WORK}/${ov}.yaml"); done
-node "${DEPS}/validate_schemas.mjs" "${schema_args[@]}" >"${WORK}/schemas.out" 2>"${WORK}/schemas.err"
-schema_rc=$?
+if [ "${GAOXIN_CHECK_SCHEMA:-1}" = 0 ]; then
+  note "schema check skipped (GAOXIN_CHECK_SCHEMA=0)"
+  : >"${WORK}/schemas.out"
+  schema_rc=0
+else
+  node "${DEPS}/validate_schemas.mjs" "${schema_args[@]}" >"${WORK}/schemas.out" 2>"${WORK}/schemas.err"
+  schema_rc=$?
+fi
 while read -r verdict rest; do
   case "${verdict}" in
     ok) pass "schema: ${rest}" ;;
@@ -837,7 +847,8 @@ mutate_one() {
   sed -i -E "${expr}" "${copy}/${file}"
   if cmp -s "${K8S}/${file}" "${copy}/${file}"; then
     echo "FAIL self-test ${name}: the mutation changed nothing (update it to the manifests)"
-  elif bash "${BASH_SOURCE[0]}" "${copy}" >"${WORK}/mut-${name}.log" 2>&1; then
+  elif GAOXIN_CHECK_SCHEMA="$([[ "${name}" == schema-* ]] && echo 1 || echo 0)" \
+       bash "${BASH_SOURCE[0]}" "${copy}" >"${WORK}/mut-${name}.log" 2>&1; then
     echo "FAIL self-test ${name}: a broken copy passed"
   elif ! grep -E '^FAIL' "${WORK}/mut-${name}.log" | grep -qE -- "${want}"; then
     echo "FAIL self-test ${name}: rejected, but not for /${want}/: $(grep -m 1 '^FAIL' "${WORK}/mut-${name}.log")"
