@@ -113,45 +113,55 @@ int FreePort() {
   return port;
 }
 
-bool WaitForServing(const std::string& address, const std::string& service,
-                    absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
+int HealthStatus(const std::string& address, const std::string& service) {
   // grpc.health.v1.HealthCheckRequest { string service = 1; } encoded by hand: the health
   // proto is not installed by Debian's packages.
   std::string request;
   request.push_back(0x0a);
   request.push_back(static_cast<char>(service.size()));
   request += service;
+  // A fresh channel each try: a channel that failed to connect backs off for seconds.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  grpc::GenericStub stub(
+      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1);
+  grpc::ByteBuffer out;
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareUnaryCall(&ctx, "/grpc.health.v1.Health/Check", in, &cq);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&out, &status, reinterpret_cast<void*>(1));
+  void* tag;
+  bool ok;
+  cq.Next(&tag, &ok);
+  if (!status.ok()) return -1;
+  std::vector<grpc::Slice> slices;
+  out.Dump(&slices);
+  std::string bytes;
+  for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  // HealthCheckResponse { ServingStatus status = 1; }: 08 <status>; empty = UNKNOWN (0).
+  if (bytes.empty()) return 0;
+  if (bytes.size() == 2 && bytes[0] == 0x08) return bytes[1];
+  return -1;
+}
+
+bool WaitForHealth(const std::string& address, const std::string& service, int want,
+                   absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
   while (absl::Now() < deadline) {
-    // A fresh channel each try: a channel that failed to connect backs off for seconds.
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    grpc::GenericStub stub(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
-    grpc::Slice slice(request);
-    grpc::ByteBuffer in(&slice, 1);
-    grpc::ByteBuffer out;
-    grpc::CompletionQueue cq;
-    auto call = stub.PrepareUnaryCall(&ctx, "/grpc.health.v1.Health/Check", in, &cq);
-    call->StartCall();
-    grpc::Status status;
-    call->Finish(&out, &status, reinterpret_cast<void*>(1));
-    void* tag;
-    bool ok;
-    cq.Next(&tag, &ok);
-    if (status.ok()) {
-      std::vector<grpc::Slice> slices;
-      out.Dump(&slices);
-      std::string bytes;
-      for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      // HealthCheckResponse { ServingStatus status = 1; } SERVING = 1 -> bytes 08 01.
-      if (bytes.size() == 2 && bytes[0] == 0x08 && bytes[1] == 0x01) return true;
-    }
+    if (HealthStatus(address, service) == want) return true;
     absl::SleepFor(absl::Milliseconds(50));
   }
   return false;
+}
+
+bool WaitForServing(const std::string& address, const std::string& service,
+                    absl::Duration timeout) {
+  return WaitForHealth(address, service, kHealthServing, timeout);
 }
 
 TempDir::TempDir() {

@@ -51,7 +51,15 @@ int64_t RssKb(pid_t pid);
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
-// Polls grpc.health.v1 Check on `address` for `service` until SERVING or the timeout.
+// grpc.health.v1 Check of `service` at `address`: the ServingStatus (0 UNKNOWN, 1 SERVING,
+// 2 NOT_SERVING), or -1 when the call fails.
+inline constexpr int kHealthServing = 1;
+inline constexpr int kHealthNotServing = 2;
+int HealthStatus(const std::string& address, const std::string& service);
+// Polls HealthStatus until it is `want` or the timeout; true when it was.
+bool WaitForHealth(const std::string& address, const std::string& service, int want,
+                   absl::Duration timeout);
+// Polls until SERVING or the timeout.
 bool WaitForServing(const std::string& address, const std::string& service, absl::Duration timeout);
 
 // A fresh empty directory under $TMPDIR (or /tmp), removed by the destructor.
