@@ -157,6 +157,8 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(const std::string& targ
     args.SetMaxReceiveMessageSize(64 << 20);
     // A private subchannel pool gives every channel its own TCP connection.
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    // A target listing several replicas (ipv4:a,b) spreads calls over all of them.
+    args.SetLoadBalancingPolicyName("round_robin");
     channels.push_back(grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
   }
   return channels;
