@@ -98,6 +98,20 @@ absl::Status RememberRequest(Transaction& tx, absl::string_view method,
 absl::StatusOr<int64_t> AppendEvent(Transaction& tx, absl::string_view resource_type,
                                     absl::string_view resource_id, EventKind kind,
                                     absl::string_view state) {
+  const SqlValue blob = SqlValue::Blob(std::string(state));
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  if (tx.dialect() == Dialect::kPostgresql) {
+    // One statement (one round trip) where the store allows a data-modifying WITH.
+    ASSIGN_OR_RETURN(
+        auto row,
+        tx.QueryOne("WITH head AS (UPDATE change_log_head SET revision = revision + 1 WHERE id = 1 "
+                    "RETURNING revision) "
+                    "INSERT INTO events(revision, resource_type, resource_id, kind, state, "
+                    "created_unix_ms) SELECT revision, ?, ?, ?, ?, ? FROM head RETURNING revision",
+                    {resource_type, resource_id, static_cast<int>(kind), blob, now_ms}));
+    if (!row) return absl::InternalError("the change log has no head row");
+    return row->Int(0);
+  }
   ASSIGN_OR_RETURN(auto head, tx.QueryOne("UPDATE change_log_head SET revision = revision + 1 "
                                           "WHERE id = 1 RETURNING revision"));
   if (!head) return absl::InternalError("the change log has no head row");
@@ -105,8 +119,7 @@ absl::StatusOr<int64_t> AppendEvent(Transaction& tx, absl::string_view resource_
   RETURN_IF_ERROR(tx.Execute(
       "INSERT INTO events(revision, resource_type, resource_id, kind, state, created_unix_ms) "
       "VALUES(?, ?, ?, ?, ?, ?)",
-      {revision, resource_type, resource_id, static_cast<int>(kind),
-       SqlValue::Blob(std::string(state)), absl::ToUnixMillis(absl::Now())}));
+      {revision, resource_type, resource_id, static_cast<int>(kind), blob, now_ms}));
   return revision;
 }
 

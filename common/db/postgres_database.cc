@@ -183,6 +183,13 @@ class PgConnection final : public Transaction {
 
   bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
+  // Whether the connection is still up, without a round trip: reads what the server sent while
+  // it was idle (a restart's termination notice and the close show up here).
+  bool Alive() {
+    if (!DrainAsync().ok() || broken()) return false;
+    return PQconsumeInput(conn_) == 1 && !broken();
+  }
+
   absl::Status Execute(absl::string_view sql, absl::Span<const SqlValue> params) override {
     ASSIGN_OR_RETURN(Result res, Run(sql, params));
     int64_t n = 0;
@@ -221,6 +228,21 @@ class PgConnection final : public Transaction {
     return absl::OkStatus();
   }
 
+  void Defer(absl::string_view sql) override { deferred_.emplace_back(sql); }
+  Dialect dialect() const override { return Dialect::kPostgresql; }
+
+  // Sends the deferred commands and `sql` now without waiting for the replies (read before the
+  // connection's next use). For ending a read-only transaction: the server ends it at once, so
+  // an idle pooled connection holds no snapshot, and nobody waits for the reply.
+  void SendAsync(absl::string_view sql) {
+    if (!DrainAsync().ok()) return;
+    std::string text;
+    for (const std::string& d : deferred_) absl::StrAppend(&text, d, "; ");
+    deferred_.clear();
+    absl::StrAppend(&text, sql);
+    awaiting_ = PQsendQuery(conn_, text.c_str()) == 1;
+  }
+
   // Runs a parameterless command and returns its command tag ("COMMIT", "ROLLBACK", ...).
   absl::StatusOr<std::string> Command(absl::string_view sql) {
     ASSIGN_OR_RETURN(Result res, Simple(sql));
@@ -230,8 +252,14 @@ class PgConnection final : public Transaction {
  private:
   explicit PgConnection(PGconn* conn) : conn_(conn) {}
 
+  // One simple-protocol round trip: the deferred commands, then `sql` (which may itself be
+  // several statements). An error anywhere stops the rest and is returned.
   absl::StatusOr<Result> Simple(absl::string_view sql) {
-    const std::string text(sql);
+    RETURN_IF_ERROR(DrainAsync());
+    std::string text;
+    for (const std::string& d : deferred_) absl::StrAppend(&text, d, "; ");
+    deferred_.clear();
+    absl::StrAppend(&text, sql);
     Result res(PQexec(conn_, text.c_str()));
     const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
@@ -267,16 +295,13 @@ class PgConnection final : public Transaction {
           break;
       }
     }
+    RETURN_IF_ERROR(DrainAsync());
     auto it = statements_.find(key);
+    std::string prepare_name;
+    std::string translated;
     if (it == statements_.end()) {
-      std::string name = absl::StrCat("s", statements_.size());
-      const std::string translated = ToPostgresPlaceholders(sql);
-      Result prepared(PQprepare(conn_, name.c_str(), translated.c_str(),
-                                static_cast<int>(types.size()), types.data()));
-      if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-        return PgError(conn_, prepared.get(), absl::StrCat("prepare '", sql, "'"));
-      }
-      it = statements_.emplace(std::move(key), std::move(name)).first;
+      prepare_name = absl::StrCat("s", statements_.size());
+      translated = ToPostgresPlaceholders(sql);
     }
     std::vector<const char*> values(params.size());
     std::vector<int> lengths(params.size());
@@ -307,18 +332,92 @@ class PgConnection final : public Transaction {
           break;
       }
     }
-    Result res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                              values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
-    const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-      return PgError(conn_, res.get(), "statement");
+    if (deferred_.empty() && it != statements_.end()) {
+      Result res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                                values.data(), lengths.data(), formats.data(),
+                                /*resultFormat=*/0));
+      const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        return PgError(conn_, res.get(), "statement");
+      }
+      return res;
     }
-    return res;
+    // Pipeline mode: the deferred commands, the statement's preparation when it is new, and the
+    // statement itself go to the server together and cost one round trip.
+    if (PQenterPipelineMode(conn_) != 1) return PgError(conn_, nullptr, "pipeline");
+    std::vector<std::string> sent = std::move(deferred_);
+    deferred_.clear();
+    bool queued = true;
+    for (const std::string& d : sent) {
+      queued = queued && PQsendQueryParams(conn_, d.c_str(), 0, nullptr, nullptr, nullptr,
+                                           nullptr, 0) == 1;
+    }
+    const std::string& name = it != statements_.end() ? it->second : prepare_name;
+    size_t prepare_index = std::string::npos;
+    if (it == statements_.end()) {
+      prepare_index = sent.size();
+      queued = queued && PQsendPrepare(conn_, name.c_str(), translated.c_str(),
+                                       static_cast<int>(types.size()), types.data()) == 1;
+      sent.push_back("prepare '" + std::string(sql) + "'");
+    }
+    queued = queued && PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()),
+                                           values.data(), lengths.data(), formats.data(),
+                                           /*resultFormat=*/0) == 1;
+    sent.push_back("statement");
+    queued = queued && PQpipelineSync(conn_) == 1;
+    if (!queued) {
+      (void)PQexitPipelineMode(conn_);
+      return PgError(conn_, nullptr, "pipeline");
+    }
+    // One result (then a null) per command sent, then the sync.
+    absl::Status first_error;
+    Result last;
+    for (size_t i = 0; i < sent.size(); ++i) {
+      Result res(PQgetResult(conn_));
+      const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && first_error.ok()) {
+        first_error = PgError(conn_, st == PGRES_PIPELINE_ABORTED ? nullptr : res.get(), sent[i]);
+      }
+      // A statement prepared stays prepared whatever happens after it (even a rollback).
+      if (i == prepare_index && st == PGRES_COMMAND_OK) {
+        statements_.emplace(key, prepare_name);
+      }
+      if (res != nullptr) {
+        while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+      }
+      if (i + 1 == sent.size()) last = std::move(res);
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+    }
+    if (PQstatus(conn_) == CONNECTION_OK) {
+      Result sync(PQgetResult(conn_));  // PGRES_PIPELINE_SYNC
+      (void)PQexitPipelineMode(conn_);
+    }
+    if (!first_error.ok()) return first_error;
+    return last;
+  }
+
+  // Reads the replies of commands sent with SendAsync.
+  absl::Status DrainAsync() {
+    if (!awaiting_) return absl::OkStatus();
+    awaiting_ = false;
+    absl::Status s;
+    while (PGresult* r = PQgetResult(conn_)) {
+      const ExecStatusType st = PQresultStatus(r);
+      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && s.ok()) {
+        s = PgError(conn_, r, "deferred command");
+      }
+      PQclear(r);
+    }
+    return s;
   }
 
   PGconn* conn_;
   absl::flat_hash_map<std::string, std::string> statements_;
   int64_t changes_ = 0;
+  // Commands waiting to travel with the next statement (Defer).
+  std::vector<std::string> deferred_;
+  // SendAsync sent commands whose replies are not read yet.
+  bool awaiting_ = false;
 };
 
 PostgresDatabase::PostgresDatabase(Options options)
@@ -381,29 +480,21 @@ void PostgresDatabase::WriteAsync(WriteFn fn, DoneFn done) {
 void PostgresDatabase::RunBatch(std::vector<WriteJob>& batch) {
   std::vector<absl::Status> results(batch.size());
   absl::Status tx_status;
-  // A connection lost while idle (server restart) shows only when it is used: reconnect and try
-  // once more before anything of the batch has run.
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (writer_ == nullptr || writer_->broken()) {
-      writer_.reset();
-      // While the server is unreachable, fail batches at once rather than making every one
-      // wait out a connect timeout; try again after a short pause.
-      if (absl::Now() < writer_retry_after_) {
-        tx_status = absl::UnavailableError("the database is unreachable; retry shortly");
-        break;
-      }
-      auto conn = Connect();
-      if (!conn.ok()) {
-        writer_retry_after_ = absl::Now() + absl::Milliseconds(500);
-        tx_status = conn.status();
-        break;
-      }
+  if (writer_ != nullptr && !writer_->Alive()) writer_.reset();  // e.g. the server restarted
+  if (writer_ == nullptr) {
+    // While the server is unreachable, fail batches at once rather than making every one
+    // wait out a connect timeout; try again after a short pause.
+    if (absl::Now() < writer_retry_after_) {
+      tx_status = absl::UnavailableError("the database is unreachable; retry shortly");
+    } else if (auto conn = Connect(); conn.ok()) {
       writer_ = *std::move(conn);
+    } else {
+      writer_retry_after_ = absl::Now() + absl::Milliseconds(500);
+      tx_status = conn.status();
     }
-    tx_status = writer_->ExecuteScript("BEGIN");
-    if (tx_status.ok() || !writer_->broken()) break;
   }
   if (tx_status.ok()) {
+    writer_->Defer("BEGIN");
     tx_status = writer_->Execute("SELECT pg_advisory_xact_lock(?::int4, ?::int4)",
                                  {kWriteLockClass, lock_key_});
   }
@@ -475,23 +566,18 @@ void PostgresDatabase::ReturnReader(std::unique_ptr<PgConnection> conn) {
 
 absl::Status PostgresDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)> fn) {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, TakeReader());
-  // One snapshot for the whole read, as on SQLite.
-  constexpr char kBegin[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-  absl::Status begun = conn->ExecuteScript(kBegin);
-  if (!begun.ok() && conn->broken()) {
-    // An idle connection the server dropped (a restart): nothing has run yet, try a fresh one.
+  if (!conn->Alive()) {
+    // An idle connection the server dropped (a restart): nothing has run yet, take a fresh one.
     ReturnReader(std::move(conn));
     ASSIGN_OR_RETURN(conn, TakeReader());
-    begun = conn->ExecuteScript(kBegin);
   }
-  if (!begun.ok()) {
-    ReturnReader(std::move(conn));
-    return begun;
-  }
+  // One snapshot for the whole read, as on SQLite. BEGIN travels with the first statement and
+  // the end is sent without waiting for its reply: a read costs one round trip per statement.
+  conn->Defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   absl::Status s = fn(*conn);
-  absl::Status end = conn->ExecuteScript(s.ok() ? "COMMIT" : "ROLLBACK");
+  conn->SendAsync(s.ok() ? "COMMIT" : "ROLLBACK");
   ReturnReader(std::move(conn));
-  return s.ok() ? end : s;
+  return s;
 }
 
 absl::Status PostgresDatabase::Ping() {

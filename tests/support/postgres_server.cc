@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "absl/random/random.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -75,8 +76,11 @@ std::string PostgresServer::uri() const {
 }
 
 std::string PostgresServer::NewSchema() {
+  // The shared cluster outlives test processes, and process ids are reused: the name must be
+  // new to the cluster, not just to this process.
   static std::atomic<int> next{0};
-  return absl::StrCat("t", getpid(), "_", next.fetch_add(1));
+  static const uint64_t process_tag = absl::Uniform<uint64_t>(absl::BitGen());
+  return absl::StrCat("t", absl::Hex(process_tag, absl::kZeroPad16), "_", next.fetch_add(1));
 }
 
 db::StoreLocation PostgresServer::Location(const std::string& schema) const {
