@@ -22,8 +22,6 @@ int FailStartup(const absl::Status& status) {
   return 1;
 }
 
-namespace {
-
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view flag) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read --", flag, " ", path));
@@ -33,7 +31,15 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string
   return text;
 }
 
-}  // namespace
+absl::StatusOr<std::string> SecretFromFlags(const std::string& value, const std::string& file,
+                                            absl::string_view flag) {
+  if (file.empty()) return value;
+  if (!value.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("give --", flag, " or --", flag, "_file, not both"));
+  }
+  return ReadSecretFile(file, absl::StrCat(flag, "_file"));
+}
 
 absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
     absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate) {

@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -37,6 +38,13 @@ int FailStartup(const absl::Status& status);
 // --db_schema, default `service`), with `migrate` applied.
 absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
     absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate);
+
+// The contents of a secret file (a password, a token), without the trailing newline.
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view flag);
+// A secret given either as a flag's value or as the file its <flag>_file twin names (the form
+// for Kubernetes Secrets mounted as files); both is an error.
+absl::StatusOr<std::string> SecretFromFlags(const std::string& value, const std::string& file,
+                                            absl::string_view flag);
 
 // Redis at --redis (disabled when empty), with --redis_timeout_ms.
 std::unique_ptr<redis::RedisClient> RedisFromFlags();

@@ -38,7 +38,9 @@ ABSL_FLAG(std::string, leads_addr, "",
           "enterprises here; empty = do not follow");
 ABSL_FLAG(std::string, leads_token, "",
           "bearer token (role leads.reader) for following the leads service; prefer the "
-          "environment twin GAOXIN_LEADS_TOKEN");
+          "environment twin GAOXIN_LEADS_TOKEN, or --leads_token_file");
+ABSL_FLAG(std::string, leads_token_file, "",
+          "file holding the token for following the leads service (a mounted Secret)");
 
 namespace {
 
@@ -126,6 +128,9 @@ int main(int argc, char** argv) {
 
   auto auth = gaoxin::AuthenticatorFromFlags();
   if (!auth.ok()) return gaoxin::FailStartup(auth.status());
+  auto leads_token = gaoxin::SecretFromFlags(absl::GetFlag(FLAGS_leads_token),
+                                             absl::GetFlag(FLAGS_leads_token_file), "leads_token");
+  if (!leads_token.ok()) return gaoxin::FailStartup(leads_token.status());
   auto db = gaoxin::OpenStore("enterprise", [](gaoxin::db::Database& d) -> absl::Status {
     RETURN_IF_ERROR(gaoxin::enterprise::EnterpriseStore::Migrate(d));
     return gaoxin::enterprise::LeadsConsumer::Migrate(d);
@@ -153,7 +158,7 @@ int main(int argc, char** argv) {
   Maintenance maintenance(&store, &publisher);
   // Leads reaching 入规 become above-scale enterprises here (at least once, idempotent).
   gaoxin::enterprise::LeadsConsumer leads_consumer(
-      live->db.get(), &store, {absl::GetFlag(FLAGS_leads_addr), absl::GetFlag(FLAGS_leads_token)});
+      live->db.get(), &store, {absl::GetFlag(FLAGS_leads_addr), *leads_token});
   leads_consumer.Start();
 
   gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(

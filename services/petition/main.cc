@@ -22,7 +22,10 @@ ABSL_FLAG(std::string, pii_key_file, "",
 ABSL_FLAG(std::string, enterprise_addr, "127.0.0.1:50052",
           "enterprise service, asked when a USCC is not in the shared Redis directory");
 ABSL_FLAG(std::string, enterprise_token, "",
-          "bearer token (role enterprise.reader) for calls to the enterprise service");
+          "bearer token (role enterprise.reader) for calls to the enterprise service; prefer "
+          "GAOXIN_ENTERPRISE_TOKEN or --enterprise_token_file");
+ABSL_FLAG(std::string, enterprise_token_file, "",
+          "file holding the token for calls to the enterprise service (a mounted Secret)");
 ABSL_FLAG(int32_t, enterprise_timeout_ms, 3000, "deadline of a GetEnterprise call");
 ABSL_FLAG(int32_t, accept_days, 15, "days from receipt to decide acceptance");
 ABSL_FLAG(int32_t, handle_days, 60, "days from acceptance to handle a case");
@@ -66,7 +69,11 @@ int main(int argc, char** argv) {
   gaoxin::redis::EnterpriseDirectory directory(redis.get());
   gaoxin::petition::DirectoryResolver::Options lookup_options;
   lookup_options.enterprise_addr = absl::GetFlag(FLAGS_enterprise_addr);
-  lookup_options.token = absl::GetFlag(FLAGS_enterprise_token);
+  auto enterprise_token =
+      gaoxin::SecretFromFlags(absl::GetFlag(FLAGS_enterprise_token),
+                              absl::GetFlag(FLAGS_enterprise_token_file), "enterprise_token");
+  if (!enterprise_token.ok()) return gaoxin::FailStartup(enterprise_token.status());
+  lookup_options.token = *enterprise_token;
   lookup_options.rpc_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_enterprise_timeout_ms));
   gaoxin::petition::DirectoryResolver enterprises(&directory, lookup_options);
 
