@@ -76,21 +76,24 @@ class ReplicasRehearsal : public ::testing::Test {
     std::string key(32, 'k');
     testing::WriteFile(dir_.File("pii.key"), key);
     testing::WriteFile(dir_.File("page.key"), std::string(32, 'p'));
+    // Outgoing tokens as Kubernetes mounts them: a Secret file each (with the newline an editor
+    // leaves), read by the servers themselves.
+    testing::WriteFile(dir_.File("outgoing.token"), std::string(kToken) + "\n");
     for (int r = 0; r < 2; ++r) leads_.push_back(MakeReplica("leads", r, LEADS_SERVER_PATH, {}));
     for (auto& r : leads_) ASSERT_TRUE(Start(r)) << Log(r);
     for (int r = 0; r < 2; ++r) {
       // Each enterprise replica follows a different leads replica.
       enterprise_.push_back(
           MakeReplica("enterprise", r, ENTERPRISE_SERVER_PATH,
-                      {"--leads_addr=" + leads_[r].address(), "--alert_sweep_interval_s=0"}));
+                      {"--leads_addr=" + leads_[r].address(), "--alert_sweep_interval_s=0",
+                       "--leads_token_file=" + dir_.File("outgoing.token")}));
     }
-    setenv("GAOXIN_LEADS_TOKEN", kToken, 1);
-    setenv("GAOXIN_ENTERPRISE_TOKEN", kToken, 1);
     for (auto& r : enterprise_) ASSERT_TRUE(Start(r)) << Log(r);
     for (int r = 0; r < 2; ++r) {
       petition_.push_back(MakeReplica("petition", r, PETITION_SERVER_PATH,
                                       {"--pii_key_file=" + dir_.File("pii.key"),
-                                       "--enterprise_addr=" + enterprise_[r].address()}));
+                                       "--enterprise_addr=" + enterprise_[r].address(),
+                                       "--enterprise_token_file=" + dir_.File("outgoing.token")}));
     }
     for (auto& r : petition_) ASSERT_TRUE(Start(r)) << Log(r);
   }
