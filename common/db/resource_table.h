@@ -61,6 +61,9 @@ class ResourceTable {
     update_sql_ = absl::StrCat("UPDATE ", table_, " SET version = ?, state = ?", sets,
                                " WHERE id = ? AND version = ?");
     get_sql_ = absl::StrCat("SELECT state, version FROM ", table_, " WHERE id = ?");
+    get_with_revision_sql_ = absl::StrCat(
+        "SELECT state, version, (SELECT revision FROM change_log_head WHERE id = 1) FROM ", table_,
+        " WHERE id = ?");
   }
 
   const std::string& resource_type() const { return type_; }
@@ -70,6 +73,15 @@ class ResourceTable {
     if (!row) return std::optional<T>();
     ASSIGN_OR_RETURN(T item, Decode(*row));
     return std::optional<T>(std::move(item));
+  }
+
+  // Get, and the store's revision in the same statement (one round trip on a networked store).
+  absl::StatusOr<T> GetWithRevision(Transaction& tx, absl::string_view id,
+                                    int64_t* revision) const {
+    ASSIGN_OR_RETURN(auto row, tx.QueryOne(get_with_revision_sql_, {id}));
+    if (!row) return NotFoundError(type_, id);
+    *revision = row->Int(2);
+    return Decode(*row);
   }
 
   absl::StatusOr<T> Get(Transaction& tx, absl::string_view id) const {
@@ -173,6 +185,7 @@ class ResourceTable {
   std::string insert_sql_;
   std::string update_sql_;
   std::string get_sql_;
+  std::string get_with_revision_sql_;
 };
 
 // Reads one resource by id in its own snapshot; `revision`, when given, gets the store revision
@@ -182,9 +195,10 @@ absl::StatusOr<T> ReadById(Database& db, const ResourceTable<T>& table, absl::st
                            int64_t* revision = nullptr) {
   T item;
   RETURN_IF_ERROR(db.Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(item, table.Get(tx, id));
     if (revision != nullptr) {
-      ASSIGN_OR_RETURN(*revision, CurrentRevision(tx));
+      ASSIGN_OR_RETURN(item, table.GetWithRevision(tx, id, revision));
+    } else {
+      ASSIGN_OR_RETURN(item, table.Get(tx, id));
     }
     return absl::OkStatus();
   }));
