@@ -28,10 +28,11 @@
 #   6. prints "N passed, N failed" and a last line PASS or FAIL (exit status 0 only on PASS).
 #
 # How long (measured on the project's 2-core machine, with another C++ build running beside it):
-# the first run took about 10 minutes: debootstrap of both bases about 2, apt in the builder stage
-# about 1, the compile with one job about 6, the runtime stage and the checks the rest. A slower
-# mirror or a busier machine makes it longer (allow 20-40 minutes). A rerun with nothing changed
-# takes well under a minute; a source change reruns the compile (no ccache in the image).
+# a first run from nothing took 12 minutes (703 s): debootstrap of both bases 3 minutes, the
+# first image 8.5 minutes (apt in the builder stage, then the compile with one job, about 6), the
+# second and third images 5 s each, the checks 10 s. A slower mirror or a busier machine makes it
+# longer (allow 20-40 minutes). A rerun with nothing changed took 14 s; a source change reruns
+# the compile (no ccache in the image).
 #
 # It renices itself (nice 19, idle I/O class) so a shared machine stays usable; --no-nice turns
 # that off, --jobs N compiles with N jobs. Needs root (debootstrap, buildah's storage).
