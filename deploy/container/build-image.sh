@@ -18,7 +18,7 @@
 #      localhost/gaoxin/<service>-server:dev; the builder stage (the whole compile) is shared by
 #      the services and cached, so the second and third images take seconds;
 #   4. in each image: every shared library of the server, gaoxinctl and libpq.so.5 resolves
-#      (ldd), and libpq5 is installed (for the PostgreSQL store the servers are getting);
+#      (ldd), libpq5 is installed and the server links it (the PostgreSQL store);
 #   5. in each image: starts /usr/local/bin/<service>_server as the image's user (10001) with
 #      GAOXIN_ALLOW_UNAUTHENTICATED=true, its store in /var/lib/gaoxin, on a free loopback port
 #      (chroot isolation shares the host's network; petition_server also gets a throwaway PII key
@@ -297,8 +297,8 @@ for s in ${SERVICES}; do
   buildah images --format '{{.Name}}:{{.Tag}} {{.Size}}' "${image}" || true
   ctr="$(buildah from --pull=never "${image}")"
   CONTAINERS+=("${ctr}")
-  # As root, whatever the image's USER: ldd and dpkg only read. libpq.so.5 too: the servers are
-  # about to link it (the PostgreSQL store), so its own dependencies must be in the image.
+  # As root, whatever the image's USER: ldd and dpkg only read. libpq.so.5 too, with its own
+  # dependencies: the servers link it for the PostgreSQL store.
   libs="/usr/local/bin/${s}_server /usr/local/bin/gaoxinctl /usr/lib/x86_64-linux-gnu/libpq.so.5"
   if out="$(buildah run --isolation chroot --user 0:0 "${ctr}" -- sh -c "ldd ${libs}")"; then
     for f in ${libs}; do
@@ -311,6 +311,13 @@ for s in ${SERVICES}; do
       fail "${s}: shared libraries missing in ${image}"
     else
       pass "${s}: every shared library of ${s}_server, gaoxinctl and libpq.so.5 resolves"
+    fi
+    server_libs="$(echo "${out}" |
+      awk -v f="/usr/local/bin/${s}_server:" '$1 == f {on = 1; next} /^\// {on = 0} on')"
+    if grep -q "libpq.so.5 => " <<<"${server_libs}"; then
+      pass "${s}: ${s}_server links $(grep -o 'libpq.so.5 => [^ ]*' <<<"${server_libs}")"
+    else
+      fail "${s}: ${s}_server does not link libpq.so.5 (no PostgreSQL store in this build?)"
     fi
   else
     # shellcheck disable=SC2001
