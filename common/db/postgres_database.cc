@@ -229,6 +229,8 @@ class PgConnection final : public Transaction {
   }
 
   void Defer(absl::string_view sql) override { deferred_.emplace_back(sql); }
+  // At most `n` more statements may run (0: no limit): ReadStatement's guard.
+  void LimitStatements(int n) { statement_budget_ = n; }
   Dialect dialect() const override { return Dialect::kPostgresql; }
 
   // Sends the deferred commands and `sql` now without waiting for the replies (read before the
@@ -295,6 +297,10 @@ class PgConnection final : public Transaction {
           break;
       }
     }
+    if (statement_budget_ < 0) {
+      return absl::InternalError("ReadStatement ran a second statement; use Read");
+    }
+    if (statement_budget_ > 0 && --statement_budget_ == 0) statement_budget_ = -1;
     RETURN_IF_ERROR(DrainAsync());
     auto it = statements_.find(key);
     std::string prepare_name;
@@ -349,8 +355,8 @@ class PgConnection final : public Transaction {
     deferred_.clear();
     bool queued = true;
     for (const std::string& d : sent) {
-      queued = queued && PQsendQueryParams(conn_, d.c_str(), 0, nullptr, nullptr, nullptr,
-                                           nullptr, 0) == 1;
+      queued = queued &&
+               PQsendQueryParams(conn_, d.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
     }
     const std::string& name = it != statements_.end() ? it->second : prepare_name;
     size_t prepare_index = std::string::npos;
@@ -418,6 +424,8 @@ class PgConnection final : public Transaction {
   std::vector<std::string> deferred_;
   // SendAsync sent commands whose replies are not read yet.
   bool awaiting_ = false;
+  // LimitStatements: > 0 statements left, -1 none left, 0 no limit.
+  int statement_budget_ = 0;
 };
 
 PostgresDatabase::PostgresDatabase(Options options)
@@ -564,13 +572,27 @@ void PostgresDatabase::ReturnReader(std::unique_ptr<PgConnection> conn) {
   }
 }
 
-absl::Status PostgresDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+absl::StatusOr<std::unique_ptr<PgConnection>> PostgresDatabase::TakeLiveReader() {
   ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, TakeReader());
   if (!conn->Alive()) {
     // An idle connection the server dropped (a restart): nothing has run yet, take a fresh one.
     ReturnReader(std::move(conn));
     ASSIGN_OR_RETURN(conn, TakeReader());
   }
+  return conn;
+}
+
+absl::Status PostgresDatabase::ReadStatement(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, TakeLiveReader());
+  conn->LimitStatements(1);
+  absl::Status s = fn(*conn);
+  conn->LimitStatements(0);
+  ReturnReader(std::move(conn));
+  return s;
+}
+
+absl::Status PostgresDatabase::Read(absl::FunctionRef<absl::Status(Transaction&)> fn) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> conn, TakeLiveReader());
   // One snapshot for the whole read, as on SQLite. BEGIN travels with the first statement and
   // the end is sent without waiting for its reply: a read costs one round trip per statement.
   conn->Defer("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

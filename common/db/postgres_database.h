@@ -68,6 +68,7 @@ class PostgresDatabase final : public Database {
   ~PostgresDatabase() override;
 
   absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
+  absl::Status ReadStatement(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
   void WriteAsync(WriteFn fn, DoneFn done) override;
   Dialect dialect() const override { return Dialect::kPostgresql; }
   absl::Status RunExclusive(absl::FunctionRef<absl::Status()> fn) override;
@@ -81,6 +82,8 @@ class PostgresDatabase final : public Database {
   absl::StatusOr<std::unique_ptr<PgConnection>> Connect() const;
   void RunBatch(std::vector<WriteJob>& batch);
   absl::StatusOr<std::unique_ptr<PgConnection>> TakeReader();
+  // A pooled reader that is still connected (replacing one the server dropped while idle).
+  absl::StatusOr<std::unique_ptr<PgConnection>> TakeLiveReader();
   void ReturnReader(std::unique_ptr<PgConnection> conn);
 
   const Options options_;

@@ -194,7 +194,8 @@ template <typename T>
 absl::StatusOr<T> ReadById(Database& db, const ResourceTable<T>& table, absl::string_view id,
                            int64_t* revision = nullptr) {
   T item;
-  RETURN_IF_ERROR(db.Read([&](Transaction& tx) -> absl::Status {
+  // One statement either way (GetWithRevision reads the revision in the same statement).
+  RETURN_IF_ERROR(db.ReadStatement([&](Transaction& tx) -> absl::Status {
     if (revision != nullptr) {
       ASSIGN_OR_RETURN(item, table.GetWithRevision(tx, id, revision));
     } else {

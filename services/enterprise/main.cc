@@ -157,8 +157,8 @@ int main(int argc, char** argv) {
                                                     clock, options);
   Maintenance maintenance(&store, &publisher);
   // Leads reaching 入规 become above-scale enterprises here (at least once, idempotent).
-  gaoxin::enterprise::LeadsConsumer leads_consumer(
-      live->db.get(), &store, {absl::GetFlag(FLAGS_leads_addr), *leads_token});
+  gaoxin::enterprise::LeadsConsumer leads_consumer(live->db.get(), &store,
+                                                   {absl::GetFlag(FLAGS_leads_addr), *leads_token});
   leads_consumer.Start();
 
   gaoxin::GrpcServer server(gaoxin::ServerSettings::FromFlags(

@@ -420,6 +420,36 @@ TEST(PostgresDatabaseTest, ReconnectsAfterAServerRestartAndLosesNoAcknowledgedWr
   EXPECT_EQ(n, 2);
 }
 
+// ReadStatement skips the transaction on PostgreSQL, which is only safe for one statement: a
+// second one is refused rather than run on another snapshot.
+TEST(PostgresDatabaseTest, ReadStatementRunsOneStatementAndRefusesASecond) {
+  testing::PostgresServer& pg = testing::PostgresServer::Shared();
+  ASSERT_TRUE(pg.ok()) << pg.error();
+  auto db = OpenDatabase(pg.Location(pg.NewSchema()));
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE(ApplyCommonSchema(**db).ok());
+  int64_t revision = 0;
+  ASSERT_TRUE((*db)
+                  ->ReadStatement([&](Transaction& tx) -> absl::Status {
+                    ASSIGN_OR_RETURN(revision, CurrentRevision(tx));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  EXPECT_GT(revision, 0);
+  absl::Status two = (*db)->ReadStatement([&](Transaction& tx) -> absl::Status {
+    RETURN_IF_ERROR(CurrentRevision(tx).status());
+    return CurrentRevision(tx).status();
+  });
+  EXPECT_EQ(two.code(), absl::StatusCode::kInternal) << two;
+  // The connection goes back to the pool usable, without the limit.
+  EXPECT_TRUE((*db)
+                  ->Read([&](Transaction& tx) -> absl::Status {
+                    RETURN_IF_ERROR(CurrentRevision(tx).status());
+                    return CurrentRevision(tx).status();
+                  })
+                  .ok());
+}
+
 TEST(PostgresDatabaseTest, RefusesAPasswordInTheUriAndABadSchemaName) {
   StoreLocation where;
   where.db = "postgresql://user:secret@127.0.0.1:1/db";

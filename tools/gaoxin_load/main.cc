@@ -141,8 +141,8 @@ void PrintComparison(const std::vector<LoadResult>& results,
     const double create_target = pg ? 5000 : 10000;
     if (echo != nullptr && get != nullptr && echo->qps() > 0) {
       const double pct = 100.0 * get->qps() / echo->qps();
-      std::printf("  GetLead QPS = %.1f%% of echo QPS (%.0f / %.0f)%s: target >= %.0f%% %s\n",
-                  pct, get->qps(), echo->qps(), tag.c_str(), get_target,
+      std::printf("  GetLead QPS = %.1f%% of echo QPS (%.0f / %.0f)%s: target >= %.0f%% %s\n", pct,
+                  get->qps(), echo->qps(), tag.c_str(), get_target,
                   pct >= get_target ? "MET" : "MISSED");
     }
     if (create != nullptr) {
