@@ -15,6 +15,12 @@ PACKAGES=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 
+# Node.js and npm run the offline schema check of the Kubernetes manifests (tests/deploy). A
+# machine that already has them (e.g. from NodeSource) keeps its own: Debian's would conflict.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
+
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
