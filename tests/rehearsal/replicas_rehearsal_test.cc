@@ -127,8 +127,27 @@ class ReplicasRehearsal : public ::testing::Test {
   }
   std::string Log(const Replica& r) { return testing::ReadFileOrEmpty(dir_.File(r.name + ".log")); }
 
-  // Creates a lead with `request_id`, trying the replicas in turn (from `first`) until one
-  // acknowledges it or 60 s pass.
+  // Calls `call(channel, ctx, &response)` on the replicas in turn (from `first`) until one
+  // answers OK or with an error a retry cannot fix, or 60 s pass: what a client with a
+  // request_id does when its replica goes away.
+  template <typename Resp, typename Call>
+  absl::StatusOr<Resp> OnSomeReplica(const std::vector<Replica>& replicas, int first, Call call) {
+    const absl::Time give_up = absl::Now() + absl::Seconds(60);
+    grpc::Status s;
+    for (int attempt = 0; absl::Now() < give_up; ++attempt) {
+      grpc::ClientContext ctx;
+      PrepareContext(&ctx, kToken, absl::Seconds(3));
+      Resp response;
+      s = call(MakeChannel(replicas[(first + attempt) % replicas.size()].address()), &ctx,
+               &response);
+      if (s.ok()) return response;
+      if (!Retryable(s)) break;
+      retries_.fetch_add(1);
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return FromGrpcStatus(s);
+  }
+
   absl::StatusOr<leads::v1::Lead> CreateLead(int first, const std::string& name,
                                              const std::string& request_id) {
     leads::v1::CreateLeadRequest req;
@@ -136,21 +155,9 @@ class ReplicasRehearsal : public ::testing::Test {
     req.mutable_lead()->set_industry_chain(common::v1::INDUSTRY_CHAIN_GREEN_FOOD);
     *req.mutable_effective_date() = MakeDate(2024, 5, 1);
     req.set_request_id(request_id);
-    const absl::Time give_up = absl::Now() + absl::Seconds(60);
-    grpc::Status s;
-    for (int attempt = 0; absl::Now() < give_up; ++attempt) {
-      auto stub =
-          leads::v1::LeadService::NewStub(MakeChannel(leads_[(first + attempt) % 2].address()));
-      grpc::ClientContext ctx;
-      PrepareContext(&ctx, kToken, absl::Seconds(3));
-      leads::v1::Lead lead;
-      s = stub->CreateLead(&ctx, req, &lead);
-      if (s.ok()) return lead;
-      if (!Retryable(s)) break;
-      retries_.fetch_add(1);
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return FromGrpcStatus(s);
+    return OnSomeReplica<leads::v1::Lead>(leads_, first, [&](auto channel, auto* ctx, auto* out) {
+      return leads::v1::LeadService::NewStub(channel)->CreateLead(ctx, req, out);
+    });
   }
 
   absl::StatusOr<petition::v1::Ledger> CreateLedger(int first, const std::string& name,
@@ -160,21 +167,10 @@ class ReplicasRehearsal : public ::testing::Test {
     req.mutable_ledger()->set_year(2024);
     req.mutable_ledger()->set_kind(petition::v1::LEDGER_KIND_OTHER);
     req.set_request_id(request_id);
-    const absl::Time give_up = absl::Now() + absl::Seconds(60);
-    grpc::Status s;
-    for (int attempt = 0; absl::Now() < give_up; ++attempt) {
-      auto stub = petition::v1::PetitionService::NewStub(
-          MakeChannel(petition_[(first + attempt) % 2].address()));
-      grpc::ClientContext ctx;
-      PrepareContext(&ctx, kToken, absl::Seconds(3));
-      petition::v1::Ledger ledger;
-      s = stub->CreateLedger(&ctx, req, &ledger);
-      if (s.ok()) return ledger;
-      if (!Retryable(s)) break;
-      retries_.fetch_add(1);
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return FromGrpcStatus(s);
+    return OnSomeReplica<petition::v1::Ledger>(
+        petition_, first, [&](auto channel, auto* ctx, auto* out) {
+          return petition::v1::PetitionService::NewStub(channel)->CreateLedger(ctx, req, out);
+        });
   }
 
   // Every lead in the store, read through replica `r` (all pages).
