@@ -4,7 +4,7 @@
 //
 //   grpc::ServerUnaryReactor* GetLead(grpc::CallbackServerContext* ctx, const GetLeadRequest* req,
 //                                     Lead* resp) override {
-//     return RunUnary(ctx, [&]() -> absl::Status {
+//     return RunUnary(ctx, [=]() -> absl::Status {
 //       RETURN_IF_ERROR(auth_.Authorize(ctx, kLeadsReader).status());
 //       ASSIGN_OR_RETURN(*resp, store_.GetLead(req->id()));
 //       return absl::OkStatus();
@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/grpc_status.h"
+#include "common/worker_pool.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
 
@@ -42,10 +43,20 @@ inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* ctx,
   return reactor;
 }
 
-// Runs a synchronous handler body (reads: short, non-blocking store lookups) and finishes.
+// Runs a synchronous handler body (reads) and finishes. With an in-process store the body runs
+// at once; with a networked one (UnaryReadPool() set) it runs on that pool, so gRPC's callback
+// threads never wait for the database. The body may therefore run after the handler returned:
+// it must capture by value (`[=]`), never references to the handler's locals; the request, the
+// response and the context stay valid until the call is finished.
 template <typename Fn>
 grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, Fn&& body) {
-  return FinishUnary(ctx, body());
+  WorkerPool* pool = UnaryReadPool();
+  if (pool == nullptr) return FinishUnary(ctx, body());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  pool->Schedule([reactor, body = std::forward<Fn>(body)]() mutable {
+    reactor->Finish(ToGrpcStatus(body()));
+  });
+  return reactor;
 }
 
 // Starts an asynchronous handler: `body` either fails at once (validation, auth) or returns OK

@@ -1,5 +1,6 @@
 #include "common/service_main.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "common/pagination.h"
 #include "common/status_macros.h"
 #include "common/watch/watch_flags.h"
+#include "common/worker_pool.h"
 
 namespace gaoxin {
 
@@ -131,6 +133,13 @@ class StoreHealthWatch {
 int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::Database* store) {
   if (absl::Status s = LoadPageTokenKey(); !s.ok()) return FailStartup(s);
   if (feed != nullptr) server.OnShutdown([feed] { feed->Stop(); });
+  // A networked store: read handlers wait for the database on threads of their own, one per
+  // connection the store may use, instead of on gRPC's few callback threads.
+  std::unique_ptr<WorkerPool> read_pool;
+  if (store != nullptr && store->dialect() == db::Dialect::kPostgresql) {
+    read_pool = std::make_unique<WorkerPool>(std::max(1, absl::GetFlag(FLAGS_db_max_connections)));
+    SetUnaryReadPool(read_pool.get());
+  }
   if (absl::Status s = server.Start(); !s.ok()) return FailStartup(s);
   std::unique_ptr<StoreHealthWatch> health;
   if (store != nullptr) {
@@ -138,6 +147,10 @@ int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::Database* 
   }
   const int code = server.RunUntilSignal();
   health.reset();
+  // Every call is finished once the server has shut down; what is still queued only finishes
+  // reactors of calls already cancelled.
+  SetUnaryReadPool(nullptr);
+  read_pool.reset();
   if (store != nullptr) LogEvent("db_stats").Int("commits", store->commit_count()).Emit();
   FlushLogs();
   return code;

@@ -323,7 +323,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::CreateEnterprise(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterprise(
     grpc::CallbackServerContext* ctx, const v1::GetEnterpriseRequest* request,
     v1::Enterprise* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     switch (request->key_case()) {
       case v1::GetEnterpriseRequest::kId: {
         RETURN_IF_ERROR(CheckId(request->id(), "ent", "id"));
@@ -349,7 +349,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterprise(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListEnterprises(
     grpc::CallbackServerContext* ctx, const v1::ListEnterprisesRequest* request,
     v1::ListEnterprisesResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     if (!common::v1::IndustryChain_IsValid(request->industry_chain())) {
       v.Add("industry_chain", "is not a known industry chain");
@@ -419,7 +419,7 @@ grpc::ServerReadReactor<grpc::ByteBuffer>* EnterpriseServiceImpl::ImportMonthlyR
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListMonthlyReports(
     grpc::CallbackServerContext* ctx, const v1::ListMonthlyReportsRequest* request,
     v1::ListMonthlyReportsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     absl::CivilMonth p;
     if (!request->enterprise_id().empty() && !IsValidId(request->enterprise_id(), "ent")) {
@@ -449,7 +449,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListMonthlyReports(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterpriseTrend(
     grpc::CallbackServerContext* ctx, const v1::GetEnterpriseTrendRequest* request,
     v1::EnterpriseTrend* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->enterprise_id(), "ent", "enterprise_id"));
     absl::CivilMonth start, end;
     if (!ParsePeriod(request->start_period(), &start) ||
@@ -470,7 +470,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetEnterpriseTrend(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetIndustryStructure(
     grpc::CallbackServerContext* ctx, const v1::GetIndustryStructureRequest* request,
     v1::IndustryStructure* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(const int through, CheckStructurePeriod(request->year(), request->month()));
     ASSIGN_OR_RETURN(*response, IndustryStructureOf(request->year(), through));
     return absl::OkStatus();
@@ -519,7 +519,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::RecordIndicator(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetZoneIndicators(
     grpc::CallbackServerContext* ctx, const v1::GetZoneIndicatorsRequest* request,
     v1::ZoneIndicators* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckYear(request->year(), "year"));
     ASSIGN_OR_RETURN(auto records, store_->IndicatorsOf(request->year()));
     *response = ComputeZoneIndicators(request->year(), records);
@@ -533,7 +533,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetZoneIndicators(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetAlert(grpc::CallbackServerContext* ctx,
                                                           const v1::GetAlertRequest* request,
                                                           v1::Alert* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->id(), "alert", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetAlert(request->id(), &revision));
@@ -545,7 +545,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::GetAlert(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListAlerts(grpc::CallbackServerContext* ctx,
                                                             const v1::ListAlertsRequest* request,
                                                             v1::ListAlertsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     if (!v1::AlertState_IsValid(request->state())) v.Add("state", "is not a known alert state");
     if (!v1::AlertRule_IsValid(request->rule())) v.Add("rule", "is not a known alert rule");
@@ -604,7 +604,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ResolveAlert(
 grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListCultivationCandidates(
     grpc::CallbackServerContext* ctx, const v1::ListCultivationCandidatesRequest* request,
     v1::ListCultivationCandidatesResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     if (request->target() == v1::CULTIVATION_TARGET_UNSPECIFIED ||
         !v1::CultivationTarget_IsValid(request->target())) {

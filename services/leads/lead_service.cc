@@ -76,7 +76,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::CreateLead(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* LeadServiceImpl::GetLead(grpc::CallbackServerContext* ctx,
                                                    const v1::GetLeadRequest* request,
                                                    v1::Lead* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->id(), "lead", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetLead(request->id(), &revision));
@@ -88,7 +88,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetLead(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* LeadServiceImpl::ListLeads(grpc::CallbackServerContext* ctx,
                                                      const v1::ListLeadsRequest* request,
                                                      v1::ListLeadsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     if (!v1::Stage_IsValid(request->stage())) v.Add("stage", "is not a known stage");
     if (!common::v1::IndustryChain_IsValid(request->industry_chain())) {
@@ -179,7 +179,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::RecordFunding(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* LeadServiceImpl::ListFundings(grpc::CallbackServerContext* ctx,
                                                         const v1::ListFundingsRequest* request,
                                                         v1::ListFundingsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckOptionalId(request->lead_id(), "lead", "lead_id"));
     RETURN_IF_ERROR(CheckYear(request->year(), "year", false));
     const Page page = pipeline::PageOf(ctx);
@@ -213,7 +213,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::CreateIdleAsset(
 grpc::ServerUnaryReactor* LeadServiceImpl::GetIdleAsset(grpc::CallbackServerContext* ctx,
                                                         const v1::GetIdleAssetRequest* request,
                                                         v1::IdleAsset* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->id(), "asset", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetIdleAsset(request->id(), &revision));
@@ -251,7 +251,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::RevitalizeIdleAsset(
 grpc::ServerUnaryReactor* LeadServiceImpl::ListIdleAssets(grpc::CallbackServerContext* ctx,
                                                           const v1::ListIdleAssetsRequest* request,
                                                           v1::ListIdleAssetsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     if (!v1::IdleAssetStatus_IsValid(request->status())) {
       return InvalidField("status", "is not a known status");
     }
@@ -287,7 +287,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::CreateAgent(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* LeadServiceImpl::GetAgent(grpc::CallbackServerContext* ctx,
                                                     const v1::GetAgentRequest* request,
                                                     v1::Agent* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->id(), "agent", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetAgent(request->id(), &revision));
@@ -299,7 +299,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::GetAgent(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* LeadServiceImpl::ListAgents(grpc::CallbackServerContext* ctx,
                                                       const v1::ListAgentsRequest* request,
                                                       v1::ListAgentsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     const Page page = pipeline::PageOf(ctx);
     ASSIGN_OR_RETURN(auto result, store_->ListAgents(page));
     for (auto& a : result.items) *response->add_agents() = std::move(a);
@@ -343,7 +343,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::OpenTicket(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* LeadServiceImpl::GetTicket(grpc::CallbackServerContext* ctx,
                                                      const v1::GetTicketRequest* request,
                                                      v1::Ticket* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->id(), "ticket", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetTicket(request->id(), &revision));
@@ -373,7 +373,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::ResolveTicket(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* LeadServiceImpl::ListTickets(grpc::CallbackServerContext* ctx,
                                                        const v1::ListTicketsRequest* request,
                                                        v1::ListTicketsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckOptionalId(request->agent_id(), "agent", "agent_id"));
     if (!v1::TicketStatus_IsValid(request->status())) {
       return InvalidField("status", "is not a known status");
@@ -413,7 +413,7 @@ absl::StatusOr<v1::YearSummary> LeadServiceImpl::YearSummary(int year) {
 grpc::ServerUnaryReactor* LeadServiceImpl::GetYearSummary(grpc::CallbackServerContext* ctx,
                                                           const v1::GetYearSummaryRequest* request,
                                                           v1::YearSummary* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckYear(request->year(), "year", true));
     ASSIGN_OR_RETURN(*response, YearSummary(request->year()));
     return absl::OkStatus();

@@ -129,7 +129,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::CreateLedger(grpc::CallbackServer
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedger(grpc::CallbackServerContext* ctx,
                                                          const v1::GetLedgerRequest* request,
                                                          v1::Ledger* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->id(), "ledger", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetLedger(request->id(), &revision));
@@ -141,7 +141,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedger(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* PetitionServiceImpl::ListLedgers(grpc::CallbackServerContext* ctx,
                                                            const v1::ListLedgersRequest* request,
                                                            v1::ListLedgersResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     if (request->year() != 0 && (request->year() < 1990 || request->year() > 2100)) {
       v.Add("year", "must be a year between 1990 and 2100");
@@ -164,7 +164,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListLedgers(grpc::CallbackServerC
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetLedgerStats(
     grpc::CallbackServerContext* ctx, const v1::GetLedgerStatsRequest* request,
     v1::LedgerStats* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->ledger_id(), "ledger", "ledger_id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto loaded, store_->LoadLedgerCases(request->ledger_id(), &revision));
@@ -499,7 +499,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::RecordMeeting(
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerContext* ctx,
                                                           const v1::GetMeetingRequest* request,
                                                           v1::Meeting* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(CheckId(request->id(), "meeting", "id"));
     int64_t revision = 0;
     ASSIGN_OR_RETURN(*response, store_->GetMeeting(request->id(), &revision));
@@ -511,7 +511,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServerContext* ctx,
                                                             const v1::ListMeetingsRequest* request,
                                                             v1::ListMeetingsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     if (!v1::MeetingKind_IsValid(request->kind())) v.Add("kind", "is not a known meeting kind");
     CheckOptionalId(request->case_id(), "case", "case_id", &v);
@@ -544,7 +544,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServer
 grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
     grpc::CallbackServerContext* ctx, const v1::ListAuditRecordsRequest* request,
     v1::ListAuditRecordsResponse* response) {
-  return RunUnary(ctx, [&]() -> absl::Status {
+  return RunUnary(ctx, [=]() -> absl::Status {
     FieldViolations v;
     CheckOptionalId(request->case_id(), "case", "case_id", &v);
     CheckText(request->actor(), "actor", 200, false, &v);
