@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log.h"
+#include "common/transport.h"
 
 ABSL_FLAG(std::string, listen, "",
           "host:port to serve gRPC on; empty = 0.0.0.0 and the service's default port");
@@ -31,6 +32,26 @@ ABSL_FLAG(std::string, tokens_file, "",
           "file mapping SHA-256(token) to principal and roles; see README");
 ABSL_FLAG(bool, allow_unauthenticated, false,
           "serve without a tokens file: every caller is 'anonymous' with every role (dev only)");
+ABSL_FLAG(int32_t, tokens_reload_interval_ms, 2000,
+          "how often the tokens file is checked for changes (a revoked token stops working within "
+          "this time, without a restart)");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain this process presents: as a server on its listener, as a client "
+          "to servers that require mutual TLS; re-read when it changes");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "servers: PEM CA bundle; when set, every client must present a certificate it signed "
+          "(mutual TLS)");
+ABSL_FLAG(std::string, tls_ca_file, "",
+          "clients: PEM CA bundle that must have signed the servers' certificates; empty = the "
+          "system's roots");
+ABSL_FLAG(bool, insecure_plaintext, false,
+          "serve and call without TLS: tokens and personal data in clear (development only)");
+ABSL_FLAG(int32_t, tls_reload_interval_s, 10,
+          "how often certificate and CA files are checked for changes (rotation without restart)");
+ABSL_FLAG(std::string, health_listen, "",
+          "host:port of a plaintext listener serving only grpc.health.v1, for probes that cannot "
+          "speak TLS (Kubernetes' grpc probe); empty = none");
 ABSL_FLAG(int32_t, shutdown_grace_ms, 10000,
           "on SIGTERM, how long in-flight calls may finish before they are cancelled; keep it "
           "below Kubernetes' terminationGracePeriodSeconds");
@@ -64,8 +85,12 @@ std::string EnvName(absl::string_view flag_name) {
 }
 
 bool IsSecretFlag(absl::string_view flag_name) {
+  // Paths to secrets and settings about them (tokens_reload_interval_ms) are not secrets.
+  for (absl::string_view tail : {"_file", "_ms", "_s"}) {
+    if (absl::EndsWith(flag_name, tail)) return false;
+  }
   for (absl::string_view word : {"key", "secret", "password", "token"}) {
-    if (absl::StrContains(flag_name, word) && !absl::EndsWith(flag_name, "_file")) return true;
+    if (absl::StrContains(flag_name, word)) return true;
   }
   return false;
 }
@@ -109,6 +134,13 @@ std::vector<char*> InitConfig(int argc, char** argv, absl::string_view program) 
     event.Str(name, value);
   }
   event.Emit();
+  // A server is a client too (petition -> enterprise -> leads): its channels use the same TLS
+  // flags, its own certificate presented for mutual TLS.
+  if (absl::Status s = ConfigureClientTransportFromFlags(); !s.ok()) {
+    LogEvent("config_error", "error").Str("error", s.ToString()).Emit();
+    FlushLogs();
+    std::exit(2);
+  }
   return positional;
 }
 

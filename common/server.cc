@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <thread>
 
@@ -15,6 +16,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/pipeline/call_state.h"
+#include "common/status_macros.h"
 #include "common/text.h"
 #include "gaoxin/testing/v1/echo.grpc.pb.h"
 #include "grpc/grpc.h"
@@ -164,6 +166,8 @@ ServerSettings ServerSettings::FromFlags(std::string service_name, int default_p
   ServerSettings s;
   s.service_name = std::move(service_name);
   s.listen = ListenAddress(default_port);
+  s.transport = ServerTransportFromFlags();
+  s.health_listen = absl::GetFlag(FLAGS_health_listen);
   s.shutdown_grace_ms = absl::GetFlag(FLAGS_shutdown_grace_ms);
   s.max_connection_age_ms = absl::GetFlag(FLAGS_max_connection_age_ms);
   s.keepalive_time_ms = absl::GetFlag(FLAGS_keepalive_time_ms);
@@ -176,7 +180,14 @@ ServerSettings ServerSettings::FromFlags(std::string service_name, int default_p
 
 absl::StatusOr<std::unique_ptr<Authenticator>> AuthenticatorFromFlags() {
   const std::string path = absl::GetFlag(FLAGS_tokens_file);
-  if (!path.empty()) return Authenticator::FromFile(path);
+  if (!path.empty()) {
+    auto auth = Authenticator::FromFile(path);
+    if (auth.ok()) {
+      (*auth)->WatchFile(
+          absl::Milliseconds(std::max(100, absl::GetFlag(FLAGS_tokens_reload_interval_ms))));
+    }
+    return auth;
+  }
   if (absl::GetFlag(FLAGS_allow_unauthenticated)) {
     LogEvent("auth_disabled", "warn")
         .Str("detail", "--allow_unauthenticated: every caller has every role; never in production")
@@ -199,8 +210,10 @@ void GrpcServer::OnShutdown(std::function<void()> hook) { hooks_.push_back(std::
 absl::Status GrpcServer::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   MakeServerCredentials(settings_.transport));
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(settings_.listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(settings_.listen, credentials, &port_);
   for (grpc::Service* service : services_) builder.RegisterService(service);
   if (settings_.serve_echo) {
     echo_ = std::make_unique<EchoServiceImpl>();
@@ -227,23 +240,43 @@ absl::Status GrpcServer::Start() {
   if (server_ == nullptr || port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", settings_.listen));
   }
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(settings_.service_name, true);
-  health->SetServingStatus("", true);
+  if (!settings_.health_listen.empty()) {
+    // A server of its own: gRPC serves every registered service on every port of a server, and
+    // this port is plaintext. The default health service comes with it.
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(settings_.health_listen, grpc::InsecureServerCredentials(),
+                                    &health_port_);
+    health_server_ = health_builder.BuildAndStart();
+    if (health_server_ == nullptr || health_port_ == 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot listen on --health_listen ", settings_.health_listen));
+    }
+  }
+  SetHealth(true);
   LogEvent("server_started")
       .Str("service", settings_.service_name)
       .Str("listen", settings_.listen)
       .Int("port", port_)
+      .Bool("tls", !settings_.transport.insecure_plaintext)
+      .Bool("mutual_tls", !settings_.transport.client_ca_file.empty())
+      .Int("health_port", health_port_)
       .Emit();
   return absl::OkStatus();
+}
+
+void GrpcServer::SetHealth(bool serving) {
+  for (grpc::Server* s : {server_.get(), health_server_.get()}) {
+    if (s == nullptr) continue;
+    auto* health = s->GetHealthCheckService();
+    health->SetServingStatus(settings_.service_name, serving);
+    health->SetServingStatus("", serving);
+  }
 }
 
 void GrpcServer::SetServing(bool serving) {
   absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_ || server_ == nullptr) return;
-  auto* health = server_->GetHealthCheckService();
-  health->SetServingStatus(settings_.service_name, serving);
-  health->SetServingStatus("", serving);
+  SetHealth(serving);
 }
 
 void GrpcServer::Shutdown() {
@@ -258,6 +291,7 @@ void GrpcServer::Shutdown() {
       .Emit();
   // Health first, so load balancers and probes stop sending new calls.
   server_->GetHealthCheckService()->Shutdown();
+  if (health_server_ != nullptr) health_server_->GetHealthCheckService()->Shutdown();
   for (auto& hook : hooks_) hook();
   // Server::Shutdown stops new calls at once and lets in-flight ones finish until the deadline,
   // but gRPC 1.51 also waits that long for clients that merely keep an idle connection open. So
@@ -285,6 +319,10 @@ void GrpcServer::Shutdown() {
     std::_Exit(1);
   }
   drain.join();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
   LogEvent("server_stopped").Str("service", settings_.service_name).Emit();
   FlushLogs();
 }

@@ -1,6 +1,7 @@
-// The gRPC server bootstrap every gaoxin service runs on: callback API, grpc.health.v1 under the
-// service's own name, server reflection, one JSON log line per RPC, keepalive, message-size and
-// max-connection-age settings, and a graceful drain on SIGTERM/SIGINT.
+// The gRPC server bootstrap every gaoxin service runs on: TLS or mutual TLS (common/transport.h),
+// callback API, grpc.health.v1 under the service's own name (also on an optional plaintext
+// health-only port for probes), server reflection, one JSON log line per RPC, keepalive,
+// message-size and max-connection-age settings, and a graceful drain on SIGTERM/SIGINT.
 //
 //   int main(int argc, char** argv) {
 //     gaoxin::BlockTerminationSignals();  // first, before any thread exists
@@ -25,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth.h"
+#include "common/transport.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_context.h"
 
@@ -35,6 +37,11 @@ struct ServerSettings {
   std::string service_name;
   // host:port; port 0 picks a free one (tests).
   std::string listen;
+  // TLS, mutual TLS, or (explicitly) plaintext; see common/transport.h.
+  ServerTransport transport;
+  // host:port of a plaintext listener that serves only grpc.health.v1 (for probes that cannot
+  // speak TLS); empty = none.
+  std::string health_listen;
   int shutdown_grace_ms = 10000;
   int max_connection_age_ms = 300000;
   int keepalive_time_ms = 60000;
@@ -69,6 +76,8 @@ class GrpcServer {
   absl::Status Start();
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // The bound port of the health-only listener (0 when there is none).
+  int health_port() const { return health_port_; }
   // What health reports while the server runs: NOT_SERVING while a dependency it cannot work
   // without (the database) is unreachable. Ignored once shutdown began.
   void SetServing(bool serving);
@@ -79,12 +88,18 @@ class GrpcServer {
   int RunUntilSignal();
 
  private:
+  // Both listeners' health status, for the service and the whole server ("").
+  void SetHealth(bool serving);
+
   ServerSettings settings_;
   std::vector<grpc::Service*> services_;
   std::vector<std::function<void()>> hooks_;
   std::unique_ptr<grpc::Service> echo_;
   std::unique_ptr<grpc::Server> server_;
+  // Serves only health, in plaintext; mirrors server_'s health status.
+  std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;
+  int health_port_ = 0;
   // Calls in progress (health checks aside), counted by the server interceptor.
   std::atomic<int> in_flight_{0};
   absl::Mutex shutdown_mu_;

@@ -4,7 +4,11 @@
 #   loopback, mints a development token, loads deploy/demo/ through the public APIs, and
 #   prints how to call the services. Ctrl-C (or `deploy/run-suite.sh stop`) stops everything.
 #
-# State lives in var/ (SQLite files, logs, tokens, the PII key); delete it for a fresh start.
+# Every listener speaks mutual TLS: deploy/make-certs.sh makes a local CA and one certificate per
+# service and one for gaoxinctl in var/tls/ (the servers re-read them when they change).
+#
+# State lives in var/ (SQLite files, logs, tokens, the PII key, certificates); delete it for a
+# fresh start.
 #
 # GAOXIN_STORE=postgresql runs the same suite scaled out: a local PostgreSQL cluster in
 # var/postgres (deploy/local-postgres.sh, port GAOXIN_PG_PORT, default 55432) and two replicas
@@ -69,6 +73,12 @@ if [ ! -s "$VAR/page-token.key" ]; then
   chmod 600 "$VAR/page-token.key"
 fi
 TOKEN="$(cat "$VAR/dev-token")"
+# Mutual TLS: a local CA, a certificate per service (serving and calling the others) and one
+# for gaoxinctl.
+TLS="$VAR/tls"
+bash deploy/make-certs.sh "$TLS" leads enterprise petition gaoxinctl >/dev/null
+export GAOXIN_TLS_CA_FILE="$TLS/ca.crt" GAOXIN_TLS_CERT_FILE="$TLS/gaoxinctl.crt" \
+  GAOXIN_TLS_KEY_FILE="$TLS/gaoxinctl.key"
 
 if [ "$STORE" = postgresql ]; then
   if [ ! -f "$PG_DIR/data/PG_VERSION" ]; then
@@ -97,7 +107,9 @@ start() {  # name port binary [flags...]: REPLICAS replicas, on port, port+10, .
   for r in $(seq 1 "$REPLICAS"); do
     local tag="$name"
     [ "$r" -gt 1 ] && tag="$name-$r"
-    "$bin" --listen="127.0.0.1:$((port + 10 * (r - 1)))" "${store[@]}" "${COMMON[@]}" "$@" \
+    "$bin" --listen="127.0.0.1:$((port + 10 * (r - 1)))" "${store[@]}" "${COMMON[@]}" \
+      --tls_cert_file="$TLS/$name.crt" --tls_key_file="$TLS/$name.key" \
+      --tls_client_ca_file="$TLS/ca.crt" --tls_ca_file="$TLS/ca.crt" "$@" \
       >>"$VAR/log/$tag.log" 2>&1 &
     echo $! >"$VAR/$tag.pid"
   done
@@ -128,8 +140,10 @@ service$( [ "$STORE" = postgresql ] && echo ", the second on port +10; PostgreSQ
   petition     127.0.0.1:50053  gaoxin.petition.v1.PetitionService
   redis        127.0.0.1:$REDIS_PORT
 
-Development token (every role): $TOKEN
+Every port speaks mutual TLS (certificates in var/tls/). Development token (every role):
   export GAOXIN_TOKEN=$TOKEN
+  export GAOXIN_TLS_CA_FILE=var/tls/ca.crt GAOXIN_TLS_CERT_FILE=var/tls/gaoxinctl.crt \\
+         GAOXIN_TLS_KEY_FILE=var/tls/gaoxinctl.key
   $BUILD_DIR/tools/gaoxinctl/gaoxinctl leads summary 2023
   $BUILD_DIR/tools/gaoxinctl/gaoxinctl leads list --stage=SIGNED
 

@@ -50,6 +50,11 @@ class CallState {
   // Set by the pipeline before the handler runs.
   const MethodSpec* method = nullptr;
   const Principal* principal = nullptr;
+  // Keeps `principal` alive for the whole call, across a reload of the tokens file.
+  void SetPrincipal(std::shared_ptr<const Principal> who) {
+    principal = who.get();
+    principal_owner_ = std::move(who);
+  }
   // Empty, or printable ASCII of at most 100 bytes: safe to echo in metadata and logs.
   std::string request_id;
   // Binds the request_id to the principal, the method and the request's content (AIP-155): a
@@ -62,6 +67,9 @@ class CallState {
   std::unique_ptr<google::protobuf::Message> request;
 
   std::string principal_name() const { return principal == nullptr ? "" : principal->name; }
+
+ private:
+  std::shared_ptr<const Principal> principal_owner_;
 };
 
 }  // namespace gaoxin::pipeline

@@ -107,7 +107,16 @@ absl::Status Admission::Authorize(grpc::CallbackServerContext* ctx, const Method
                                   CallState* call) const {
   call->method = &method;
   // Authorize records the principal in the call state (for the log line) as it goes.
-  return auth_->Authorize(ctx, method.role).status();
+  absl::Status s = auth_->Authorize(ctx, method.role).status();
+  if (absl::IsPermissionDenied(s)) {
+    // Who tried what they may not: the operator's and the auditor's first question.
+    LogEvent("access_denied", "warn")
+        .Str("principal", call->principal_name())
+        .Str("method", method.full_name)
+        .Str("role", method.role)
+        .Emit();
+  }
+  return s;
 }
 
 absl::Status Admission::AdmitStream(grpc::CallbackServerContext* ctx,

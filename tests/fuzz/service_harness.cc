@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/client.h"
+#include "common/transport.h"
 #include "common/db/commit_notifier.h"
 #include "common/db/sqlite_database.h"
 #include "common/redis/redis_client.h"
@@ -119,6 +120,11 @@ ServiceHarness& ServiceHarness::Start(const ServiceSpec& spec) {
   // could fail a call in flight with UNAVAILABLE, which would look like a finding.
   settings.log_rpcs = false;
   settings.max_connection_age_ms = 0;
+  // Loopback inside one process: TLS would only spend the fuzzer's time on handshakes.
+  settings.transport.insecure_plaintext = true;
+  ClientTransport plaintext;
+  plaintext.insecure_plaintext = true;
+  if (absl::Status s = SetClientTransport(plaintext); !s.ok()) Fail(s.ToString());
   auto* server = env.Keep(std::make_unique<GrpcServer>(settings));
   server->AddService(service);
   if (absl::Status s = server->Start(); !s.ok()) Fail(absl::StrCat("server: ", s.ToString()));

@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   for (const std::string& authorization : {header, absl::StrCat("Bearer ", header)}) {
-    absl::StatusOr<const gaoxin::Principal*> who = (*auth)->Authenticate(authorization);
+    auto who = (*auth)->Authenticate(authorization);
     if (!who.ok()) {
       FUZZ_CHECK(absl::IsUnauthenticated(who.status()), "a bad header is UNAUTHENTICATED");
       // Fixed messages only: nothing of the header (the token) is echoed.

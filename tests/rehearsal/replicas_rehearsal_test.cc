@@ -33,6 +33,7 @@
 #include "tests/support/postgres_server.h"
 #include "tests/support/server_under_test.h"
 #include "tests/support/subprocess.h"
+#include "tests/support/test_certs.h"
 
 namespace gaoxin {
 namespace {
@@ -118,6 +119,7 @@ class ReplicasRehearsal : public ::testing::Test {
               "--shutdown_grace_ms=2000",
               "--log_rpcs=false"};
     for (auto& e : extra) r.argv.push_back(e);
+    for (auto& f : testing::TestTransport::Get().ServerFlags()) r.argv.push_back(f);
     return r;
   }
 

@@ -10,6 +10,7 @@
 #include "common/client.h"
 #include "common/errors.h"
 #include "common/grpc_status.h"
+#include "common/transport.h"
 #include "google/protobuf/dynamic_message.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -301,7 +302,7 @@ std::shared_ptr<grpc::Channel> SlowReaderChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8192);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(address, ClientCredentials(), args);
 }
 
 SweepReport SweepHostileValues(ServerUnderTest& server,

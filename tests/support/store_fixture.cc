@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "tests/support/test_certs.h"
 
 namespace gaoxin::testing {
 
@@ -51,6 +52,8 @@ std::vector<std::string> StoreFlags(const TempDir& dir, const std::string& name)
 std::vector<std::string> WithStore(std::vector<std::string> argv, const TempDir& dir,
                                    const std::string& name) {
   for (std::string& flag : StoreFlags(dir, name)) argv.push_back(std::move(flag));
+  // Every test server speaks mutual TLS, as in production; the test's own channels follow.
+  for (std::string& flag : TestTransport::Get().ServerFlags()) argv.push_back(std::move(flag));
   return argv;
 }
 

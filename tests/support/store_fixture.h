@@ -66,7 +66,8 @@ db::StoreLocation TestStoreLocation(Backend backend, const TempDir& dir, const s
 // The flags that give a server the store `name` (BackendFromEnvironment()): --db and, on
 // PostgreSQL, --db_schema and --db_password_file.
 std::vector<std::string> StoreFlags(const TempDir& dir, const std::string& name);
-// `argv` with StoreFlags(dir, name) appended.
+// `argv` with StoreFlags(dir, name) and the test transport's server flags (mutual TLS,
+// tests/support/test_certs.h) appended: what every test server is started with.
 std::vector<std::string> WithStore(std::vector<std::string> argv, const TempDir& dir,
                                    const std::string& name);
 

@@ -33,6 +33,7 @@
 #include "absl/strings/str_split.h"
 #include "common/auth.h"
 #include "common/config.h"
+#include "common/transport.h"
 #include "tools/gaoxin_load/driver.h"
 #include "tools/gaoxin_load/scenarios.h"
 #include "tools/gaoxin_load/spawn.h"
@@ -260,6 +261,11 @@ int RunSpawned() {
            absl::StrSplit(absl::GetFlag(FLAGS_spawn_server_args), ',', absl::SkipEmpty())) {
         server_args.emplace_back(a);
       }
+      // Loopback on one machine: plaintext unless --spawn_server_args gives the server a
+      // certificate (then the load tool's own --tls_* flags must match it).
+      if (!absl::StrContains(absl::GetFlag(FLAGS_spawn_server_args), "--tls_cert_file")) {
+        server_args.push_back("--insecure_plaintext");
+      }
       std::vector<std::unique_ptr<ServerProcess>> servers;
       std::string addresses;
       for (int i = 0; i < replicas && exit_code == 0; ++i) {
@@ -361,6 +367,15 @@ int main(int argc, char** argv) {
     if (name != gaoxin::load::kWatchLeads && gaoxin::load::Scenarios().count(name) == 0) {
       return gaoxin::load::Fail(absl::StrCat("unknown scenario '", name, "'"));
     }
+  }
+  if (!absl::GetFlag(FLAGS_spawn_server).empty()) {
+    // What RunSpawned gives the servers it starts (see there), unless TLS is asked for.
+    if (!absl::StrContains(absl::GetFlag(FLAGS_spawn_server_args), "--tls_cert_file")) {
+      absl::SetFlag(&FLAGS_insecure_plaintext, true);
+    }
+  }
+  if (absl::Status s = gaoxin::ConfigureClientTransportFromFlags(); !s.ok()) {
+    return gaoxin::load::Fail(std::string(s.message()));
   }
   if (!absl::GetFlag(FLAGS_spawn_server).empty()) return gaoxin::load::RunSpawned();
   return gaoxin::load::RunAgainstTarget();
