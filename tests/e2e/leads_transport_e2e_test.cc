@@ -216,6 +216,35 @@ TEST_F(LeadsTransportE2eTest, PlaintextOnlyWhenAskedAndSaidLoudly) {
             absl::StatusCode::kUnavailable);
 }
 
+// Kubernetes' grpc probe cannot speak TLS: --health_listen serves health alone, in plaintext,
+// and nothing else there.
+TEST_F(LeadsTransportE2eTest, AHealthOnlyPortServesHealthAndNothingElseInPlaintext) {
+  const int health_port = testing::FreePort();
+  testing::ServerUnderTest server(SERVER_PATH, kService, {{kReader, "reader", "leads.reader"}},
+                                  {absl::StrCat("--health_listen=127.0.0.1:", health_port)});
+  ASSERT_TRUE(server.Start()) << server.log();
+  const std::string health_address = absl::StrCat("127.0.0.1:", health_port);
+  ClientTransport plaintext;
+  plaintext.insecure_plaintext = true;
+  ASSERT_TRUE(SetClientTransport(plaintext).ok());
+  const bool serving = testing::WaitForServing(health_address, kService, absl::Seconds(5));
+  const bool overall = testing::WaitForServing(health_address, "", absl::Seconds(5));
+  ASSERT_TRUE(SetClientTransport(Client()).ok());
+  EXPECT_TRUE(serving);
+  EXPECT_TRUE(overall);
+  // The service itself is not on that port, neither in plaintext nor over TLS.
+  Probe p = ListOnce(ChannelWith(plaintext, health_address), kReader);
+  EXPECT_EQ(p.status.code(), absl::StatusCode::kUnimplemented) << p.status;
+  EXPECT_EQ(ListOnce(ChannelWith(Client(), health_address), kReader).status.code(),
+            absl::StatusCode::kUnavailable);
+  // It follows the server: NOT_SERVING once draining, gone once stopped.
+  EXPECT_EQ(server.Terminate(), 0);
+  ASSERT_TRUE(SetClientTransport(plaintext).ok());
+  const bool after = testing::WaitForServing(health_address, kService, absl::Milliseconds(500));
+  ASSERT_TRUE(SetClientTransport(Client()).ok());
+  EXPECT_FALSE(after);
+}
+
 TEST_F(LeadsTransportE2eTest, TokensFileChangesApplyWithinSecondsWithoutARestart) {
   auto channel = ChannelWith(Client(), server_.address());
   ASSERT_TRUE(ListOnce(channel, kReader).status.ok());
