@@ -121,7 +121,7 @@ TEST_P(PetitionStoreTest, DatabaseFileHoldsNoPlaintextPetitionerData) {
   EXPECT_EQ(read->petitioner().phone(), "13812345678");
   // Found by ID number through the keyed hash.
   CaseFilter by_id;
-  by_id.id_hash = cipher_->KeyedHash(id_number);
+  by_id.id_hashes = cipher_->KeyedHashes(id_number);
   auto found = store_->ListCases(by_id, Page{});
   ASSERT_TRUE(found.ok());
   ASSERT_EQ(found->items.size(), 1u);
@@ -231,7 +231,7 @@ TEST_P(PetitionStoreTest, RepeatPetitionsAreLinkedAndRefusedAfterRecheck) {
   EXPECT_EQ(refused.status().message().find(id_number), std::string::npos);
   // Nothing was stored by the refused create.
   CaseFilter by_id;
-  by_id.id_hash = cipher_->KeyedHash(id_number);
+  by_id.id_hashes = cipher_->KeyedHashes(id_number);
   auto all = store_->ListCases(by_id, Page{});
   ASSERT_TRUE(all.ok());
   EXPECT_EQ(all->items.size(), 4u);
