@@ -369,7 +369,7 @@ TEST_F(PetitionPiiE2eTest, KeyRotationWhileTheServerServes) {
     number_of[id] = number;
   }
   // Step 1: every replica learns k2 (k1 still current). Step 2: k2 becomes current.
-  ASSERT_NO_FATAL_FAILURE(RestartWithRing(absl::StrCat("k1 ", kHex1, "\nk2 ", kHex2, "\n")));
+  ASSERT_NO_FATAL_FAILURE(RestartWithRing(absl::StrCat("k1 ", kHex1, " current\nk2 ", kHex2, "\n")));
   ASSERT_EQ(GetCase(number_of.begin()->first, pf::kOfficerToken)->content(), kContent);
   ASSERT_NO_FATAL_FAILURE(
       RestartWithRing(absl::StrCat("k1 ", kHex1, " \nk2 ", kHex2, " current\n")));
