@@ -2,8 +2,8 @@
 // lookup, paging, and the personal-data rule of every output path: callers without
 // `petition.pii` get petitioner fields masked and free text (domain/free_text.h) withheld;
 // callers with it get them only after the audit record of the read is durable (no audit, no
-// plaintext). ResealPersonalData (admin) re-seals the store under the current PII key. Rules live in domain/, persistence in
-// petition_store; this file wires them.
+// plaintext). ResealPersonalData (admin) re-seals the store under the current PII key. Rules live
+// in domain/, persistence in petition_store; this file wires them.
 //
 // Live updates: WatchCases streams case changes from the store's change log (the feed) and
 // StreamLedgerStats a ledger's stats after each relevant change. On the watch stream petitioner

@@ -105,8 +105,9 @@ absl::StatusOr<ResealCursor> ParseResealCursor(absl::string_view text) {
       if (table != "events" || absl::SimpleAtoi(cursor.after, &revision)) return cursor;
     }
   }
-  return InvalidField("cursor", "is not a cursor of a re-sealing run: pass the next_cursor of "
-                                "the previous call, or none to start over");
+  return InvalidField("cursor",
+                      "is not a cursor of a re-sealing run: pass the next_cursor of "
+                      "the previous call, or none to start over");
 }
 
 std::string FormatResealCursor(const ResealCursor& cursor) {
@@ -238,8 +239,7 @@ absl::Status PetitionStore::AppendAudit(Transaction& tx, const v1::Case& c,
 
 absl::Status PetitionStore::AppendAuditRecord(Transaction& tx, const std::string& case_id,
                                               std::vector<std::string> fields,
-                                              const std::string& actor,
-                                              const std::string& method,
+                                              const std::string& actor, const std::string& method,
                                               const std::string& meeting_id) const {
   v1::AuditRecord record;
   record.set_id(NewId("audit"));
@@ -345,9 +345,9 @@ absl::Status PetitionStore::LinkRepeats(Transaction& tx, v1::Case* c) const {
   // Earlier cases may still carry the hash under an older key of the ring (not re-sealed yet).
   const std::vector<std::string> hashes = cipher_->KeyedHashes(c->petitioner().id_number());
   const std::string& hash = hashes.front();
-  ASSIGN_OR_RETURN(std::vector<v1::Case> same_person,
-                   cases_.All(tx, IdHashIn(hashes),
-                               std::vector<SqlValue>(hashes.begin(), hashes.end())));
+  ASSIGN_OR_RETURN(
+      std::vector<v1::Case> same_person,
+      cases_.All(tx, IdHashIn(hashes), std::vector<SqlValue>(hashes.begin(), hashes.end())));
   std::vector<v1::Case> earlier;
   for (v1::Case& e : same_person) {
     // Only cases before this one: a new case is not stored yet; an updated one was.
@@ -679,8 +679,8 @@ void LogUnreadable(absl::string_view table, absl::string_view key, const absl::S
 }  // namespace
 
 absl::StatusOr<ResealProgress> PetitionStore::ResealRows(Transaction& tx,
-                                                         const std::string& cursor_text,
-                                                         int limit, ResealMode mode) const {
+                                                         const std::string& cursor_text, int limit,
+                                                         ResealMode mode) const {
   ASSIGN_OR_RETURN(ResealCursor cursor, ParseResealCursor(cursor_text));
   ResealProgress progress;
   progress.current_key_id = cipher_->current_key_id();
@@ -801,10 +801,8 @@ void PetitionStore::ResealBatch(std::string cursor, int limit, ResealMode mode,
   limit = std::clamp(limit, 1, 1000);
   db::WriteWithResult<ResealProgress>(
       *db_,
-      [this, cursor = std::move(cursor), limit,
-       mode](Transaction& tx) -> absl::StatusOr<ResealProgress> {
-        return ResealRows(tx, cursor, limit, mode);
-      },
+      [this, cursor = std::move(cursor), limit, mode](Transaction& tx)
+          -> absl::StatusOr<ResealProgress> { return ResealRows(tx, cursor, limit, mode); },
       std::move(done));
 }
 

@@ -45,7 +45,7 @@ constexpr char kNote[] = "备注：已电话联系皇甫某之妻";
 constexpr char kExtensionReason[] = "延期：皇甫某住院治疗";
 constexpr char kAttendee[] = "信访人皇甫某之子";
 constexpr char kNotes[] = "纪要：同意先行垫付医药费";
-const char* const kSecrets[] = {"皇甫家拖欠", "其妻患病", "分三期支付", "皇甫某之妻",
+const char* const kSecrets[] = {"皇甫家拖欠", "其妻患病",   "分三期支付", "皇甫某之妻",
                                 "住院治疗",   "皇甫某之子", "垫付医药费"};
 
 class PetitionPiiE2eTest : public ::testing::Test {
@@ -84,10 +84,9 @@ class PetitionPiiE2eTest : public ::testing::Test {
   }
 
   template <typename Request, typename Response>
-  absl::StatusOr<Response> Call(
-      grpc::Status (v1::PetitionService::Stub::*method)(grpc::ClientContext*, const Request&,
-                                                         Response*),
-      const Request& req, const std::string& token) {
+  absl::StatusOr<Response> Call(grpc::Status (v1::PetitionService::Stub::*method)(
+                                    grpc::ClientContext*, const Request&, Response*),
+                                const Request& req, const std::string& token) {
     Response out;
     grpc::Status s = (stub_.get()->*method)(Ctx(token).get(), req, &out);
     if (!s.ok()) return FromGrpcStatus(s);
@@ -174,16 +173,19 @@ class PetitionPiiE2eTest : public ::testing::Test {
     EXPECT_TRUE(db.ok()) << db.status();
     std::vector<std::string> out;
     if (!db.ok()) return out;
-    EXPECT_TRUE((*db)->Read([&](db::Transaction& tx) -> absl::Status {
-                     for (const char* sql :
-                          {"SELECT state FROM cases", "SELECT state FROM meetings",
-                           "SELECT state FROM events WHERE resource_type IN ('case', 'meeting')"}) {
-                       auto rows = tx.Query(sql);
-                       if (!rows.ok()) return rows.status();
-                       for (const auto& row : *rows) out.push_back(row.Blob(0));
-                     }
-                     return absl::OkStatus();
-                   }).ok());
+    EXPECT_TRUE(
+        (*db)
+            ->Read([&](db::Transaction& tx) -> absl::Status {
+              for (const char* sql :
+                   {"SELECT state FROM cases", "SELECT state FROM meetings",
+                    "SELECT state FROM events WHERE resource_type IN ('case', 'meeting')"}) {
+                auto rows = tx.Query(sql);
+                if (!rows.ok()) return rows.status();
+                for (const auto& row : *rows) out.push_back(row.Blob(0));
+              }
+              return absl::OkStatus();
+            })
+            .ok());
     return out;
   }
 
@@ -283,8 +285,8 @@ TEST_F(PetitionPiiE2eTest, FreeTextIsWithheldWithoutPiiAndAuditedWithIt) {
   EXPECT_EQ(case_read.method(), "GetCase");
   EXPECT_EQ(case_read.case_id(), id);
   std::set<std::string> fields(case_read.fields().begin(), case_read.fields().end());
-  for (const char* f : {"subject", "content", "resolution_plan", "history.note",
-                        "extension.reason", "petitioner.name"}) {
+  for (const char* f : {"subject", "content", "resolution_plan", "history.note", "extension.reason",
+                        "petitioner.name"}) {
     EXPECT_TRUE(fields.count(f)) << f;
   }
   const v1::AuditRecord& meeting_read = records.back();
@@ -341,10 +343,9 @@ TEST_F(PetitionPiiE2eTest, WithheldReadSentBackNeverReplacesTheText) {
   move.set_id(id);
   move.set_to_status(v1::CASE_STATUS_ASSIGNED);
   move.set_note(std::string(kWithheldNotice));
-  EXPECT_EQ(Call(&v1::PetitionService::Stub::TransitionCase, move, pf::kWriterToken)
-                .status()
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      Call(&v1::PetitionService::Stub::TransitionCase, move, pf::kWriterToken).status().code(),
+      absl::StatusCode::kInvalidArgument);
   auto now = GetCase(id, pf::kOfficerToken);
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(now->content(), kContent);
@@ -369,7 +370,8 @@ TEST_F(PetitionPiiE2eTest, KeyRotationWhileTheServerServes) {
     number_of[id] = number;
   }
   // Step 1: every replica learns k2 (k1 still current). Step 2: k2 becomes current.
-  ASSERT_NO_FATAL_FAILURE(RestartWithRing(absl::StrCat("k1 ", kHex1, " current\nk2 ", kHex2, "\n")));
+  ASSERT_NO_FATAL_FAILURE(
+      RestartWithRing(absl::StrCat("k1 ", kHex1, " current\nk2 ", kHex2, "\n")));
   ASSERT_EQ(GetCase(number_of.begin()->first, pf::kOfficerToken)->content(), kContent);
   ASSERT_NO_FATAL_FAILURE(
       RestartWithRing(absl::StrCat("k1 ", kHex1, " \nk2 ", kHex2, " current\n")));

@@ -11,13 +11,13 @@
 #include <map>
 #include <thread>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "common/date.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "gtest/gtest.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "services/petition/domain/case_input.h"
 #include "services/petition/domain/free_text.h"
 #include "services/petition/domain/identity_codes.h"
@@ -118,7 +118,8 @@ class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
                        for (const auto& row : rows) out.push_back(row.Blob(0));
                      }
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return out;
   }
 
@@ -136,8 +137,8 @@ class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
                   store_->TransitionCase(c->id(), accept, "", {}, d);
                 }).ok());
     ExtensionRequest ext{10, "延期戊：当事人住院", absl::CivilDay(2024, 3, 6), "tester"};
-    auto extended = Await<v1::Case>(
-        [&](Done<v1::Case> d) { store_->ExtendDeadline(c->id(), ext, "", {}, d); });
+    auto extended =
+        Await<v1::Case>([&](Done<v1::Case> d) { store_->ExtendDeadline(c->id(), ext, "", {}, d); });
     EXPECT_TRUE(extended.ok()) << extended.status();
     v1::Meeting m;
     m.set_kind(v1::MEETING_KIND_LEADER_RECEPTION);
@@ -145,9 +146,8 @@ class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
     m.add_attendees("出席己：慕容某之子");
     m.add_case_ids(c->id());
     m.set_notes("纪要庚：同意先行垫付");
-    EXPECT_TRUE(Await<v1::Meeting>([&](Done<v1::Meeting> d) {
-                  store_->RecordMeeting(m, {}, {}, d);
-                }).ok());
+    EXPECT_TRUE(
+        Await<v1::Meeting>([&](Done<v1::Meeting> d) { store_->RecordMeeting(m, {}, {}, d); }).ok());
     return extended.ok() ? *extended : v1::Case();
   }
   // `state` (a sealed case or meeting) as the version before free-text sealing stored it: the
@@ -177,7 +177,7 @@ class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
   }
 
   static std::vector<std::string> TextSecrets() {
-    return {"慕容家拖欠工资", "本人在某厂工作十年", "分三期支付", "已电话联系其妻",
+    return {"慕容家拖欠工资", "本人在某厂工作十年", "分三期支付",   "已电话联系其妻",
             "当事人住院",     "慕容某之子",         "同意先行垫付", "慕容测试某"};
   }
 
@@ -444,7 +444,8 @@ TEST_P(PetitionStoreTest, FreeTextIsSealedInEveryRawRow) {
   }
   // Sanity: the scan sees what is stored in the clear (the category).
   bool category_seen = false;
-  for (const std::string& state : states) category_seen |= state.find("劳动争议") != std::string::npos;
+  for (const std::string& state : states)
+    category_seen |= state.find("劳动争议") != std::string::npos;
   EXPECT_TRUE(category_seen);
 
   // And the whole database file (SQLite: with its WAL), the free pages included.
@@ -465,28 +466,29 @@ TEST_P(PetitionStoreTest, FreeTextStoredInTheClearIsSealedByTheStartupPass) {
   // What an older version stored: petitioner sealed "enc:v1:" (no key id), free text in the clear,
   // in the row and in its change-log entries alike.
   ASSERT_TRUE(db_->Write([&](db::Transaction& tx) -> absl::Status {
-                  ASSIGN_OR_RETURN(auto cases, tx.Query("SELECT id, state FROM cases"));
-                  for (const auto& row : cases) {
-                    ASSIGN_OR_RETURN(std::string legacy, LegacyState("case", row.Blob(1)));
-                    RETURN_IF_ERROR(tx.Execute("UPDATE cases SET state = ? WHERE id = ?",
-                                               {db::SqlValue::Blob(legacy), row.Text(0)}));
-                  }
-                  ASSIGN_OR_RETURN(auto meetings, tx.Query("SELECT id, state FROM meetings"));
-                  for (const auto& row : meetings) {
-                    ASSIGN_OR_RETURN(std::string legacy, LegacyState("meeting", row.Blob(1)));
-                    RETURN_IF_ERROR(tx.Execute("UPDATE meetings SET state = ? WHERE id = ?",
-                                               {db::SqlValue::Blob(legacy), row.Text(0)}));
-                  }
-                  ASSIGN_OR_RETURN(auto events,
-                                   tx.Query("SELECT revision, resource_type, state FROM events "
-                                            "WHERE resource_type IN ('case', 'meeting')"));
-                  for (const auto& row : events) {
-                    ASSIGN_OR_RETURN(std::string legacy, LegacyState(row.Text(1), row.Blob(2)));
-                    RETURN_IF_ERROR(tx.Execute("UPDATE events SET state = ? WHERE revision = ?",
-                                               {db::SqlValue::Blob(legacy), row.Int(0)}));
-                  }
-                  return absl::OkStatus();
-                }).ok());
+                   ASSIGN_OR_RETURN(auto cases, tx.Query("SELECT id, state FROM cases"));
+                   for (const auto& row : cases) {
+                     ASSIGN_OR_RETURN(std::string legacy, LegacyState("case", row.Blob(1)));
+                     RETURN_IF_ERROR(tx.Execute("UPDATE cases SET state = ? WHERE id = ?",
+                                                {db::SqlValue::Blob(legacy), row.Text(0)}));
+                   }
+                   ASSIGN_OR_RETURN(auto meetings, tx.Query("SELECT id, state FROM meetings"));
+                   for (const auto& row : meetings) {
+                     ASSIGN_OR_RETURN(std::string legacy, LegacyState("meeting", row.Blob(1)));
+                     RETURN_IF_ERROR(tx.Execute("UPDATE meetings SET state = ? WHERE id = ?",
+                                                {db::SqlValue::Blob(legacy), row.Text(0)}));
+                   }
+                   ASSIGN_OR_RETURN(auto events,
+                                    tx.Query("SELECT revision, resource_type, state FROM events "
+                                             "WHERE resource_type IN ('case', 'meeting')"));
+                   for (const auto& row : events) {
+                     ASSIGN_OR_RETURN(std::string legacy, LegacyState(row.Text(1), row.Blob(2)));
+                     RETURN_IF_ERROR(tx.Execute("UPDATE events SET state = ? WHERE revision = ?",
+                                                {db::SqlValue::Blob(legacy), row.Int(0)}));
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
   bool plaintext_seen = false;
   for (const std::string& state : RawStates()) {
     plaintext_seen |= state.find("分三期支付") != std::string::npos;
@@ -584,12 +586,13 @@ TEST_P(PetitionStoreTest, KeyRotationReSealsEveryRowWhileReadsGoOn) {
     EXPECT_NE(state.find("enc:v2:k2:"), std::string::npos);
   }
   ASSERT_TRUE(db_->Read([&](db::Transaction& tx) -> absl::Status {
-                  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, id_hash FROM cases"));
-                  for (const auto& row : rows) {
-                    EXPECT_EQ(row.Text(1), cipher_->KeyedHash(number_of[row.Text(0)]));
-                  }
-                  return absl::OkStatus();
-                }).ok());
+                   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT id, id_hash FROM cases"));
+                   for (const auto& row : rows) {
+                     EXPECT_EQ(row.Text(1), cipher_->KeyedHash(number_of[row.Text(0)]));
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
   // A second run re-seals nothing: idempotent.
   auto again = store_->ResealAll(ResealMode::kCurrentKey);
   ASSERT_TRUE(again.ok());
@@ -613,14 +616,15 @@ TEST_P(PetitionStoreTest, KeyRotationReSealsEveryRowWhileReadsGoOn) {
   ASSERT_TRUE(meetings.ok()) << meetings.status();
   EXPECT_EQ(meetings->items.size(), 7u);
   ASSERT_TRUE(db_->Read([&](db::Transaction& tx) -> absl::Status {
-                  ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT state FROM events WHERE "
-                                                       "resource_type = 'case'"));
-                  for (const auto& row : rows) {
-                    auto opened = store_->OpenStoredCase(row.Blob(0));
-                    EXPECT_TRUE(opened.ok()) << opened.status();
-                  }
-                  return absl::OkStatus();
-                }).ok());
+                   ASSIGN_OR_RETURN(auto rows, tx.Query("SELECT state FROM events WHERE "
+                                                        "resource_type = 'case'"));
+                   for (const auto& row : rows) {
+                     auto opened = store_->OpenStoredCase(row.Blob(0));
+                     EXPECT_TRUE(opened.ok()) << opened.status();
+                   }
+                   return absl::OkStatus();
+                 })
+                  .ok());
   v1::Case repeat = Input("慕容测试某", number_of[ids[0]], "劳动争议", MakeDate(2024, 3, 20));
   auto linked = Create(repeat);
   ASSERT_TRUE(linked.ok()) << linked.status();
@@ -652,9 +656,8 @@ TEST_P(PetitionStoreTest, SearchFindsCasesNotYetReSealed) {
 
 TEST_P(PetitionStoreTest, ResealCursorFromElsewhereIsRefused) {
   for (const char* bad : {"nowhere/x", "events/abc", "cases", "../etc"}) {
-    auto r = Await<ResealProgress>([&](Done<ResealProgress> d) {
-      store_->ResealBatch(bad, 10, ResealMode::kCurrentKey, d);
-    });
+    auto r = Await<ResealProgress>(
+        [&](Done<ResealProgress> d) { store_->ResealBatch(bad, 10, ResealMode::kCurrentKey, d); });
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
@@ -666,11 +669,10 @@ TEST_P(PetitionStoreTest, UnmaskedMeetingReadsAreAudited) {
   ASSERT_EQ(meetings->items.size(), 1u);
   absl::Notification audited;
   absl::Status status;
-  store_->AuditMeetingReads({&meetings->items[0]}, "officer-m", "GetMeeting",
-                            [&](absl::Status s) {
-                              status = s;
-                              audited.Notify();
-                            });
+  store_->AuditMeetingReads({&meetings->items[0]}, "officer-m", "GetMeeting", [&](absl::Status s) {
+    status = s;
+    audited.Notify();
+  });
   audited.WaitForNotification();
   ASSERT_TRUE(status.ok()) << status;
   AuditFilter f;

@@ -43,7 +43,8 @@ ABSL_FLAG(std::string, content, "", "petition create: content");
 ABSL_FLAG(std::string, case_uscc, "", "petition create: USCC of the enterprise concerned");
 ABSL_FLAG(std::string, audit_case, "", "petition audit: case id filter");
 ABSL_FLAG(std::string, actor, "", "petition audit: actor filter");
-ABSL_FLAG(int32_t, batch_rows, 200, "petition reseal: rows per call (one write transaction), 1..1000");
+ABSL_FLAG(int32_t, batch_rows, 200,
+          "petition reseal: rows per call (one write transaction), 1..1000");
 ABSL_FLAG(std::string, key_id, "",
           "petition reseal: the key every batch must seal under (default: the first batch's)");
 ABSL_FLAG(std::string, cursor, "", "petition reseal: continue from this cursor (printed on error)");

@@ -129,8 +129,7 @@ absl::StatusOr<bool> ResealCase(const PiiCipher& cipher, ResealMode mode, v1::Ca
 
 absl::StatusOr<bool> ResealMeeting(const PiiCipher& cipher, ResealMode mode, v1::Meeting* stored,
                                    SealCensus* census) {
-  return ResealSlots(cipher, mode, SlotsOf(stored), absl::StrCat("meeting ", stored->id()),
-                     census);
+  return ResealSlots(cipher, mode, SlotsOf(stored), absl::StrCat("meeting ", stored->id()), census);
 }
 
 }  // namespace gaoxin::petition

@@ -12,8 +12,7 @@ void AddName(std::vector<std::string>* names, absl::string_view name) {
 }
 
 template <typename Resource>
-std::vector<std::string> NamesOf(const Resource& r,
-                                 std::vector<TextField> (*fields)(Resource*)) {
+std::vector<std::string> NamesOf(const Resource& r, std::vector<TextField> (*fields)(Resource*)) {
   // The field table works on a mutable resource; a copy keeps `r` untouched.
   Resource copy = r;
   std::vector<std::string> names;
@@ -37,7 +36,8 @@ std::vector<TextField> CaseTextFields(v1::Case* c) {
     out.push_back({e->mutable_reason(), absl::StrCat("history.", i, ".reason"), "history.reason"});
   }
   if (c->has_extension()) {
-    out.push_back({c->mutable_extension()->mutable_reason(), "extension.reason", "extension.reason"});
+    out.push_back(
+        {c->mutable_extension()->mutable_reason(), "extension.reason", "extension.reason"});
   }
   return out;
 }

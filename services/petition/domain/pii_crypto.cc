@@ -175,8 +175,8 @@ absl::StatusOr<PiiCipher> PiiCipher::FromKeyRingText(absl::string_view text,
                                                  "') under another id"));
       }
       if (e.current && words.size() == 3) {
-        return at_line(line_number, absl::StrCat("a second key marked current (line ", e.line,
-                                                 " already is)"));
+        return at_line(line_number,
+                       absl::StrCat("a second key marked current (line ", e.line, " already is)"));
       }
     }
     entries.push_back(Entry{line_number, std::string(words[0]), *raw, words.size() == 3});
@@ -192,8 +192,9 @@ absl::StatusOr<PiiCipher> PiiCipher::FromKeyRingText(absl::string_view text,
   if (current == entries.size()) {
     if (entries.size() > 1) {
       return absl::InvalidArgumentError(absl::StrCat(
-          source, ": several keys and none marked current; end the line of the key new data is "
-                  "sealed under with 'current'"));
+          source,
+          ": several keys and none marked current; end the line of the key new data is "
+          "sealed under with 'current'"));
     }
     current = 0;
   }
@@ -266,10 +267,10 @@ absl::StatusOr<std::string> PiiCipher::Open(absl::string_view sealed,
   }
   const Key* key = Find(key_id);
   if (key == nullptr) {
-    return absl::DataLossError(absl::StrCat(
-        "personal data is sealed under key '",
-        IsValidKeyId(key_id) ? key_id : absl::string_view("(not a key id)"),
-        "', which the PII key ring does not hold: add that key to --pii_key_file"));
+    return absl::DataLossError(
+        absl::StrCat("personal data is sealed under key '",
+                     IsValidKeyId(key_id) ? key_id : absl::string_view("(not a key id)"),
+                     "', which the PII key ring does not hold: add that key to --pii_key_file"));
   }
   std::string raw;
   if (!absl::Base64Unescape(body, &raw)) {
@@ -359,7 +360,8 @@ std::vector<std::string> PiiCipher::KeyedHashes(absl::string_view id_number) con
   out.reserve(keys_.size());
   out.push_back(absl::BytesToHexString(HmacSha256(keys_[current_].hash_key, normalised)));
   for (size_t i = 0; i < keys_.size(); ++i) {
-    if (i != current_) out.push_back(absl::BytesToHexString(HmacSha256(keys_[i].hash_key, normalised)));
+    if (i != current_)
+      out.push_back(absl::BytesToHexString(HmacSha256(keys_[i].hash_key, normalised)));
   }
   return out;
 }

@@ -259,8 +259,8 @@ TEST(CaseInputTest, TheNoticeIsRefusedWhereItWouldBeWritten) {
   const v1::Case read = WithheldRead(stored);
   // Named in the mask: the caller means to write it.
   for (const char* path : {"subject", "content"}) {
-    absl::StatusOr<v1::Case> r = ApplyCaseUpdate(stored, read, Mask({path}), PiiAccess::kMasked,
-                                                 DeadlinePolicy(), Today());
+    absl::StatusOr<v1::Case> r =
+        ApplyCaseUpdate(stored, read, Mask({path}), PiiAccess::kMasked, DeadlinePolicy(), Today());
     EXPECT_EQ(ViolatedFields(r.status()), std::set<std::string>{std::string("case.") + path})
         << r.status();
   }
@@ -280,8 +280,8 @@ TEST(CaseInputTest, TheNoticeIsRefusedWhereItWouldBeWritten) {
   // And real text from a writer without petition.pii is written: the text is new.
   v1::Case patch;
   patch.set_content("内容：补充说明");
-  absl::StatusOr<v1::Case> r = ApplyCaseUpdate(stored, patch, Mask({"content"}),
-                                               PiiAccess::kMasked, DeadlinePolicy(), Today());
+  absl::StatusOr<v1::Case> r = ApplyCaseUpdate(stored, patch, Mask({"content"}), PiiAccess::kMasked,
+                                               DeadlinePolicy(), Today());
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->content(), "内容：补充说明");
 }

@@ -13,9 +13,7 @@
 namespace gaoxin::petition {
 namespace {
 
-PiiCipher Ring(const std::string& text) {
-  return PiiCipher::FromKeyRingText(text, "test").value();
-}
+PiiCipher Ring(const std::string& text) { return PiiCipher::FromKeyRingText(text, "test").value(); }
 const std::string kK1 = "k1 " + std::string(64, 'a');
 const std::string kK2 = "k2 " + std::string(64, 'b');
 
@@ -42,8 +40,8 @@ v1::Case FullCase() {
 }
 
 const std::vector<std::string> kCaseTexts = {
-    "欧阳测某",     "11010519491231002X", "13900000001",   "密封小区",     "欧阳家拖欠工资",
-    "本人在某厂",   "分三期支付",         "已电话联系其妻", "材料不全",     "当事人住院"};
+    "欧阳测某",   "11010519491231002X", "13900000001",    "密封小区", "欧阳家拖欠工资",
+    "本人在某厂", "分三期支付",         "已电话联系其妻", "材料不全", "当事人住院"};
 
 TEST(CaseSealingTest, EveryPersonalFieldOfACaseIsSealedAndOpensBack) {
   PiiCipher cipher = Ring(kK1);

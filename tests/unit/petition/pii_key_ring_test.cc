@@ -28,8 +28,7 @@ PiiCipher Ring(const std::string& text) {
 
 // The seal the store wrote before rotation existed: "enc:v1:" + base64(raw AES-GCM under the
 // one key).
-std::string LegacySeal(const std::string& raw_key, const std::string& text,
-                       const std::string& ad) {
+std::string LegacySeal(const std::string& raw_key, const std::string& text, const std::string& ad) {
   absl::StatusOr<std::string> raw = PiiCipher::FromRawKey(raw_key)->Encrypt(text, ad);
   EXPECT_TRUE(raw.ok());
   return absl::StrCat("enc:v1:", absl::Base64Escape(*raw));
@@ -154,8 +153,7 @@ TEST(PiiKeyRingTest, SealsFromBeforeRotationOpenWithKeyK1) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(*opened, "13900000001");
   // The single-key ring of old deployments opens it too.
-  EXPECT_EQ(*PiiCipher::FromRawKey(kRaw1)->Open(legacy, "case/7/petitioner.phone"),
-            "13900000001");
+  EXPECT_EQ(*PiiCipher::FromRawKey(kRaw1)->Open(legacy, "case/7/petitioner.phone"), "13900000001");
   // Without k1 in the ring it cannot be opened: DATA_LOSS naming k1.
   absl::StatusOr<std::string> lost =
       Ring(absl::StrCat("k2 ", kHex2)).Open(legacy, "case/7/petitioner.phone");
