@@ -67,9 +67,11 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, Fn&& body) 
 //     store_.CreateLead(..., finish(resp));
 //     return absl::OkStatus();
 //   });
+namespace rpc_internal {
+
+// Runs an asynchronous handler body on `reactor` (see RunAsyncUnary).
 template <typename Fn>
-grpc::ServerUnaryReactor* RunAsyncUnary(grpc::CallbackServerContext* ctx, Fn&& body) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+void StartAsync(grpc::ServerUnaryReactor* reactor, Fn& body) {
   auto finish = [reactor](auto* response) {
     using T = std::remove_pointer_t<decltype(response)>;
     return std::function<void(absl::StatusOr<T>)>([reactor, response](absl::StatusOr<T> result) {
@@ -79,6 +81,31 @@ grpc::ServerUnaryReactor* RunAsyncUnary(grpc::CallbackServerContext* ctx, Fn&& b
   };
   absl::Status started = body(finish);
   if (!started.ok()) reactor->Finish(ToGrpcStatus(started));
+}
+
+}  // namespace rpc_internal
+
+template <typename Fn>
+grpc::ServerUnaryReactor* RunAsyncUnary(grpc::CallbackServerContext* ctx, Fn&& body) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  rpc_internal::StartAsync(reactor, body);
+  return reactor;
+}
+
+// RunAsyncUnary for a read whose answer waits for a write (an audit record) after the store
+// read: on the read pool, like RunUnary, when the store is networked. `body` must capture by
+// value (`[=]`): it may run after the handler returned.
+template <typename Fn>
+grpc::ServerUnaryReactor* RunAsyncRead(grpc::CallbackServerContext* ctx, Fn&& body) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  WorkerPool* pool = UnaryReadPool();
+  if (pool == nullptr) {
+    rpc_internal::StartAsync(reactor, body);
+  } else {
+    pool->Schedule([reactor, body = std::forward<Fn>(body)]() mutable {
+      rpc_internal::StartAsync(reactor, body);
+    });
+  }
   return reactor;
 }
 

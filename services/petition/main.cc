@@ -1,13 +1,17 @@
 // petition_server: serves gaoxin.petition.v1.PetitionService (default port 50053).
 //
-// The PII key (32 bytes, AES-256-GCM and the keyed ID-number hash) comes from --pii_key_file
-// (raw 32 bytes, 64 hex digits or base64) or, when that is empty, from the environment variable
-// GAOXIN_PII_KEY (hex or base64). It is never logged and never in the repository.
+// The PII key ring (AES-256-GCM keys, each also giving a keyed ID-number hash) comes from
+// --pii_key_file (lines "<key-id> <key> [current]", or the older single key: raw 32 bytes, 64 hex
+// digits or base64, which is key "k1") or, when that is empty, from the environment variable
+// GAOXIN_PII_KEY (the same text). It is never logged and never in the repository; the key ids
+// are. Before serving, free text stored before it was sealed is sealed (ResealAll).
 #include <memory>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/config.h"
+#include "common/log.h"
 #include "common/redis/enterprise_directory.h"
 #include "common/server.h"
 #include "common/service_main.h"
@@ -17,8 +21,9 @@
 #include "services/petition/petition_store.h"
 
 ABSL_FLAG(std::string, pii_key_file, "",
-          "file holding the 32-byte PII key (raw, 64 hex digits or base64); empty = read the "
-          "key from the environment variable GAOXIN_PII_KEY");
+          "the PII key ring: lines '<key-id> <key> [current]' (key: 64 hex digits or base64 of "
+          "32 bytes), or one key (raw 32 bytes, hex or base64; id k1); empty = read it from the "
+          "environment variable GAOXIN_PII_KEY");
 ABSL_FLAG(std::string, enterprise_addr, "127.0.0.1:50052",
           "enterprise service, asked when a USCC is not in the shared Redis directory");
 ABSL_FLAG(std::string, enterprise_token, "",
@@ -44,6 +49,10 @@ int main(int argc, char** argv) {
   auto cipher = key_file.empty() ? gaoxin::petition::PiiCipher::LoadFromEnv("GAOXIN_PII_KEY")
                                  : gaoxin::petition::PiiCipher::LoadFromFile(key_file);
   if (!cipher.ok()) return gaoxin::FailStartup(cipher.status());
+  gaoxin::LogEvent("pii_key_ring")
+      .Str("current_key_id", cipher->current_key_id())
+      .Str("key_ids", absl::StrJoin(cipher->key_ids(), ","))
+      .Emit();
 
   gaoxin::petition::DeadlinePolicy policy;
   policy.accept_days = absl::GetFlag(FLAGS_accept_days);
@@ -79,6 +88,16 @@ int main(int argc, char** argv) {
 
   auto clock = [] { return absl::Now(); };
   gaoxin::petition::PetitionStore store(live->db.get(), &*cipher, policy, clock);
+  // A migration cannot seal (it has no key): free text written before it was sealed, or by a
+  // replica of an older version during a rolling upgrade, is sealed here at every start-up.
+  // Rows already sealed are only read; seals under older keys are left to ResealPersonalData.
+  auto sealed = store.ResealAll(gaoxin::petition::ResealMode::kPlaintextOnly);
+  if (!sealed.ok()) return gaoxin::FailStartup(sealed.status());
+  gaoxin::LogEvent("pii_plaintext_sealed")
+      .Int("examined", sealed->examined)
+      .Int("resealed", sealed->resealed)
+      .Int("unreadable", sealed->unreadable)
+      .Emit();
   gaoxin::petition::PetitionServiceImpl service(
       &store, auth->get(), &*cipher, &enterprises, live->feed.get(),
       gaoxin::watch::WatchOptionsFromFlags(), gaoxin::watch::SummaryOptionsFromFlags());

@@ -19,6 +19,7 @@
 #include "common/validation.h"
 #include "services/petition/domain/case_input.h"
 #include "services/petition/domain/derived_fields.h"
+#include "services/petition/domain/free_text.h"
 #include "services/petition/domain/identity_codes.h"
 #include "services/petition/domain/ledger_stats.h"
 #include "services/petition/domain/masking.h"
@@ -47,12 +48,25 @@ Reveal RevealFor(const Principal* who, absl::string_view method) {
   return Reveal{PiiAccessFor(who) == PiiAccess::kPlaintext, who->name, std::string(method)};
 }
 
-void MaskCase(v1::Case* c) { *c->mutable_petitioner() = MaskPetitioner(c->petitioner()); }
+// What a caller without petition.pii (and every watcher) sees of a case: the petitioner masked,
+// the free text withheld.
+void MaskCase(v1::Case* c) {
+  *c->mutable_petitioner() = MaskPetitioner(c->petitioner());
+  WithholdCaseText(c);
+}
 
 // Hands a written case to `done`, masked unless the write revealed it (and audited it already).
 Done<v1::Case> MaskUnlessRevealed(Done<v1::Case> done, bool unmasked) {
   return [done = std::move(done), unmasked](absl::StatusOr<v1::Case> result) {
     if (result.ok() && !unmasked) MaskCase(&*result);
+    done(std::move(result));
+  };
+}
+
+// The same for a written meeting.
+Done<v1::Meeting> WithholdUnlessRevealed(Done<v1::Meeting> done, bool unmasked) {
+  return [done = std::move(done), unmasked](absl::StatusOr<v1::Meeting> result) {
+    if (result.ok() && !unmasked) WithholdMeetingText(&*result);
     done(std::move(result));
   };
 }
@@ -101,6 +115,8 @@ PetitionServiceImpl::PetitionServiceImpl(PetitionStore* store, const Authenticat
   Unary("ListMeetings", kPetitionReader, kReads, &Self::ListMeetings);
   // `auditor`, the role petition.proto names for it.
   Unary("ListAuditRecords", kAuditor, kReads, &Self::ListAuditRecords);
+  // Key rotation is the operators' business: `admin` only.
+  Unary("ResealPersonalData", kAdmin, kWrites, &Self::ResealPersonalData);
   ServerStream("WatchCases", kPetitionReader, kReads, &Self::WatchCases);
   ServerStream("StreamLedgerStats", kPetitionReader, kReads, &Self::StreamLedgerStats);
   CheckEveryMethodDeclared();
@@ -287,7 +303,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListCases(grpc::CallbackServerCon
       NormalizeCaseInput(&probe);
       const std::string& number = probe.petitioner().id_number();
       if (IsValidResidentId(number, store_->Today())) {
-        filter.id_hash = cipher_->KeyedHash(number);
+        // Under every key of the ring: cases not re-sealed since a rotation keep an older hash.
+        filter.id_hashes = cipher_->KeyedHashes(number);
       } else {
         CheckResidentId(number, "petitioner_id_number", store_->Today(), &v);
       }
@@ -491,7 +508,10 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::RecordMeeting(
     *meeting.mutable_attendees() = m.attendees();
     *meeting.mutable_case_ids() = m.case_ids();
     meeting.set_notes(m.notes());
-    store_->RecordMeeting(std::move(meeting), pipeline::RequestKey(ctx), finish(response));
+    Reveal reveal = RevealFor(&pipeline::Caller(ctx), "RecordMeeting");
+    const bool unmasked = reveal.unmasked;
+    store_->RecordMeeting(std::move(meeting), pipeline::RequestKey(ctx), std::move(reveal),
+                          WithholdUnlessRevealed(finish(response), unmasked));
     return absl::OkStatus();
   });
 }
@@ -499,11 +519,27 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::RecordMeeting(
 grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerContext* ctx,
                                                           const v1::GetMeetingRequest* request,
                                                           v1::Meeting* response) {
-  return RunUnary(ctx, [=]() -> absl::Status {
+  return RunAsyncRead(ctx, [=](auto finish) -> absl::Status {
+    const Principal* who = &pipeline::Caller(ctx);
     RETURN_IF_ERROR(CheckId(request->id(), "meeting", "id"));
     int64_t revision = 0;
-    ASSIGN_OR_RETURN(*response, store_->GetMeeting(request->id(), &revision));
+    ASSIGN_OR_RETURN(v1::Meeting m, store_->GetMeeting(request->id(), &revision));
     SetResponseRevision(ctx, revision);
+    Done<v1::Meeting> done = finish(response);
+    if (!who->HasRole(kPetitionPii)) {
+      WithholdMeetingText(&m);
+      done(std::move(m));
+      return absl::OkStatus();
+    }
+    auto shown = std::make_shared<v1::Meeting>(std::move(m));
+    store_->AuditMeetingReads({shown.get()}, who->name, "GetMeeting",
+                              [shown, done = std::move(done)](absl::Status s) {
+                                if (!s.ok()) {
+                                  done(AuditFailed(s));
+                                } else {
+                                  done(std::move(*shown));
+                                }
+                              });
     return absl::OkStatus();
   });
 }
@@ -511,7 +547,8 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::GetMeeting(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServerContext* ctx,
                                                             const v1::ListMeetingsRequest* request,
                                                             v1::ListMeetingsResponse* response) {
-  return RunUnary(ctx, [=]() -> absl::Status {
+  return RunAsyncRead(ctx, [=](auto finish) -> absl::Status {
+    const Principal* who = &pipeline::Caller(ctx);
     FieldViolations v;
     if (!v1::MeetingKind_IsValid(request->kind())) v.Add("kind", "is not a known meeting kind");
     CheckOptionalId(request->case_id(), "case", "case_id", &v);
@@ -530,11 +567,28 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListMeetings(grpc::CallbackServer
     const Page page = pipeline::PageOf(ctx);
     int64_t revision = 0;
     ASSIGN_OR_RETURN(auto result, store_->ListMeetings(filter, page, &revision));
-    for (auto& m : result.items) *response->add_meetings() = std::move(m);
-    response->set_revision(revision);
+    auto out = std::make_shared<v1::ListMeetingsResponse>();
+    for (auto& m : result.items) *out->add_meetings() = std::move(m);
+    out->set_revision(revision);
     if (!result.next_after_key.empty()) {
-      response->set_next_page_token(pipeline::NextPageToken(ctx, result.next_after_key));
+      out->set_next_page_token(pipeline::NextPageToken(ctx, result.next_after_key));
     }
+    Done<v1::ListMeetingsResponse> done = finish(response);
+    if (!who->HasRole(kPetitionPii) || out->meetings_size() == 0) {
+      for (v1::Meeting& m : *out->mutable_meetings()) WithholdMeetingText(&m);
+      done(std::move(*out));
+      return absl::OkStatus();
+    }
+    std::vector<const v1::Meeting*> shown;
+    for (const v1::Meeting& m : out->meetings()) shown.push_back(&m);
+    store_->AuditMeetingReads(shown, who->name, "ListMeetings",
+                              [out, done = std::move(done)](absl::Status s) {
+                                if (!s.ok()) {
+                                  done(AuditFailed(s));
+                                } else {
+                                  done(std::move(*out));
+                                }
+                              });
     return absl::OkStatus();
   });
 }
@@ -560,6 +614,48 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
     if (!result.next_after_key.empty()) {
       response->set_next_page_token(pipeline::NextPageToken(ctx, result.next_after_key));
     }
+    return absl::OkStatus();
+  });
+}
+
+// --- key rotation ------------------------------------------------------------------------------
+
+grpc::ServerUnaryReactor* PetitionServiceImpl::ResealPersonalData(
+    grpc::CallbackServerContext* ctx, const v1::ResealPersonalDataRequest* request,
+    v1::ResealPersonalDataResponse* response) {
+  return RunAsyncUnary(ctx, [&](auto finish) -> absl::Status {
+    FieldViolations v;
+    if (request->batch_size() < 0) v.Add("batch_size", "must not be negative");
+    CheckText(request->cursor(), "cursor", 200, false, &v);
+    CheckText(request->expected_key_id(), "expected_key_id", 32, false, &v);
+    RETURN_IF_ERROR(v.ToStatus());
+    if (!request->expected_key_id().empty() &&
+        request->expected_key_id() != cipher_->current_key_id()) {
+      return MakeError(absl::StatusCode::kFailedPrecondition, "PII_KEY_MISMATCH",
+                       absl::StrCat("this server seals under key '", cipher_->current_key_id(),
+                                    "', not the expected one: restart it with the new key ring "
+                                    "before re-sealing"));
+    }
+    const int batch = request->batch_size() == 0 ? 200 : std::min(request->batch_size(), 1000);
+    Done<v1::ResealPersonalDataResponse> done = finish(response);
+    store_->ResealBatch(request->cursor(), batch, ResealMode::kCurrentKey,
+                        [done = std::move(done)](absl::StatusOr<ResealProgress> p) {
+                          if (!p.ok()) {
+                            done(p.status());
+                            return;
+                          }
+                          v1::ResealPersonalDataResponse out;
+                          out.set_current_key_id(p->current_key_id);
+                          out.set_examined(static_cast<int32_t>(p->examined));
+                          out.set_resealed(static_cast<int32_t>(p->resealed));
+                          out.set_conflicts(static_cast<int32_t>(p->conflicts));
+                          out.set_unreadable(static_cast<int32_t>(p->unreadable));
+                          out.set_next_cursor(p->next_cursor);
+                          for (const auto& [key, count] : p->found_by_key) {
+                            (*out.mutable_found_by_key())[key] = count;
+                          }
+                          done(std::move(out));
+                        });
     return absl::OkStatus();
   });
 }
@@ -622,6 +718,7 @@ grpc::ServerWriteReactor<v1::WatchCasesResponse>* PetitionServiceImpl::WatchCase
           v1::Case* c = change.mutable_petition_case();
           if (!c->ParseFromString(e.state)) return false;
           c->clear_petitioner();
+          WithholdCaseText(c);
           RefreshDerivedFields(c, store_->policy(), store_->Today());
           LogEvent("watch_case_unreadable", "error")
               .Str("case_id", e.resource_id)

@@ -1,8 +1,9 @@
 // gaoxin.petition.v1.PetitionService over gRPC: authorization, request validation, enterprise
 // lookup, paging, and the personal-data rule of every output path: callers without
-// `petition.pii` get petitioner fields masked; callers with it get them only after the audit
-// record of the read is durable (no audit, no plaintext). Rules live in domain/, persistence in
-// petition_store; this file wires them.
+// `petition.pii` get petitioner fields masked and free text (domain/free_text.h) withheld;
+// callers with it get them only after the audit record of the read is durable (no audit, no
+// plaintext). ResealPersonalData (admin) re-seals the store under the current PII key. Rules live
+// in domain/, persistence in petition_store; this file wires them.
 //
 // Live updates: WatchCases streams case changes from the store's change log (the feed) and
 // StreamLedgerStats a ledger's stats after each relevant change. On the watch stream petitioner
@@ -48,6 +49,7 @@ class PetitionServiceImpl final : public pipeline::Service<v1::PetitionService> 
   GAOXIN_PETITION_RPC(GetMeeting, GetMeetingRequest, Meeting)
   GAOXIN_PETITION_RPC(ListMeetings, ListMeetingsRequest, ListMeetingsResponse)
   GAOXIN_PETITION_RPC(ListAuditRecords, ListAuditRecordsRequest, ListAuditRecordsResponse)
+  GAOXIN_PETITION_RPC(ResealPersonalData, ResealPersonalDataRequest, ResealPersonalDataResponse)
 #undef GAOXIN_PETITION_RPC
 
   // Role petition.reader. Petitioner fields are masked on this stream for every caller, with

@@ -12,10 +12,12 @@
 #include "common/db/filters.h"
 #include "common/errors.h"
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/petition/domain/case_input.h"
 #include "services/petition/domain/derived_fields.h"
+#include "services/petition/domain/free_text.h"
 #include "services/petition/domain/repeat_detection.h"
 
 namespace gaoxin::petition {
@@ -24,8 +26,6 @@ namespace {
 using db::AddFilter;
 using db::SqlValue;
 using db::Transaction;
-
-constexpr absl::string_view kSealPrefix = "enc:v1:";
 
 // Migration 1's tables in both dialects; the append-only audit log differs, below.
 #define GAOXIN_PETITION_TABLES                                                                 \
@@ -75,21 +75,45 @@ constexpr db::Migration kMigrations[] = {
 };
 #undef GAOXIN_PETITION_TABLES
 
-std::string AssociatedData(absl::string_view case_id, absl::string_view field) {
-  return absl::StrCat("case/", case_id, "/petitioner.", field);
+// "id_hash IN (?, ?, ...)" for `hashes` (not empty).
+std::string IdHashIn(const std::vector<std::string>& hashes) {
+  std::string sql = "id_hash IN (";
+  for (size_t i = 0; i < hashes.size(); ++i) absl::StrAppend(&sql, i == 0 ? "?" : ", ?");
+  return absl::StrCat(sql, ")");
 }
 
-// The four personal-data fields, by name, for sealing and opening in one loop.
-struct PiiField {
-  const char* name;
-  std::string* (v1::Petitioner::*mutable_field)();
+// A re-sealing cursor: the table it is in and the key of the last row done there. The tables in
+// the order a run goes through them.
+constexpr absl::string_view kResealTables[] = {"cases", "meetings", "events"};
+
+struct ResealCursor {
+  size_t table = 0;   // index into kResealTables; past the end = done
+  std::string after;  // id, or revision for events; "" = from the table's start
 };
-constexpr PiiField kPiiFields[] = {
-    {"name", &v1::Petitioner::mutable_name},
-    {"id_number", &v1::Petitioner::mutable_id_number},
-    {"phone", &v1::Petitioner::mutable_phone},
-    {"address", &v1::Petitioner::mutable_address},
-};
+
+absl::StatusOr<ResealCursor> ParseResealCursor(absl::string_view text) {
+  ResealCursor cursor;
+  if (text.empty()) return cursor;
+  const size_t slash = text.find('/');
+  if (slash != absl::string_view::npos) {
+    const absl::string_view table = text.substr(0, slash);
+    cursor.after = std::string(text.substr(slash + 1));
+    for (size_t i = 0; i < std::size(kResealTables); ++i) {
+      if (kResealTables[i] != table) continue;
+      cursor.table = i;
+      int64_t revision = 0;
+      if (table != "events" || absl::SimpleAtoi(cursor.after, &revision)) return cursor;
+    }
+  }
+  return InvalidField("cursor",
+                      "is not a cursor of a re-sealing run: pass the next_cursor of "
+                      "the previous call, or none to start over");
+}
+
+std::string FormatResealCursor(const ResealCursor& cursor) {
+  if (cursor.table >= std::size(kResealTables)) return "";
+  return absl::StrCat(kResealTables[cursor.table], "/", cursor.after);
+}
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
@@ -107,9 +131,7 @@ bool CreatedBefore(const v1::Case& a, const v1::Case& b) {
 
 absl::StatusOr<std::string> SealPiiField(const PiiCipher& cipher, absl::string_view case_id,
                                          absl::string_view field, absl::string_view value) {
-  if (value.empty()) return std::string();
-  ASSIGN_OR_RETURN(std::string sealed, cipher.Encrypt(value, AssociatedData(case_id, field)));
-  return absl::StrCat(kSealPrefix, absl::Base64Escape(sealed));
+  return cipher.Seal(value, PetitionerAssociatedData(case_id, field));
 }
 
 std::vector<std::string> RevealedFields(const v1::Petitioner& p) {
@@ -119,6 +141,22 @@ std::vector<std::string> RevealedFields(const v1::Petitioner& p) {
   if (!p.phone().empty()) out.push_back("petitioner.phone");
   if (!p.address().empty()) out.push_back("petitioner.address");
   return out;
+}
+
+std::vector<std::string> RevealedCaseFields(const v1::Case& c) {
+  std::vector<std::string> out = RevealedFields(c.petitioner());
+  for (std::string& f : CaseTextFieldNames(c)) out.push_back(std::move(f));
+  return out;
+}
+
+void ResealProgress::Add(const ResealProgress& batch) {
+  current_key_id = batch.current_key_id;
+  examined += batch.examined;
+  resealed += batch.resealed;
+  conflicts += batch.conflicts;
+  unreadable += batch.unreadable;
+  for (const auto& [key, count] : batch.found_by_key) found_by_key[key] += count;
+  next_cursor = batch.next_cursor;
 }
 
 int64_t DayNumber(absl::CivilDay day) {
@@ -157,30 +195,11 @@ absl::CivilDay PetitionStore::Today() const { return TodayInZone(clock_()); }
 google::protobuf::Timestamp PetitionStore::Now() const { return ToTimestamp(clock_()); }
 
 absl::StatusOr<v1::Case> PetitionStore::Seal(v1::Case c) const {
-  v1::Petitioner* p = c.mutable_petitioner();
-  for (const PiiField& f : kPiiFields) {
-    std::string* value = (p->*f.mutable_field)();
-    ASSIGN_OR_RETURN(*value, SealPiiField(*cipher_, c.id(), f.name, *value));
-  }
-  return c;
+  return SealCase(*cipher_, std::move(c));
 }
 
 absl::StatusOr<v1::Case> PetitionStore::Open(v1::Case c) const {
-  v1::Petitioner* p = c.mutable_petitioner();
-  for (const PiiField& f : kPiiFields) {
-    std::string* value = (p->*f.mutable_field)();
-    if (value->empty()) continue;
-    std::string sealed;
-    if (!absl::StartsWith(*value, kSealPrefix) ||
-        !absl::Base64Unescape(absl::string_view(*value).substr(kSealPrefix.size()), &sealed)) {
-      return absl::DataLossError(absl::StrCat("case ", c.id(), ": petitioner data is not sealed"));
-    }
-    absl::StatusOr<std::string> plain = cipher_->Decrypt(sealed, AssociatedData(c.id(), f.name));
-    if (!plain.ok()) {
-      return absl::DataLossError(absl::StrCat("case ", c.id(), ": ", plain.status().message()));
-    }
-    *value = *std::move(plain);
-  }
+  ASSIGN_OR_RETURN(c, OpenCase(*cipher_, std::move(c)));
   RefreshDerivedFields(&c, policy_, Today());
   return c;
 }
@@ -213,15 +232,15 @@ absl::Status PetitionStore::SaveCaseLinks(Transaction& tx, const v1::Case& c, bo
 
 absl::Status PetitionStore::AppendAudit(Transaction& tx, const v1::Case& c,
                                         const std::string& actor, const std::string& method) const {
-  std::vector<std::string> fields = RevealedFields(c.petitioner());
+  std::vector<std::string> fields = RevealedCaseFields(c);
   if (fields.empty()) return absl::OkStatus();
   return AppendAuditRecord(tx, c.id(), std::move(fields), actor, method);
 }
 
 absl::Status PetitionStore::AppendAuditRecord(Transaction& tx, const std::string& case_id,
                                               std::vector<std::string> fields,
-                                              const std::string& actor,
-                                              const std::string& method) const {
+                                              const std::string& actor, const std::string& method,
+                                              const std::string& meeting_id) const {
   v1::AuditRecord record;
   record.set_id(NewId("audit"));
   record.set_actor(actor);
@@ -230,6 +249,7 @@ absl::Status PetitionStore::AppendAuditRecord(Transaction& tx, const std::string
   record.set_case_id(case_id);
   for (auto& f : fields) record.add_fields(std::move(f));
   record.set_method(method);
+  record.set_meeting_id(meeting_id);
   return tx.Execute(
       "INSERT INTO audit_records(id, actor, time_us, case_id, record) VALUES(?, ?, ?, ?, ?)",
       {record.id(), actor, absl::ToUnixMicros(now), case_id,
@@ -322,8 +342,12 @@ absl::Status PetitionStore::LinkRepeats(Transaction& tx, v1::Case* c) const {
   c->set_is_repeat(false);
   c->clear_repeat_of_case_ids();
   if (c->petitioner().id_number().empty()) return absl::OkStatus();
-  const std::string hash = cipher_->KeyedHash(c->petitioner().id_number());
-  ASSIGN_OR_RETURN(std::vector<v1::Case> same_person, cases_.All(tx, "id_hash = ?", {hash}));
+  // Earlier cases may still carry the hash under an older key of the ring (not re-sealed yet).
+  const std::vector<std::string> hashes = cipher_->KeyedHashes(c->petitioner().id_number());
+  const std::string& hash = hashes.front();
+  ASSIGN_OR_RETURN(
+      std::vector<v1::Case> same_person,
+      cases_.All(tx, IdHashIn(hashes), std::vector<SqlValue>(hashes.begin(), hashes.end())));
   std::vector<v1::Case> earlier;
   for (v1::Case& e : same_person) {
     // Only cases before this one: a new case is not stored yet; an updated one was.
@@ -385,7 +409,10 @@ absl::StatusOr<db::ResourcePage<v1::Case>> PetitionStore::ListCases(const CaseFi
     // A due date exists only while something is due from the office; overdue = past it today.
     AddFilter(&where, &params, "due_day IS NOT NULL AND due_day < ?", DayNumber(Today()));
   }
-  if (!filter.id_hash.empty()) AddFilter(&where, &params, "id_hash = ?", filter.id_hash);
+  if (!filter.id_hashes.empty()) {
+    absl::StrAppend(&where, where.empty() ? "" : " AND ", IdHashIn(filter.id_hashes));
+    for (const std::string& h : filter.id_hashes) params.push_back(h);
+  }
   db::ResourcePage<v1::Case> result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
     ASSIGN_OR_RETURN(result, cases_.List(tx, where, params, page.after_key, page.size));
@@ -502,24 +529,39 @@ absl::StatusOr<std::pair<v1::Ledger, std::vector<v1::Case>>> PetitionStore::Load
     }
     return absl::OkStatus();
   }));
-  // Stats need no personal data: drop the ciphertext rather than decrypt it.
-  for (v1::Case& c : out.second) c.clear_petitioner();
+  // Stats need no personal data: drop the seals rather than open them.
+  for (v1::Case& c : out.second) {
+    c.clear_petitioner();
+    ClearCaseText(&c);
+  }
   return out;
 }
 
 // --- meetings ----------------------------------------------------------------------------------
 
-void PetitionStore::RecordMeeting(v1::Meeting meeting, db::RequestKey request_key,
+void PetitionStore::RecordMeeting(v1::Meeting meeting, db::RequestKey request_key, Reveal reveal,
                                   Done<v1::Meeting> done) {
   meeting.set_id(NewId("meeting"));
   *meeting.mutable_create_time() = Now();
   db::WriteWithResult<v1::Meeting>(
       *db_,
-      [this, meeting = std::move(meeting),
-       request_key = std::move(request_key)](Transaction& tx) -> absl::StatusOr<v1::Meeting> {
+      [this, meeting = std::move(meeting), request_key = std::move(request_key),
+       reveal = std::move(reveal)](Transaction& tx) -> absl::StatusOr<v1::Meeting> {
+        auto audit = [&](Transaction& tx, const v1::Meeting& m) -> absl::Status {
+          if (!reveal.unmasked) return absl::OkStatus();
+          std::vector<std::string> fields = MeetingTextFieldNames(m);
+          if (fields.empty()) return absl::OkStatus();
+          return AppendAuditRecord(tx, /*case_id=*/"", std::move(fields), reveal.actor,
+                                   reveal.method, m.id());
+        };
         return db::CreateOnce<v1::Meeting>(
             tx, "RecordMeeting", request_key,
-            [&](Transaction& tx, const std::string& id) { return meetings_.Get(tx, id); },
+            [&](Transaction& tx, const std::string& id) -> absl::StatusOr<v1::Meeting> {
+              ASSIGN_OR_RETURN(v1::Meeting sealed, meetings_.Get(tx, id));
+              ASSIGN_OR_RETURN(v1::Meeting original, OpenMeeting(*cipher_, std::move(sealed)));
+              RETURN_IF_ERROR(audit(tx, original));
+              return original;
+            },
             [&](Transaction& tx) -> absl::StatusOr<v1::Meeting> {
               FieldViolations v;
               for (int i = 0; i < meeting.case_ids_size(); ++i) {
@@ -530,21 +572,26 @@ void PetitionStore::RecordMeeting(v1::Meeting meeting, db::RequestKey request_ke
                 }
               }
               RETURN_IF_ERROR(v.ToStatus());
-              ASSIGN_OR_RETURN(v1::Meeting stored, meetings_.Insert(tx, meeting));
+              ASSIGN_OR_RETURN(v1::Meeting sealed, SealMeeting(*cipher_, meeting));
+              ASSIGN_OR_RETURN(v1::Meeting stored, meetings_.Insert(tx, std::move(sealed)));
               for (const std::string& case_id : stored.case_ids()) {
                 RETURN_IF_ERROR(
                     tx.Execute("INSERT INTO meeting_cases(case_id, meeting_id) VALUES(?, ?) ON "
                                "CONFLICT DO NOTHING",
                                {case_id, stored.id()}));
               }
-              return stored;
+              v1::Meeting out = meeting;
+              out.set_etag(stored.etag());
+              RETURN_IF_ERROR(audit(tx, out));
+              return out;
             });
       },
       std::move(done));
 }
 
 absl::StatusOr<v1::Meeting> PetitionStore::GetMeeting(const std::string& id, int64_t* revision) {
-  return db::ReadById(*db_, meetings_, id, revision);
+  ASSIGN_OR_RETURN(v1::Meeting sealed, db::ReadById(*db_, meetings_, id, revision));
+  return OpenMeeting(*cipher_, std::move(sealed));
 }
 
 absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
@@ -567,6 +614,9 @@ absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
     }
     return absl::OkStatus();
   }));
+  for (v1::Meeting& m : result.items) {
+    ASSIGN_OR_RETURN(m, OpenMeeting(*cipher_, std::move(m)));
+  }
   return result;
 }
 
@@ -575,13 +625,12 @@ absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
 void PetitionStore::AuditReads(const std::vector<const v1::Case*>& cases, const std::string& actor,
                                const std::string& method, std::function<void(absl::Status)> done,
                                std::vector<std::string> searched_by) {
-  // Copy only what the record needs: ids and which fields were shown.
-  std::vector<v1::Case> shown;
+  // Copy only what the records need: ids and which fields were shown.
+  std::vector<std::pair<std::string, std::vector<std::string>>> shown;
   shown.reserve(cases.size());
   for (const v1::Case* c : cases) {
-    v1::Case& s = shown.emplace_back();
-    s.set_id(c->id());
-    *s.mutable_petitioner() = c->petitioner();
+    std::vector<std::string> fields = RevealedCaseFields(*c);
+    if (!fields.empty()) shown.emplace_back(c->id(), std::move(fields));
   }
   db_->WriteAsync(
       [this, shown = std::move(shown), actor, method,
@@ -589,10 +638,188 @@ void PetitionStore::AuditReads(const std::vector<const v1::Case*>& cases, const 
         if (!searched_by.empty()) {
           RETURN_IF_ERROR(AppendAuditRecord(tx, /*case_id=*/"", searched_by, actor, method));
         }
-        for (const v1::Case& c : shown) RETURN_IF_ERROR(AppendAudit(tx, c, actor, method));
+        for (const auto& [id, fields] : shown) {
+          RETURN_IF_ERROR(AppendAuditRecord(tx, id, fields, actor, method));
+        }
         return absl::OkStatus();
       },
       std::move(done));
+}
+
+void PetitionStore::AuditMeetingReads(const std::vector<const v1::Meeting*>& meetings,
+                                      const std::string& actor, const std::string& method,
+                                      std::function<void(absl::Status)> done) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> shown;
+  for (const v1::Meeting* m : meetings) {
+    std::vector<std::string> fields = MeetingTextFieldNames(*m);
+    if (!fields.empty()) shown.emplace_back(m->id(), std::move(fields));
+  }
+  db_->WriteAsync(
+      [this, shown = std::move(shown), actor, method](Transaction& tx) -> absl::Status {
+        for (const auto& [id, fields] : shown) {
+          RETURN_IF_ERROR(AppendAuditRecord(tx, /*case_id=*/"", fields, actor, method, id));
+        }
+        return absl::OkStatus();
+      },
+      std::move(done));
+}
+
+// --- re-sealing ---------------------------------------------------------------------------------
+
+namespace {
+
+void LogUnreadable(absl::string_view table, absl::string_view key, const absl::Status& s) {
+  LogEvent("pii_reseal_unreadable", "error")
+      .Str("table", table)
+      .Str("row", key)
+      .Str("error", s.ToString())
+      .Emit();
+}
+
+}  // namespace
+
+absl::StatusOr<ResealProgress> PetitionStore::ResealRows(Transaction& tx,
+                                                         const std::string& cursor_text, int limit,
+                                                         ResealMode mode) const {
+  ASSIGN_OR_RETURN(ResealCursor cursor, ParseResealCursor(cursor_text));
+  ResealProgress progress;
+  progress.current_key_id = cipher_->current_key_id();
+  int budget = limit;
+  // Re-seals one stored case or meeting; nullopt when it does not open (counted, logged).
+  auto reseal = [&](absl::string_view table, absl::string_view type, const std::string& key,
+                    const std::string& state) -> std::optional<std::string> {
+    absl::StatusOr<bool> changed = absl::DataLossError("the row does not decode");
+    std::string out;
+    if (type == "case") {
+      v1::Case c;
+      if (c.ParseFromString(state)) {
+        changed = ResealCase(*cipher_, mode, &c, &progress.found_by_key);
+        out = c.SerializeAsString();
+      }
+    } else {
+      v1::Meeting m;
+      if (m.ParseFromString(state)) {
+        changed = ResealMeeting(*cipher_, mode, &m, &progress.found_by_key);
+        out = m.SerializeAsString();
+      }
+    }
+    if (!changed.ok()) {
+      ++progress.unreadable;
+      LogUnreadable(table, key, changed.status());
+      return std::nullopt;
+    }
+    return *changed ? out : state;
+  };
+  auto count_write = [&](Transaction& tx) {
+    if (tx.changes() == 1) {
+      ++progress.resealed;
+    } else {
+      ++progress.conflicts;  // written (or, for the log, compacted) since the read
+    }
+  };
+
+  while (budget > 0 && cursor.table < std::size(kResealTables)) {
+    const absl::string_view table = kResealTables[cursor.table];
+    std::vector<db::Row> rows;
+    if (table == "cases") {
+      ASSIGN_OR_RETURN(rows, tx.Query("SELECT id, version, state, id_hash FROM cases WHERE id > ? "
+                                      "ORDER BY id LIMIT ?",
+                                      {cursor.after, budget}));
+    } else if (table == "meetings") {
+      ASSIGN_OR_RETURN(rows, tx.Query("SELECT id, version, state FROM meetings WHERE id > ? "
+                                      "ORDER BY id LIMIT ?",
+                                      {cursor.after, budget}));
+    } else {
+      int64_t after = 0;
+      if (!cursor.after.empty()) (void)absl::SimpleAtoi(cursor.after, &after);
+      ASSIGN_OR_RETURN(rows, tx.Query("SELECT revision, resource_type, state FROM events WHERE "
+                                      "revision > ? AND resource_type IN ('case', 'meeting') "
+                                      "ORDER BY revision LIMIT ?",
+                                      {after, budget}));
+    }
+    for (const db::Row& row : rows) {
+      ++progress.examined;
+      if (table == "events") {
+        const std::string key = absl::StrCat(row.Int(0));
+        cursor.after = key;
+        std::optional<std::string> state = reseal(table, row.Text(1), key, row.Blob(2));
+        if (!state || *state == row.Blob(2)) continue;
+        RETURN_IF_ERROR(tx.Execute("UPDATE events SET state = ? WHERE revision = ?",
+                                   {SqlValue::Blob(*std::move(state)), row.Int(0)}));
+        count_write(tx);
+        continue;
+      }
+      const std::string id = row.Text(0);
+      cursor.after = id;
+      std::optional<std::string> state =
+          reseal(table, table == "cases" ? "case" : "meeting", id, row.Blob(2));
+      if (!state) continue;
+      if (table == "meetings") {
+        if (*state == row.Blob(2)) continue;
+        RETURN_IF_ERROR(tx.Execute("UPDATE meetings SET state = ? WHERE id = ? AND version = ?",
+                                   {SqlValue::Blob(*std::move(state)), id, row.Int(1)}));
+        count_write(tx);
+        continue;
+      }
+      // A case: under kCurrentKey the ID-number hash moves to the current key as well, so the
+      // older keys can leave the ring.
+      std::string hash = row.Text(3);
+      if (mode == ResealMode::kCurrentKey) {
+        v1::Case c;
+        (void)c.ParseFromString(*state);  // made by SerializeAsString just above
+        absl::StatusOr<std::string> id_number = cipher_->Open(
+            c.petitioner().id_number(), PetitionerAssociatedData(c.id(), "id_number"));
+        if (!id_number.ok()) {
+          ++progress.unreadable;
+          LogUnreadable(table, id, id_number.status());
+          continue;
+        }
+        hash = id_number->empty() ? "" : cipher_->KeyedHash(*id_number);
+      }
+      if (*state == row.Blob(2) && hash == row.Text(3)) continue;
+      RETURN_IF_ERROR(
+          tx.Execute("UPDATE cases SET state = ?, id_hash = ? WHERE id = ? AND version = ?",
+                     {SqlValue::Blob(*std::move(state)), hash, id, row.Int(1)}));
+      count_write(tx);
+    }
+    budget -= static_cast<int>(rows.size());
+    if (budget > 0) {  // the table is done
+      ++cursor.table;
+      cursor.after.clear();
+    }
+  }
+  progress.next_cursor = FormatResealCursor(cursor);
+  return progress;
+}
+
+void PetitionStore::ResealBatch(std::string cursor, int limit, ResealMode mode,
+                                Done<ResealProgress> done) {
+  if (absl::Status parsed = ParseResealCursor(cursor).status(); !parsed.ok()) {
+    done(parsed);
+    return;
+  }
+  limit = std::clamp(limit, 1, 1000);
+  db::WriteWithResult<ResealProgress>(
+      *db_,
+      [this, cursor = std::move(cursor), limit, mode](Transaction& tx)
+          -> absl::StatusOr<ResealProgress> { return ResealRows(tx, cursor, limit, mode); },
+      std::move(done));
+}
+
+absl::StatusOr<ResealProgress> PetitionStore::ResealAll(ResealMode mode, int batch_rows) {
+  ResealProgress total;
+  total.current_key_id = cipher_->current_key_id();
+  std::string cursor;
+  do {
+    ResealProgress batch;
+    RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> absl::Status {
+      ASSIGN_OR_RETURN(batch, ResealRows(tx, cursor, std::clamp(batch_rows, 1, 1000), mode));
+      return absl::OkStatus();
+    }));
+    total.Add(batch);
+    cursor = batch.next_cursor;
+  } while (!cursor.empty());
+  return total;
 }
 
 absl::StatusOr<db::ResourcePage<v1::AuditRecord>> PetitionStore::ListAuditRecords(

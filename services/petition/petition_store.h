@@ -1,11 +1,18 @@
 // Where ledgers, cases, meetings and the audit log of the petition service are kept.
 //
 // Personal data never reaches the database file in the clear: a case is stored with each
-// petitioner field replaced by "enc:v1:" + base64(AES-256-GCM(value)) bound to "case/<id>/<field>"
-// (so the blob in `cases.state` and in the change log carry only ciphertext), and the ID number is
-// findable only through its keyed hash in `cases.id_hash`. The store hands the service plaintext
-// cases, with derived fields (due date, overdue, ...) refreshed as of today; the service masks
-// them or, for a `petition.pii` caller, has the read audited first.
+// petitioner field and each free-text field (domain/free_text.h) replaced by its seal,
+// "enc:v2:<key id>:" + base64(AES-256-GCM(value)) bound to "case/<id>/<path>"
+// (domain/case_sealing.h), and so is a meeting's free text; the blobs in `cases.state`,
+// `meetings.state` and the change log carry only seals. The ID number is findable only through
+// its keyed hash in `cases.id_hash` (under the current key; searches look under every key of the
+// ring). The store hands the service plaintext, with derived fields (due date, overdue, ...)
+// refreshed as of today; the service masks and withholds it or, for a `petition.pii` caller, has
+// the read audited first.
+//
+// Free text written before it was sealed is sealed by ResealAll(kPlaintextOnly), which the
+// server runs at every start-up (a migration cannot: it has no key), and by any write of the
+// row; ResealBatch re-seals under the current key after a key rotation.
 //
 // The audit log (`audit_records`) is append-only: the schema has triggers that abort any UPDATE
 // or DELETE of a row, and this file has no code path that tries one.
@@ -31,6 +38,7 @@
 #include "common/db/resource_table.h"
 #include "common/pagination.h"
 #include "gaoxin/petition/v1/petition.pb.h"
+#include "services/petition/domain/case_sealing.h"
 #include "services/petition/domain/case_state.h"
 #include "services/petition/domain/deadlines.h"
 #include "services/petition/domain/pii_access.h"
@@ -56,8 +64,9 @@ struct CaseFilter {
   std::string leader;
   std::string department;
   bool overdue_only = false;
-  // Keyed hash of the petitioner's ID number ("" = any).
-  std::string id_hash;
+  // Keyed hashes of the petitioner's ID number, one per key (PiiCipher::KeyedHashes); a case
+  // matches any of them. Empty = any petitioner.
+  std::vector<std::string> id_hashes;
 };
 
 struct MeetingFilter {
@@ -74,12 +83,30 @@ struct AuditFilter {
   absl::Time end = absl::InfiniteFuture();
 };
 
-// "enc:v1:..." ciphertext of `value` for field `field` ("name", ...) of case `case_id`.
+// The seal ("enc:v2:<key id>:...") of `value` for petitioner field `field` ("name", ...) of case
+// `case_id`, as the store keeps it; "" for "".
 absl::StatusOr<std::string> SealPiiField(const PiiCipher& cipher, absl::string_view case_id,
                                          absl::string_view field, absl::string_view value);
 
 // The petitioner fields that are not empty, as audit field names ("petitioner.name", ...).
 std::vector<std::string> RevealedFields(const v1::Petitioner& p);
+// Those and the non-empty free-text fields ("subject", "history.note", ...): what showing `c`
+// unmasked reveals.
+std::vector<std::string> RevealedCaseFields(const v1::Case& c);
+
+// Where a re-sealing run stands and what it did (see PetitionStore::ResealBatch).
+struct ResealProgress {
+  std::string current_key_id;
+  int64_t examined = 0;
+  int64_t resealed = 0;
+  int64_t conflicts = 0;
+  int64_t unreadable = 0;
+  SealCensus found_by_key;
+  // "" when done.
+  std::string next_cursor;
+
+  void Add(const ResealProgress& batch);
+};
 
 // YYYYMMDD, the form due dates are indexed in.
 int64_t DayNumber(absl::CivilDay day);
@@ -131,7 +158,9 @@ class PetitionStore {
   // The caller masks or audits, exactly as for GetCase.
   absl::StatusOr<v1::Case> OpenStoredCase(absl::string_view state) const;
 
-  void RecordMeeting(v1::Meeting meeting, db::RequestKey request_key, Done<v1::Meeting> done);
+  // Meetings come back plaintext, like cases: the service withholds or audits.
+  void RecordMeeting(v1::Meeting meeting, db::RequestKey request_key, Reveal reveal,
+                     Done<v1::Meeting> done);
   absl::StatusOr<v1::Meeting> GetMeeting(const std::string& id, int64_t* revision = nullptr);
   absl::StatusOr<db::ResourcePage<v1::Meeting>> ListMeetings(const MeetingFilter& filter,
                                                              const Page& page,
@@ -145,14 +174,29 @@ class PetitionStore {
   void AuditReads(const std::vector<const v1::Case*>& cases, const std::string& actor,
                   const std::string& method, std::function<void(absl::Status)> done,
                   std::vector<std::string> searched_by = {});
+  // One audit record per meeting with attendees or notes shown (meeting_id set, no case id).
+  void AuditMeetingReads(const std::vector<const v1::Meeting*>& meetings, const std::string& actor,
+                         const std::string& method, std::function<void(absl::Status)> done);
   absl::StatusOr<db::ResourcePage<v1::AuditRecord>> ListAuditRecords(const AuditFilter& filter,
                                                                      const Page& page);
 
+  // Re-sealing: one batch of at most `limit` rows from `cursor` ("" = the start; then cases,
+  // meetings, the change log's entries of either) in one write transaction. Each row is
+  // rewritten only if ResealCase / ResealMeeting changes it, and only at the version read (no new
+  // version, etag or change event: the content is the same). Under kCurrentKey the ID-number hash
+  // is recomputed under the current key too. A row that does not open is left alone and counted
+  // unreadable. INVALID_ARGUMENT "cursor" for a cursor this store did not make.
+  void ResealBatch(std::string cursor, int limit, ResealMode mode, Done<ResealProgress> done);
+  // Every batch from the start until done (the start-up pass); blocks.
+  absl::StatusOr<ResealProgress> ResealAll(ResealMode mode, int batch_rows = 200);
+
  private:
-  // Encrypts the petitioner fields of `c` (its id set).
+  // Seals the personal data of `c` (its id set).
   absl::StatusOr<v1::Case> Seal(v1::Case c) const;
-  // Decrypts them and refreshes the derived fields as of today.
+  // Opens it and refreshes the derived fields as of today.
   absl::StatusOr<v1::Case> Open(v1::Case c) const;
+  absl::StatusOr<ResealProgress> ResealRows(db::Transaction& tx, const std::string& cursor,
+                                            int limit, ResealMode mode) const;
   absl::Status CheckLedgers(db::Transaction& tx, const v1::Case& c) const;
   // Sets is_repeat and repeat_of_case_ids of `c` from the same petitioner's (same ID-number hash)
   // cases created before it; FAILED_PRECONDITION when the matter was closed by a 复核 decision.
@@ -161,10 +205,11 @@ class PetitionStore {
   // The record of the unmasked read of `c`'s petitioner (none when it has no personal data).
   absl::Status AppendAudit(db::Transaction& tx, const v1::Case& c, const std::string& actor,
                            const std::string& method) const;
-  // One audit record; `case_id` is empty for a search.
+  // One audit record; `case_id` is empty for a search and for a meeting read (`meeting_id`).
   absl::Status AppendAuditRecord(db::Transaction& tx, const std::string& case_id,
                                  std::vector<std::string> fields, const std::string& actor,
-                                 const std::string& method) const;
+                                 const std::string& method,
+                                 const std::string& meeting_id = "") const;
   // Stores `next` (plaintext, read at `next.etag()`) over the stored case, with `expected_etag`.
   absl::StatusOr<v1::Case> SaveCase(db::Transaction& tx, v1::Case next,
                                     absl::string_view expected_etag, const Reveal& reveal) const;

@@ -18,6 +18,7 @@
 #include "common/redis/redis_client.h"
 #include "gaoxin/petition/v1/petition.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "services/petition/domain/free_text.h"
 #include "tests/support/petition_fixture.h"
 #include "tests/support/server_under_test.h"
 #include "tests/support/store_fixture.h"
@@ -236,7 +237,9 @@ TEST_F(PetitionE2eTest, CreateGetListAndUpdateWithEtags) {
   update.mutable_update_mask()->add_paths("subject");
   v1::Case updated;
   ASSERT_TRUE(stub_->UpdateCase(Ctx().get(), update, &updated).ok());
-  EXPECT_EQ(updated.subject(), "拖欠工资及社保");
+  // The writer lacks petition.pii: its answer withholds the subject; the officer reads it.
+  EXPECT_EQ(updated.subject(), kWithheldNotice);
+  EXPECT_EQ(GetCase(id, kOfficerToken)->subject(), "拖欠工资及社保");
   EXPECT_NE(updated.etag(), before->etag());
   // The same (now stale) etag again: ABORTED.
   EXPECT_EQ(stub_->UpdateCase(Ctx().get(), update, &updated).error_code(),
@@ -450,7 +453,7 @@ TEST_F(PetitionE2eTest, PiiReaderSeesPlaintextAndEveryUnmaskedReadIsAudited) {
   EXPECT_EQ(records[0].method(), "GetCase");
   EXPECT_EQ(std::set<std::string>(records[0].fields().begin(), records[0].fields().end()),
             (std::set<std::string>{"petitioner.name", "petitioner.id_number", "petitioner.phone",
-                                   "petitioner.address"}));
+                                   "petitioner.address", "subject"}));
   EXPECT_TRUE(records[0].has_time());
 
   // A list shows two cases in the clear: one record each.
@@ -722,7 +725,8 @@ TEST_F(PetitionE2eTest, MaskedWriteBackNeverReplacesPersonalData) {
     back.set_subject(absl::StrCat("拖欠工资", ++n));
     auto out = UpdateCase(back, paths, kWriterToken);
     ASSERT_TRUE(out.ok()) << "mask " << paths.size() << ": " << out.status();
-    EXPECT_EQ(out->subject(), back.subject());
+    // The writer's answer withholds the free text it wrote (it lacks petition.pii).
+    EXPECT_EQ(out->subject(), kWithheldNotice);
     auto now = GetCase(id, kOfficerToken);
     ASSERT_TRUE(now.ok());
     EXPECT_EQ(now->subject(), back.subject());

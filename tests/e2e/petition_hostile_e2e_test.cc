@@ -1,6 +1,7 @@
 // End-to-end, as an adversary: the real petition_server fed hostile requests derived from its
-// descriptors (tests/support/hostile.h) and random bytes, as a caller holding every petition
-// role. Every answer canonical, text-rule breaches named by field, the server healthy.
+// descriptors (tests/support/hostile.h) and random bytes, as a caller holding every role a
+// petition method needs (admin for ResealPersonalData). Every answer canonical, text-rule breaches
+// named by field, the server healthy.
 #include "absl/strings/str_cat.h"
 #include "gaoxin/petition/v1/petition.pb.h"
 #include "gtest/gtest.h"
@@ -15,9 +16,10 @@ constexpr char kOfficer[] = "hostile-petition-officer";
 class PetitionHostileE2eTest : public ::testing::Test {
  protected:
   PetitionHostileE2eTest()
-      : server_(SERVER_PATH, "gaoxin.petition.v1.PetitionService",
-                {{kOfficer, "officer", "petition.reader,petition.writer,petition.pii,auditor"}},
-                {"--pii_key_file=" + key_.File("pii.key")}) {}
+      : server_(
+            SERVER_PATH, "gaoxin.petition.v1.PetitionService",
+            {{kOfficer, "officer", "petition.reader,petition.writer,petition.pii,auditor,admin"}},
+            {"--pii_key_file=" + key_.File("pii.key")}) {}
   void SetUp() override {
     testing::WriteFile(key_.File("pii.key"), std::string(32, 'k'));
     ASSERT_TRUE(server_.Start()) << server_.log();

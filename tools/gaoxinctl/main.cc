@@ -32,7 +32,7 @@ constexpr char kUsage[] =
     "  leads list|get|create|transition|summary   investment leads\n"
     "  enterprise list|get|create|report|reports|import|structure|indicators|trend|alerts|ack|\n"
     "             resolve|candidates              enterprise monitoring\n"
-    "  petition ledgers|cases|case|create|transition|extend|leader|stats|meetings|audit\n"
+    "  petition ledgers|cases|case|create|transition|extend|leader|stats|meetings|audit|reseal\n"
     "  demo load                                  load deploy/demo through the APIs\n"
     "  watch leads|enterprises|alerts|cases       print changes as they come (resumes on its own)\n"
     "  dashboard                                  the three summaries live in one screen\n"

@@ -7,6 +7,7 @@
 #include "common/errors.h"
 #include "common/status_macros.h"
 #include "services/petition/domain/derived_fields.h"
+#include "services/petition/domain/free_text.h"
 #include "services/petition/domain/validation.h"
 
 namespace gaoxin::petition {
@@ -58,6 +59,13 @@ bool CopyPath(absl::string_view path, const v1::Case& from, v1::Case* to) {
     return false;
   }
   return true;
+}
+
+// The value of the free-text path `path` (IsCaseTextPath) of `c`.
+const std::string& TextAt(const v1::Case& c, absl::string_view path) {
+  if (path == "subject") return c.subject();
+  if (path == "content") return c.content();
+  return c.resolution_plan();
 }
 
 // The updatable paths that `patch` populates (for an omitted mask).
@@ -127,10 +135,23 @@ absl::StatusOr<v1::Case> ApplyCaseUpdate(const v1::Case& stored, const v1::Case&
   } else if (paths.empty()) {
     paths = PopulatedPaths(patch);
   }
+  const bool implicit_paths =
+      mask.paths().empty() || (mask.paths_size() == 1 && mask.paths(0) == "*");
   if (access == PiiAccess::kMasked) {
     // Only "*" or an empty mask get here with petitioner paths: the rest of a masked read sent
     // back is applied, its (masked) petitioner is not.
     paths.erase(std::remove_if(paths.begin(), paths.end(), IsPetitionerPath), paths.end());
+  }
+  if (implicit_paths) {
+    // Under "*" or an omitted mask a free-text field that is exactly the withheld notice is a
+    // withheld read sent back, whoever sends it: the stored text stays. Anything else holding
+    // the notice is rejected below (ValidateCaseInput).
+    paths.erase(std::remove_if(paths.begin(), paths.end(),
+                               [&](const std::string& path) {
+                                 return IsCaseTextPath(path) &&
+                                        TextAt(patch, path) == kWithheldNotice;
+                               }),
+                paths.end());
   }
   v1::Case out = stored;
   FieldViolations bad_paths;

@@ -39,7 +39,10 @@ absl::StatusOr<v1::Case> PrepareNewCase(const v1::Case& input, absl::string_view
 // Personal data: a kMasked caller naming petitioner paths is PERMISSION_DENIED
 // (CheckMayWritePetitioner), and under "*" or an empty mask keeps the stored petitioner (what
 // it sends there is the masked read it got); a changed petitioner value that is a mask is
-// INVALID_ARGUMENT naming the field (CheckNotMasked), whoever sends it.
+// INVALID_ARGUMENT naming the field (CheckNotMasked), whoever sends it. Free text: under "*" or an
+// empty mask a subject / content / resolution_plan that is exactly kWithheldNotice keeps the
+// stored text (a withheld read sent back); any other value holding the notice is INVALID_ARGUMENT
+// naming the field (free_text.h). Writers without petition.pii may write new free text.
 absl::StatusOr<v1::Case> ApplyCaseUpdate(const v1::Case& stored, const v1::Case& patch,
                                          const google::protobuf::FieldMask& mask, PiiAccess access,
                                          const DeadlinePolicy& policy, absl::CivilDay today);

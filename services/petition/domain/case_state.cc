@@ -8,6 +8,7 @@
 #include "common/errors.h"
 #include "services/petition/domain/case_history.h"
 #include "services/petition/domain/derived_fields.h"
+#include "services/petition/domain/free_text.h"
 
 namespace gaoxin::petition {
 namespace {
@@ -114,6 +115,8 @@ absl::StatusOr<v1::Case> Transition(const v1::Case& c, const Move& move,
   }
   if (move.actor.empty()) v.Add("actor", "must not be empty");
   if (move.date > today) v.Add("date", "must not be in the future");
+  CheckNotWithheldNotice(move.note, "note", &v);
+  CheckNotWithheldNotice(move.reason, "reason", &v);
   if (!v.empty()) return v.ToStatus();
 
   const S from = c.status();

@@ -5,6 +5,7 @@
 #include "common/errors.h"
 #include "services/petition/domain/case_history.h"
 #include "services/petition/domain/derived_fields.h"
+#include "services/petition/domain/free_text.h"
 
 namespace gaoxin::petition {
 namespace {
@@ -79,6 +80,7 @@ absl::StatusOr<v1::Case> ExtendDeadline(const v1::Case& c, const ExtensionReques
     v.Add("days", absl::StrCat("must be between 1 and ", policy.max_extension_days));
   }
   if (request.reason.empty()) v.Add("reason", "an extension needs a reason");
+  CheckNotWithheldNotice(request.reason, "reason", &v);
   if (request.actor.empty()) v.Add("actor", "must not be empty");
   if (request.date > today) v.Add("date", "must not be in the future");
   if (!v.empty()) return v.ToStatus();

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/date.h"
+#include "services/petition/domain/free_text.h"
 #include "services/petition/domain/identity_codes.h"
 #include "services/petition/domain/masking.h"
 #include "services/petition/domain/utf8.h"
@@ -130,6 +131,9 @@ void ValidateCaseInput(const v1::Case& c, absl::string_view prefix, absl::CivilD
   }
   CheckText(c.department(), /*required=*/false, 100, Field(prefix, "department"), v);
   CheckText(c.resolution_plan(), /*required=*/false, 20000, Field(prefix, "resolution_plan"), v);
+  CheckNotWithheldNotice(c.subject(), Field(prefix, "subject"), v);
+  CheckNotWithheldNotice(c.content(), Field(prefix, "content"), v);
+  CheckNotWithheldNotice(c.resolution_plan(), Field(prefix, "resolution_plan"), v);
 }
 
 void ValidateLedgerInput(const v1::Ledger& ledger, absl::string_view prefix, FieldViolations* v) {
@@ -151,8 +155,9 @@ void ValidateMeetingInput(const v1::Meeting& meeting, absl::string_view prefix,
   CheckNotFuture(meeting.date(), today, Field(prefix, "date"), v);
   if (meeting.attendees_size() == 0) v->Add(Field(prefix, "attendees"), "at least one attendee");
   for (int i = 0; i < meeting.attendees_size(); ++i) {
-    CheckText(meeting.attendees(i), /*required=*/true, 100,
-              absl::StrCat(Field(prefix, "attendees"), "[", i, "]"), v);
+    const std::string field = absl::StrCat(Field(prefix, "attendees"), "[", i, "]");
+    CheckText(meeting.attendees(i), /*required=*/true, 100, field, v);
+    CheckNotWithheldNotice(meeting.attendees(i), field, v);
   }
   for (int i = 0; i < meeting.case_ids_size(); ++i) {
     if (meeting.case_ids(i).empty()) {
@@ -160,6 +165,7 @@ void ValidateMeetingInput(const v1::Meeting& meeting, absl::string_view prefix,
     }
   }
   CheckText(meeting.notes(), /*required=*/false, 20000, Field(prefix, "notes"), v);
+  CheckNotWithheldNotice(meeting.notes(), Field(prefix, "notes"), v);
 }
 
 void NormalizeCaseInput(v1::Case* c) {

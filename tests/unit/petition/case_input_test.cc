@@ -7,6 +7,7 @@
 #include "common/date.h"
 #include "common/errors.h"
 #include "gtest/gtest.h"
+#include "services/petition/domain/free_text.h"
 #include "services/petition/domain/masking.h"
 #include "tests/unit/petition/test_cases.h"
 
@@ -220,6 +221,79 @@ TEST(CaseInputTest, NewCaseRefusesMaskedValues) {
             (std::set<std::string>{"case.petitioner.name", "case.petitioner.id_number",
                                    "case.petitioner.phone", "case.petitioner.address"}))
       << c.status();
+}
+
+// What a caller without petition.pii reads with free text too: the text withheld.
+v1::Case WithheldRead(const v1::Case& stored) {
+  v1::Case read = MaskedRead(stored);
+  WithholdCaseText(&read);
+  return read;
+}
+
+TEST(CaseInputTest, WithheldTextSentBackKeepsTheStoredText) {
+  v1::Case stored = CaseThrough({{v1::CASE_STATUS_ACCEPTED, D(2023, 12, 21)}});
+  stored.set_content("内容：某某在厂里受伤");
+  stored.set_resolution_plan("方案：协调工伤认定");
+  for (PiiAccess access : {PiiAccess::kMasked, PiiAccess::kPlaintext}) {
+    for (const auto& mask : {Mask({"*"}), Mask({})}) {
+      v1::Case back = WithheldRead(stored);
+      ASSERT_EQ(back.content(), kWithheldNotice);
+      if (access == PiiAccess::kPlaintext) *back.mutable_petitioner() = stored.petitioner();
+      back.set_department("人社局");
+      absl::StatusOr<v1::Case> r =
+          ApplyCaseUpdate(stored, back, mask, access, DeadlinePolicy(), Today());
+      ASSERT_TRUE(r.ok()) << mask.ShortDebugString() << ": " << r.status();
+      EXPECT_EQ(r->department(), "人社局");
+      EXPECT_EQ(r->subject(), stored.subject());
+      EXPECT_EQ(r->content(), "内容：某某在厂里受伤");
+      EXPECT_EQ(r->resolution_plan(), "方案：协调工伤认定");
+      // The history (notes and reasons) is output only: a withheld read never reaches it.
+      EXPECT_EQ(r->history(1).reason(), stored.history(1).reason());
+    }
+  }
+}
+
+TEST(CaseInputTest, TheNoticeIsRefusedWhereItWouldBeWritten) {
+  v1::Case stored = CaseThrough({});
+  stored.set_content("内容：原文");
+  const v1::Case read = WithheldRead(stored);
+  // Named in the mask: the caller means to write it.
+  for (const char* path : {"subject", "content"}) {
+    absl::StatusOr<v1::Case> r =
+        ApplyCaseUpdate(stored, read, Mask({path}), PiiAccess::kMasked, DeadlinePolicy(), Today());
+    EXPECT_EQ(ViolatedFields(r.status()), std::set<std::string>{std::string("case.") + path})
+        << r.status();
+  }
+  // An edit of the notice, under any mask.
+  v1::Case edited = read;
+  edited.set_content(absl::StrCat(kWithheldNotice, " 补充材料已收到"));
+  for (const auto& mask : {Mask({"*"}), Mask({}), Mask({"content"})}) {
+    absl::StatusOr<v1::Case> r =
+        ApplyCaseUpdate(stored, edited, mask, PiiAccess::kMasked, DeadlinePolicy(), Today());
+    EXPECT_EQ(ViolatedFields(r.status()), std::set<std::string>{"case.content"}) << r.status();
+  }
+  // A new case holding it.
+  v1::Case input = NewCaseInput();
+  input.set_resolution_plan(std::string(kWithheldNotice));
+  EXPECT_EQ(ViolatedFields(PrepareNewCase(input, "clerk", DeadlinePolicy(), Today()).status()),
+            std::set<std::string>{"case.resolution_plan"});
+  // And real text from a writer without petition.pii is written: the text is new.
+  v1::Case patch;
+  patch.set_content("内容：补充说明");
+  absl::StatusOr<v1::Case> r = ApplyCaseUpdate(stored, patch, Mask({"content"}), PiiAccess::kMasked,
+                                               DeadlinePolicy(), Today());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->content(), "内容：补充说明");
+}
+
+TEST(CaseInputTest, MovesAndExtensionsRefuseTheNotice) {
+  const v1::Case c = CaseThrough({{v1::CASE_STATUS_ACCEPTED, D(2023, 12, 21)}});
+  Move note{v1::CASE_STATUS_ASSIGNED, D(2023, 12, 22), "tester", std::string(kWithheldNotice), ""};
+  EXPECT_EQ(ViolatedFields(Transition(c, note, DeadlinePolicy(), Today()).status()),
+            std::set<std::string>{"note"});
+  ExtensionRequest ext{10, std::string(kWithheldNotice), D(2023, 12, 22), "tester"};
+  EXPECT_EQ(ViolatedFields(ExtendDeadline(c, ext, DeadlinePolicy(), Today()).status()),
+            std::set<std::string>{"reason"});
 }
 
 }  // namespace
