@@ -4,7 +4,8 @@
 #   loopback, mints a development token, loads deploy/demo/ through the public APIs, and
 #   prints how to call the services. Ctrl-C (or `deploy/run-suite.sh stop`) stops everything.
 #
-# State lives in var/ (SQLite files, logs, tokens, the PII key); delete it for a fresh start.
+# State lives in var/ (SQLite files, logs, tokens, the PII key, the Redis passwords in var/redis/);
+# delete it for a fresh start.
 #
 # GAOXIN_STORE=postgresql runs the same suite scaled out: a local PostgreSQL cluster in
 # var/postgres (deploy/local-postgres.sh, port GAOXIN_PG_PORT, default 55432) and two replicas
@@ -45,9 +46,18 @@ bash deploy/build.sh
 BIN="$ROOT/$BUILD_DIR"
 stop_all
 
-# Redis: the shared cache. The services keep answering without it.
+# Redis: the shared cache. The services keep answering without it. Each service is an ACL user
+# with its own password (var/redis/<service>) and only its own keys (deploy/redis/make-acl.sh).
+mkdir -p "$VAR/redis"
+chmod 700 "$VAR/redis"
+for user in leads enterprise petition; do
+  if [ ! -s "$VAR/redis/$user" ]; then
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$VAR/redis/$user")
+  fi
+done
+(umask 077; bash deploy/redis/make-acl.sh "$VAR/redis" >"$VAR/redis/users.acl")
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-  --daemonize no >"$VAR/log/redis.log" 2>&1 &
+  --aclfile "$VAR/redis/users.acl" --daemonize no >"$VAR/log/redis.log" 2>&1 &
 echo $! >"$VAR/redis.pid"
 
 # A development token with every role, stored only as its SHA-256 in the tokens file.
@@ -88,6 +98,7 @@ start() {  # name port binary [flags...]: REPLICAS replicas, on port, port+10, .
     return
   fi
   local store=(--db="$VAR/$name.db")
+  local cache=(--redis_user="$name" --redis_password_file="$VAR/redis/$name")
   if [ "$STORE" = postgresql ]; then
     # The password comes from a file, never the command line; each service has its own schema.
     store=(--db="postgresql://gaoxin_test@127.0.0.1:$PG_PORT/gaoxin_test"
@@ -97,7 +108,7 @@ start() {  # name port binary [flags...]: REPLICAS replicas, on port, port+10, .
   for r in $(seq 1 "$REPLICAS"); do
     local tag="$name"
     [ "$r" -gt 1 ] && tag="$name-$r"
-    "$bin" --listen="127.0.0.1:$((port + 10 * (r - 1)))" "${store[@]}" "${COMMON[@]}" "$@" \
+    "$bin" --listen="127.0.0.1:$((port + 10 * (r - 1)))" "${store[@]}" "${cache[@]}" "${COMMON[@]}" "$@" \
       >>"$VAR/log/$tag.log" 2>&1 &
     echo $! >"$VAR/$tag.pid"
   done
@@ -126,7 +137,7 @@ service$( [ "$STORE" = postgresql ] && echo ", the second on port +10; PostgreSQ
   leads        127.0.0.1:50051  gaoxin.leads.v1.LeadService
   enterprise   127.0.0.1:50052  gaoxin.enterprise.v1.EnterpriseService
   petition     127.0.0.1:50053  gaoxin.petition.v1.PetitionService
-  redis        127.0.0.1:$REDIS_PORT
+  redis        127.0.0.1:$REDIS_PORT  (ACL users leads, enterprise, petition: passwords in var/redis/)
 
 Development token (every role): $TOKEN
   export GAOXIN_TOKEN=$TOKEN
