@@ -6,8 +6,8 @@
 // A user cannot read or write another service's keys, nor run commands it was not given.
 //
 //   ctest --test-dir build -R RedisAcl --output-on-failure
-#include <cstdlib>
-#include <map>
+#include "tests/support/redis_acl.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,23 +50,13 @@ std::string StreamKey(const std::string& service) {
   return watch::FeedOptionsFromFlags(service, RedisOptions{}).stream_key;
 }
 
-// Password files for the three users, the ACL file make-acl.sh writes from them, and a
-// redis-server loading it.
+// The deployments' ACL (tests/support/redis_acl.h) and a redis-server loading it.
 class RedisAclTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* user : {"leads", "enterprise", "petition"}) {
-      // Distinct, long, and with the trailing newline an editor leaves: not part of the password.
-      passwords_[user] = absl::StrCat("pw-", user, "-", absl::ToUnixNanos(absl::Now()));
-      testing::WriteFile(dir_.File(user), passwords_[user] + "\n");
-    }
-    const std::string acl = dir_.File("users.acl");
-    const std::string command =
-        absl::StrCat("bash '", GAOXIN_SOURCE_DIR, "/deploy/redis/make-acl.sh' '", dir_.path(),
-                     "' > '", acl, "'");
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-    redis_ = std::make_unique<RedisServer>(std::vector<std::string>{"--aclfile", acl});
-    ASSERT_TRUE(redis_->Start()) << testing::ReadFileOrEmpty(acl);
+    ASSERT_TRUE(acl_.ok()) << acl_.error();
+    redis_ = std::make_unique<RedisServer>(acl_.server_args());
+    ASSERT_TRUE(redis_->Start()) << testing::ReadFileOrEmpty(acl_.acl_file());
   }
 
   RedisOptions As(const std::string& user, const std::string& password) const {
@@ -77,10 +67,10 @@ class RedisAclTest : public ::testing::Test {
     o.password = password;
     return o;
   }
-  RedisOptions As(const std::string& user) const { return As(user, passwords_.at(user)); }
+  RedisOptions As(const std::string& user) const { return As(user, acl_.password(user)); }
 
   TempDir dir_;
-  std::map<std::string, std::string> passwords_;
+  testing::RedisAcl acl_{dir_};
   std::unique_ptr<RedisServer> redis_;
 };
 
