@@ -28,6 +28,12 @@ ABSL_FLAG(int32_t, db_connect_timeout_ms, 5000, "PostgreSQL: connect timeout");
 ABSL_FLAG(int32_t, db_statement_timeout_ms, 15000,
           "PostgreSQL: longest a statement (or a wait for a lock) may take");
 ABSL_FLAG(std::string, redis, "", "Redis host:port for the shared cache; empty = no Redis");
+ABSL_FLAG(std::string, redis_user, "",
+          "Redis ACL user this service AUTHs as (deploy/redis/make-acl.sh); empty = the default "
+          "user");
+ABSL_FLAG(std::string, redis_password_file, "",
+          "file holding only the password of --redis_user, sent with AUTH after every connect; "
+          "empty = no AUTH");
 ABSL_FLAG(std::string, tokens_file, "",
           "file mapping SHA-256(token) to principal and roles; see README");
 ABSL_FLAG(bool, allow_unauthenticated, false,

@@ -26,6 +26,8 @@ ABSL_DECLARE_FLAG(int32_t, db_max_connections);
 ABSL_DECLARE_FLAG(int32_t, db_connect_timeout_ms);
 ABSL_DECLARE_FLAG(int32_t, db_statement_timeout_ms);
 ABSL_DECLARE_FLAG(std::string, redis);
+ABSL_DECLARE_FLAG(std::string, redis_user);
+ABSL_DECLARE_FLAG(std::string, redis_password_file);
 ABSL_DECLARE_FLAG(std::string, tokens_file);
 ABSL_DECLARE_FLAG(bool, allow_unauthenticated);
 ABSL_DECLARE_FLAG(std::string, tls_cert_file);

@@ -66,14 +66,38 @@ absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
   return store;
 }
 
+absl::StatusOr<redis::RedisOptions> RedisOptionsFromFlags() {
+  redis::RedisOptions options;
+  options.address = absl::GetFlag(FLAGS_redis);
+  options.timeout = absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms));
+  options.user = absl::GetFlag(FLAGS_redis_user);
+  if (const std::string file = absl::GetFlag(FLAGS_redis_password_file); !file.empty()) {
+    ASSIGN_OR_RETURN(options.password, ReadSecretFile(file, "redis_password_file"));
+    if (options.password.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("--redis_password_file ", file, " is empty"));
+    }
+  } else if (!options.user.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--redis_user ", options.user, " needs --redis_password_file"));
+  }
+  return options;
+}
+
 std::unique_ptr<redis::RedisClient> RedisFromFlags() {
-  return std::make_unique<redis::RedisClient>(redis::RedisOptions{
-      absl::GetFlag(FLAGS_redis), absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms))});
+  absl::StatusOr<redis::RedisOptions> options = RedisOptionsFromFlags();
+  if (!options.ok()) {
+    LogEvent("redis_config_error", "error").Str("error", options.status().ToString()).Emit();
+    return std::make_unique<redis::RedisClient>(redis::RedisOptions{});
+  }
+  return std::make_unique<redis::RedisClient>(*std::move(options));
 }
 
 absl::StatusOr<LiveStore> StartLiveStore(db::Database* store, absl::string_view service) {
+  // Also the start-up check of the Redis flags (a bad password file stops the server here).
+  ASSIGN_OR_RETURN(redis::RedisOptions redis, RedisOptionsFromFlags());
   LiveStore live;
-  live.feed = std::make_unique<watch::ChangeFeed>(store, watch::FeedOptionsFromFlags(service));
+  live.feed =
+      std::make_unique<watch::ChangeFeed>(store, watch::FeedOptionsFromFlags(service, redis));
   RETURN_IF_ERROR(live.feed->Start());
   watch::ChangeFeed* feed = live.feed.get();
   live.db = std::make_unique<db::CommitNotifier>(store, [feed] { feed->NotifyLocalCommit(); });

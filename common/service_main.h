@@ -46,7 +46,13 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string
 absl::StatusOr<std::string> SecretFromFlags(const std::string& value, const std::string& file,
                                             absl::string_view flag);
 
-// Redis at --redis (disabled when empty), with --redis_timeout_ms.
+// --redis, --redis_timeout_ms, --redis_user and the password in --redis_password_file. An
+// unreadable or empty password file, or a user without one, is an error.
+absl::StatusOr<redis::RedisOptions> RedisOptionsFromFlags();
+
+// Redis at --redis (disabled when empty), as RedisOptionsFromFlags says. StartLiveStore, which
+// every server calls first, fails start-up on a bad --redis_password_file; should the file have
+// gone since, this logs why and returns a disabled client (the services work without Redis).
 std::unique_ptr<redis::RedisClient> RedisFromFlags();
 
 // A started change feed over `store` and the view of `store` services must write through, so

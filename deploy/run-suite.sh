@@ -5,10 +5,11 @@
 #   prints how to call the services. Ctrl-C (or `deploy/run-suite.sh stop`) stops everything.
 #
 # Every listener speaks mutual TLS: deploy/make-certs.sh makes a local CA and one certificate per
-# service and one for gaoxinctl in var/tls/ (the servers re-read them when they change).
+# service and one for gaoxinctl in var/tls/ (the servers re-read them when they change). Redis
+# has an ACL user per service, passwords in var/redis/.
 #
-# State lives in var/ (SQLite files, logs, tokens, the PII key, certificates); delete it for a
-# fresh start.
+# State lives in var/ (SQLite files, logs, tokens, the PII key, certificates, Redis passwords);
+# delete it for a fresh start.
 #
 # GAOXIN_STORE=postgresql runs the same suite scaled out: a local PostgreSQL cluster in
 # var/postgres (deploy/local-postgres.sh, port GAOXIN_PG_PORT, default 55432) and two replicas
@@ -49,9 +50,18 @@ bash deploy/build.sh
 BIN="$ROOT/$BUILD_DIR"
 stop_all
 
-# Redis: the shared cache. The services keep answering without it.
+# Redis: the shared cache. The services keep answering without it. Each service is an ACL user
+# with its own password (var/redis/<service>) and only its own keys (deploy/redis/make-acl.sh).
+mkdir -p "$VAR/redis"
+chmod 700 "$VAR/redis"
+for user in leads enterprise petition; do
+  if [ ! -s "$VAR/redis/$user" ]; then
+    (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$VAR/redis/$user")
+  fi
+done
+(umask 077; bash deploy/redis/make-acl.sh "$VAR/redis" >"$VAR/redis/users.acl")
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-  --daemonize no >"$VAR/log/redis.log" 2>&1 &
+  --aclfile "$VAR/redis/users.acl" --daemonize no >"$VAR/log/redis.log" 2>&1 &
 echo $! >"$VAR/redis.pid"
 
 # A development token with every role, stored only as its SHA-256 in the tokens file.
@@ -98,6 +108,7 @@ start() {  # name port binary [flags...]: REPLICAS replicas, on port, port+10, .
     return
   fi
   local store=(--db="$VAR/$name.db")
+  local cache=(--redis_user="$name" --redis_password_file="$VAR/redis/$name")
   if [ "$STORE" = postgresql ]; then
     # The password comes from a file, never the command line; each service has its own schema.
     store=(--db="postgresql://gaoxin_test@127.0.0.1:$PG_PORT/gaoxin_test"
@@ -107,7 +118,7 @@ start() {  # name port binary [flags...]: REPLICAS replicas, on port, port+10, .
   for r in $(seq 1 "$REPLICAS"); do
     local tag="$name"
     [ "$r" -gt 1 ] && tag="$name-$r"
-    "$bin" --listen="127.0.0.1:$((port + 10 * (r - 1)))" "${store[@]}" "${COMMON[@]}" \
+    "$bin" --listen="127.0.0.1:$((port + 10 * (r - 1)))" "${store[@]}" "${cache[@]}" "${COMMON[@]}" \
       --tls_cert_file="$TLS/$name.crt" --tls_key_file="$TLS/$name.key" \
       --tls_client_ca_file="$TLS/ca.crt" --tls_ca_file="$TLS/ca.crt" "$@" \
       >>"$VAR/log/$tag.log" 2>&1 &
@@ -138,7 +149,7 @@ service$( [ "$STORE" = postgresql ] && echo ", the second on port +10; PostgreSQ
   leads        127.0.0.1:50051  gaoxin.leads.v1.LeadService
   enterprise   127.0.0.1:50052  gaoxin.enterprise.v1.EnterpriseService
   petition     127.0.0.1:50053  gaoxin.petition.v1.PetitionService
-  redis        127.0.0.1:$REDIS_PORT
+  redis        127.0.0.1:$REDIS_PORT  (ACL users leads, enterprise, petition: passwords in var/redis/)
 
 Every port speaks mutual TLS (certificates in var/tls/). Development token (every role):
   export GAOXIN_TOKEN=$TOKEN

@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -58,29 +59,62 @@ bool RedisClient::ConnectLocked() {
   timeval tv = absl::ToTimeval(options_.timeout);
   redisContext* c = redisConnectWithTimeout(host_.c_str(), port_, tv);
   if (c == nullptr || c->err) {
-    MarkDownLocked(c != nullptr ? c->errstr : "cannot allocate context");
+    MarkDownLocked("redis_down", c != nullptr ? c->errstr : "cannot allocate context");
     if (c != nullptr) redisFree(c);
     return false;
   }
   redisSetTimeout(c, tv);
   ctx_ = c;
-  if (down_) {
-    down_ = false;
-    LogEvent("redis_up").Str("address", options_.address).Emit();
+  if (absl::Status auth = AuthenticateLocked(); !auth.ok()) {
+    MarkDownLocked(absl::IsUnavailable(auth) ? "redis_down" : "redis_auth_failed",
+                   std::string(auth.message()));
+    return false;
+  }
+  if (!down_event_.empty()) {
+    down_event_.clear();
+    LogEvent("redis_up").Str("address", options_.address).Str("user", options_.user).Emit();
   }
   return true;
 }
 
-void RedisClient::MarkDownLocked(const std::string& error) {
+absl::Status RedisClient::AuthenticateLocked() {
+  if (options_.password.empty()) return absl::OkStatus();
+  std::vector<const char*> argv = {"AUTH"};
+  std::vector<size_t> lens = {4};
+  if (!options_.user.empty()) {
+    argv.push_back(options_.user.data());
+    lens.push_back(options_.user.size());
+  }
+  argv.push_back(options_.password.data());
+  lens.push_back(options_.password.size());
+  auto* r = static_cast<redisReply*>(
+      redisCommandArgv(ctx_, static_cast<int>(argv.size()), argv.data(), lens.data()));
+  if (r == nullptr) return absl::UnavailableError(absl::StrCat("AUTH: ", ctx_->errstr));
+  absl::Status status = absl::OkStatus();
+  if (r->type == REDIS_REPLY_ERROR) {
+    // Redis' reply (WRONGPASS ...) names no secret; the password is never part of a message.
+    status = absl::PermissionDeniedError(
+        absl::StrCat("AUTH as user '", options_.user.empty() ? "default" : options_.user,
+                     "' refused: ", absl::string_view(r->str, r->len)));
+  }
+  freeReplyObject(r);
+  return status;
+}
+
+void RedisClient::MarkDownLocked(absl::string_view event, const std::string& error) {
   failures_.fetch_add(1);
   retry_after_ = absl::Now() + options_.retry_backoff;
   if (ctx_ != nullptr) {
     redisFree(ctx_);
     ctx_ = nullptr;
   }
-  if (!down_) {
-    down_ = true;
-    LogEvent("redis_down", "warn").Str("address", options_.address).Str("error", error).Emit();
+  if (down_event_ != event) {
+    down_event_ = std::string(event);
+    LogEvent(event, event == "redis_down" ? "warn" : "error")
+        .Str("address", options_.address)
+        .Str("user", options_.user)
+        .Str("error", error)
+        .Emit();
   }
 }
 
@@ -104,14 +138,34 @@ absl::StatusOr<Reply> RedisClient::CommandWithTimeout(const std::vector<std::str
       redisCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data()));
   if (r == nullptr) {
     std::string err = ctx_->errstr;
-    MarkDownLocked(err);
+    MarkDownLocked("redis_down", err);
     return absl::UnavailableError(absl::StrCat("redis: ", err));
   }
   if (timeout != options_.timeout) redisSetTimeout(ctx_, absl::ToTimeval(options_.timeout));
   if (r->type == REDIS_REPLY_ERROR) {
     std::string err(r->str, r->len);
     freeReplyObject(r);
+    if (absl::StartsWith(err, "NOAUTH")) {
+      // The server wants a password this client was not given (or AUTH was lost): as bad as
+      // Redis being down, and as quiet: back off, log once.
+      MarkDownLocked("redis_auth_failed", err);
+      return absl::UnavailableError(absl::StrCat("redis: ", err));
+    }
     failures_.fetch_add(1);
+    if (absl::StartsWith(err, "NOPERM")) {
+      // The ACL user may not run this command or touch this key: a deployment mistake, the same
+      // on every call, so it is logged once.
+      if (!denied_logged_) {
+        denied_logged_ = true;
+        LogEvent("redis_denied", "error")
+            .Str("address", options_.address)
+            .Str("user", options_.user)
+            .Str("command", args.empty() ? "" : args[0])
+            .Str("error", err)
+            .Emit();
+      }
+      return absl::PermissionDeniedError(absl::StrCat("redis: ", err));
+    }
     return absl::InternalError(absl::StrCat("redis: ", err));
   }
   Reply reply = Convert(r);

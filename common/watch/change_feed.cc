@@ -66,11 +66,9 @@ absl::Status ChangeFeed::Start() {
   }
   published_through_ = head;
   last_compaction_ = absl::Now();
-  if (!options_.redis_address.empty()) {
-    publisher_ = std::make_unique<redis::RedisClient>(
-        redis::RedisOptions{options_.redis_address, options_.redis_timeout, absl::Seconds(1)});
-    listener_ = std::make_unique<redis::RedisClient>(
-        redis::RedisOptions{options_.redis_address, options_.redis_timeout, absl::Seconds(1)});
+  if (!options_.redis.address.empty()) {
+    publisher_ = std::make_unique<redis::RedisClient>(options_.redis);
+    listener_ = std::make_unique<redis::RedisClient>(options_.redis);
     listen_thread_ = std::thread([this] { ListenLoop(); });
   }
   tail_thread_ = std::thread([this] { TailLoop(); });

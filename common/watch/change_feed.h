@@ -13,7 +13,8 @@
 // flight while more than `max_lag` events arrive is cut off (RESOURCE_EXHAUSTED) and resumes from
 // its last revision; one catching up from far behind reads the store's log and is not cut off.
 //
-//   ChangeFeed feed(db, {.redis_address = "127.0.0.1:6379", .stream_key = "gaoxin:events:leads"});
+//   // Redis stream gaoxin:events:leads (watch_flags.h)
+//   ChangeFeed feed(db, FeedOptionsFromFlags("leads", redis_options));
 //   feed.Start();
 //   ASSIGN_OR_RETURN(auto events, feed.ReadAfter(since, 100));
 #ifndef GAOXIN_COMMON_WATCH_CHANGE_FEED_H_
@@ -84,9 +85,8 @@ class FeedSubscriber {
 };
 
 struct FeedOptions {
-  // Empty: no Redis; replicas then learn of each other's changes by polling only.
-  std::string redis_address;
-  absl::Duration redis_timeout = absl::Milliseconds(200);
+  // Empty address: no Redis; replicas then learn of each other's changes by polling only.
+  redis::RedisOptions redis;
   std::string stream_key;
   int64_t stream_maxlen = 10000;
   // How often the store's log is read even without a notification (and subscribers ticked).

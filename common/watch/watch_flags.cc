@@ -25,10 +25,9 @@ ABSL_FLAG(int32_t, summary_min_interval_ms, 500,
 
 namespace gaoxin::watch {
 
-FeedOptions FeedOptionsFromFlags(absl::string_view service) {
+FeedOptions FeedOptionsFromFlags(absl::string_view service, redis::RedisOptions redis) {
   FeedOptions o;
-  o.redis_address = absl::GetFlag(FLAGS_redis);
-  o.redis_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_redis_timeout_ms));
+  o.redis = std::move(redis);
   o.stream_key = absl::StrCat("gaoxin:events:", service);
   o.poll_interval = absl::Milliseconds(absl::GetFlag(FLAGS_watch_poll_ms));
   o.max_lag = absl::GetFlag(FLAGS_watch_max_lag);

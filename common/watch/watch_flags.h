@@ -4,14 +4,16 @@
 #define GAOXIN_COMMON_WATCH_WATCH_FLAGS_H_
 
 #include "absl/strings/string_view.h"
+#include "common/redis/redis_client.h"
 #include "common/watch/change_feed.h"
 #include "common/watch/summary_reactor.h"
 #include "common/watch/watch_reactor.h"
 
 namespace gaoxin::watch {
 
-// The feed of `service` ("leads"): Redis stream "gaoxin:events:<service>" on --redis.
-FeedOptions FeedOptionsFromFlags(absl::string_view service);
+// The feed of `service` ("leads"): Redis stream "gaoxin:events:<service>" on `redis`
+// (RedisOptionsFromFlags() in common/service_main.h; an empty address: no Redis).
+FeedOptions FeedOptionsFromFlags(absl::string_view service, redis::RedisOptions redis);
 WatchOptions WatchOptionsFromFlags();
 SummaryOptions SummaryOptionsFromFlags();
 

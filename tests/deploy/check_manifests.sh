@@ -18,7 +18,17 @@
 #   - tests/deploy/validate_schemas.mjs (node, npm packages pinned in tests/deploy/package-lock.json,
 #     installed here with `npm ci`) validates every rendered object against the schema of its
 #     kind and apiVersion, unknown fields included: kubernetes-models for the built-in kinds, the
-#     vendored CRD schema for CloudNativePG's Cluster; a kind with no schema fails.
+#     vendored CRD schemas for CloudNativePG's Cluster and cert-manager's Certificate and Issuer; a
+#     kind with no schema fails;
+#   - tests/deploy/check_security.mjs checks the network and the secrets of every rendering: a
+#     default deny, and the NetworkPolicies evaluated (tests/deploy/netpol.mjs) for every pair of
+#     pods and every declared port, the allowed connections compared with the expected list in
+#     tests/deploy/expected_reachability.mjs (both ways: an extra allow fails, a missing one too);
+#     each server its own Redis ACL user with its password in its own Secret, Redis loading the
+#     ACL file; TLS (production: cert-manager Certificates with serverAuth and clientAuth for the
+#     Service names, the four TLS flags, probes on the plaintext health port) or, elsewhere,
+#     plaintext said explicitly. Its evaluator has unit tests (tests/deploy/netpol_test.mjs, run
+#     here after npm ci, unless a DIR was given).
 # The semantic checks, for every overlay:
 #   - every file parses; each kustomization lists every manifest of its directory, no Secret;
 #     every overlay builds on ../../base; the rendering holds no Secret, all in namespace gaoxin;
@@ -37,8 +47,7 @@
 #     Cluster agree, with several instances and synchronous_commit on;
 #   - no Secret reaches a container as env or envFrom; every *_FILE setting naming a key, token,
 #     password or secret points into a mounted Secret volume;
-#   - each server has a Service and a PDB; Redis has a NetworkPolicy admitting only pods of its
-#     own namespace;
+#   - each server has a Service on its container port named grpc, and a PDB;
 #   - images carry tags only in kustomization images: lists, and every rendered image has a tag
 #     (not latest) or digest;
 #   - no Secret anywhere under DIR holds anything but placeholders or SHA-256 token lines, and no
@@ -109,6 +118,15 @@ if [ "$(cat "${DEPS}/node_modules/.gaoxin-lock-sha256" 2>/dev/null)" != "${lock_
   fi
 fi
 
+# The NetworkPolicy evaluator's own tests (node's built-in runner): once per run, not per copy.
+if [ "${SELF_TEST}" = 1 ]; then
+  if node --test "${DEPS}/netpol_test.mjs" >"${WORK}/netpol-test.out" 2>&1; then
+    pass "netpol evaluator unit tests: $(grep -E '^# pass' "${WORK}/netpol-test.out" | sed 's/^# //')"
+  else
+    fail "netpol evaluator unit tests: $(grep -E '^not ok|^# (pass|fail)' "${WORK}/netpol-test.out" | tr '\n' ' ')"
+  fi
+fi
+
 # Expected server Deployments and the gRPC service each one serves.
 declare -A WANT_SERVICE=(
   [leads]=gaoxin.leads.v1.LeadService
@@ -138,7 +156,7 @@ CMD	{{$name}}	{{$c}}	{{range .}}{{.}} {{end}}{{end}}
 {{- with .lifecycle }}{{ with .preStop }}
 PRESTOP	{{$name}}	{{$c}}	{{if .exec}}exec	{{range .exec.command}}{{.}} {{end}}{{else if .sleep}}sleep	{{.sleep.seconds}}{{else}}other	-{{end}}{{end}}{{end}}
 {{- range .ports }}
-PORT	{{$name}}	{{$c}}	{{.containerPort}}{{end}}
+PORT	{{$name}}	{{$c}}	{{.containerPort}}	{{.name}}{{end}}
 {{- range .volumeMounts }}
 MOUNT	{{$name}}	{{$c}}	{{.name}}	{{.mountPath}}{{end}}
 {{- with .startupProbe }}{{ with .grpc }}
@@ -164,8 +182,6 @@ SVC	{{$name}}	{{index $.spec.selector "app.kubernetes.io/name"}}	{{.port}}{{end}
 PDB	{{$name}}	{{index .spec.selector.matchLabels "app.kubernetes.io/name"}}	{{.spec.minAvailable}}	{{.spec.maxUnavailable}}
 {{- else if eq $kind "HorizontalPodAutoscaler" }}
 HPA	{{$name}}	{{.spec.scaleTargetRef.kind}}	{{.spec.scaleTargetRef.name}}	{{.spec.minReplicas}}	{{.spec.maxReplicas}}	{{range .spec.metrics}}{{.type}}{{with .resource}}:{{.name}}:{{.target.type}}:{{.target.averageUtilization}}{{end}} {{end}}
-{{- else if eq $kind "NetworkPolicy" }}
-NP	{{$name}}	{{index .spec.podSelector.matchLabels "app.kubernetes.io/name"}}	{{range .spec.ingress}}{{range .from}}{{range $k, $v := .}}{{$k}} {{end}}{{end}}{{end}}
 {{- else if eq $kind "Cluster" }}
 CLUSTER	{{$name}}	{{.apiVersion}}	{{.spec.instances}}	{{with .spec.bootstrap}}{{with .initdb}}{{.database}}	{{.owner}}{{else}}	{{end}}{{else}}	{{end}}	{{with .spec.postgresql}}{{with .parameters}}{{.synchronous_commit}}{{end}}{{end}}
 IMG	{{$name}}		{{.spec.imageName}}
@@ -298,6 +314,24 @@ if [ "${schema_rc}" -ne 0 ] && ! grep -q '^bad ' "${WORK}/schemas.out"; then
   fail "schema: validate_schemas.mjs exited ${schema_rc}: $(head -n 3 "${WORK}/schemas.err" | tr '\n' ' ')"
 fi
 
+# --- 4b. network and secrets: reachability, Redis ACL users, TLS ---------------------------------
+# Overlays that must serve TLS (cert-manager Certificates); the others must say plaintext.
+TLS_OVERLAYS=production
+node "${DEPS}/check_security.mjs" --tls="${TLS_OVERLAYS}" "${schema_args[@]}" \
+  >"${WORK}/security.out" 2>"${WORK}/security.err"
+security_rc=$?
+while read -r verdict rest; do
+  case "${verdict}" in
+    ok) pass "security: ${rest}" ;;
+    bad) fail "security: ${rest}" ;;
+    note) note "security: ${rest}" ;;
+    *) fail "security: unexpected output: ${verdict} ${rest}" ;;
+  esac
+done <"${WORK}/security.out"
+if [ "${security_rc}" -ne 0 ] && ! grep -q '^bad ' "${WORK}/security.out"; then
+  fail "security: check_security.mjs exited ${security_rc}: $(head -n 3 "${WORK}/security.err" | tr '\n' ' ')"
+fi
+
 # --- 5. semantics, per overlay --------------------------------------------------------------------
 CONTAINERFILE="${ROOT}/deploy/container/Containerfile"
 image_user=""
@@ -321,11 +355,12 @@ declare -A DEBIAN_ESSENTIAL=(
 # The facts of one overlay, loaded once into arrays: the checks below then fork no awk per field.
 # Keys join names with "|"; values join fields with tabs.
 load_facts() {
-  unset DEP ENVV ENVFROMS ENVSECRETS ARGS PORTS PROBES CTRS MOUNTS SECVOLS PVCS SPREADS PRESTOPS \
-        CMDS IMGS CMDATA SVCPORTS PDBS HPAS NPS CLUSTERS
-  declare -gA DEP=() ENVV=() ENVFROMS=() ENVSECRETS=() ARGS=() PORTS=() PROBES=() CTRS=() MOUNTS=() \
-              SECVOLS=() PVCS=() SPREADS=() PRESTOPS=() CMDS=() CMDATA=() SVCPORTS=() PDBS=() HPAS=()
-  declare -ga IMGS=() NPS=() CLUSTERS=() DEPS_ORDER=()
+  unset DEP ENVV ENVFROMS ENVSECRETS ARGS PORTS GRPCPORT PROBES CTRS MOUNTS SECVOLS PVCS SPREADS \
+        PRESTOPS CMDS IMGS CMDATA SVCPORTS PDBS HPAS CLUSTERS
+  declare -gA DEP=() ENVV=() ENVFROMS=() ENVSECRETS=() ARGS=() PORTS=() GRPCPORT=() PROBES=() CTRS=() \
+              MOUNTS=() SECVOLS=() PVCS=() SPREADS=() PRESTOPS=() CMDS=() CMDATA=() SVCPORTS=() PDBS=() \
+              HPAS=()
+  declare -ga IMGS=() CLUSTERS=() DEPS_ORDER=()
   local -a f
   local T=$'\t' line
   while IFS= read -r line; do
@@ -336,7 +371,7 @@ load_facts() {
       ENVFROM) ENVFROMS["${f[1]:-}"]+="${f[3]:-} " ;;
       ENVSECRET) ENVSECRETS["${f[1]:-}"]+="${f[2]:-}/${f[3]:-} " ;;
       ARG) ARGS["${f[1]:-}"]+="${f[3]:-}${T}" ;;
-      PORT) PORTS["${f[1]:-}"]+="${f[3]:-} " ;;
+      PORT) PORTS["${f[1]:-}"]+="${f[3]:-} "; [ "${f[4]:-}" = grpc ] && GRPCPORT["${f[1]:-}"]="${f[3]:-}" ;;
       PROBE) PROBES["${f[1]:-}|${f[3]:-}"]="${f[4]:-}${T}${f[5]:-}" ;;
       CTR) CTRS["${f[1]:-}"]+="${f[2]:-}${T}${f[3]:-}${T}${f[4]:-}${T}${f[5]:-}${T}${f[6]:-}${T}${f[7]:-}${T}${f[8]:-}"$'\n' ;;
       MOUNT) MOUNTS["${f[1]:-}|${f[2]:-}|${f[4]:-}"]="${f[3]:-}" ;;
@@ -350,7 +385,6 @@ load_facts() {
       SVC) SVCPORTS["${f[2]:-}"]+="${f[3]:-} " ;;
       PDB) PDBS["${f[2]:-}"]="${f[1]:-}${T}${f[3]:-}${T}${f[4]:-}" ;;
       HPA) [ "${f[2]:-}" = "Deployment" ] && HPAS["${f[3]:-}"]="${f[1]:-}${T}${f[4]:-}${T}${f[5]:-}${T}${f[6]:-}" ;;
-      NP) NPS+=("${f[1]:-}${T}${f[2]:-}${T}${f[3]:-}") ;;
       CLUSTER) CLUSTERS+=("${f[1]:-}${T}${f[3]:-}${T}${f[4]:-}${T}${f[5]:-}${T}${f[6]:-}") ;;
     esac
   done < <(tr '\t' "${US}" <"$1")
@@ -489,10 +523,11 @@ check_overlay() {
       check_postgres_server "${ov}" "${dep}" "${db}" "${replicas}" "${strategy}" "${surge}" "${unavail}" "${hpa}" "${pdb}"
     fi
 
-    if [[ " ${SVCPORTS[${dep}]:-} " == *" ${ports} "* ]] && [ -n "${ports}" ]; then
-      pass "${P} ${dep}: Service on :${ports}"
+    local grpc_port="${GRPCPORT[${dep}]:-}"
+    if [ -n "${grpc_port}" ] && [[ " ${SVCPORTS[${dep}]:-} " == *" ${grpc_port} "* ]]; then
+      pass "${P} ${dep}: Service on :${grpc_port}"
     else
-      fail "${P} ${dep}: no Service selecting it on its container port ${ports}"
+      fail "${P} ${dep}: no Service selecting it on its container port named grpc (${grpc_port:-none}; ports ${ports})"
     fi
 
     local u="${d_[8]:-}"
@@ -583,22 +618,6 @@ check_overlay() {
       fail "${P} ${d}${c:+/${c}}: image '${img}' has no tag or digest, or is :latest (set it in kustomization images:)"
     fi
   done
-
-  # Redis is reachable from this namespace only.
-  local np="" peers
-  for line in "${NPS[@]}"; do
-    [ "$(fld "${line}" 2)" = "redis" ] && np="${line}"
-  done
-  peers="$(fld "${np}" 3)"
-  if [ -z "${np}" ]; then
-    fail "${P} no NetworkPolicy selects Redis"
-  elif [[ "${peers}" =~ namespaceSelector|ipBlock ]]; then
-    fail "${P} the Redis NetworkPolicy admits peers outside the namespace: ${np}"
-  elif [[ "${peers}" != *podSelector* ]]; then
-    fail "${P} the Redis NetworkPolicy names no podSelector peer: ${np}"
-  else
-    pass "${P} Redis NetworkPolicy admits pods of its own namespace only"
-  fi
 
   check_clusters "${ov}"
 }
@@ -863,8 +882,8 @@ if [ "${SELF_TEST}" = 1 ]; then
   PROD=overlays/production
   # Files, kustomizations, Secrets.
   mutate yaml-syntax ${B}/configmap.yaml 's/^data:$/data: [/' 'parses: base/configmap.yaml'
-  mutate unlisted-manifest ${B}/kustomization.yaml '/- networkpolicy-redis.yaml/d' \
-    'kustomization base does not list networkpolicy-redis.yaml'
+  mutate unlisted-manifest ${B}/kustomization.yaml '/- networkpolicies.yaml/d' \
+    'kustomization base does not list networkpolicies.yaml'
   mutate unlisted-patch ${PROD}/kustomization.yaml '/- path: deployments-postgresql.yaml/d' \
     'kustomization overlays/production does not list deployments-postgresql.yaml'
   mutate overlay-without-base ${DEV}/kustomization.yaml '/- \.\.\/\.\.\/base/d' 'overlay dev does not include \.\./\.\./base'
@@ -912,8 +931,52 @@ if [ "${SELF_TEST}" = 1 ]; then
   mutate writable-root ${B}/leads.yaml 's/readOnlyRootFilesystem: true/readOnlyRootFilesystem: false/' \
     '\[dev\] leads/server: readOnlyRootFilesystem'
   mutate no-limits ${B}/redis.yaml '/limits:/,/memory:/ { /memory:/d }' '\[dev\] redis/redis: memory'
-  mutate netpol-open ${B}/networkpolicy-redis.yaml 's/- podSelector: \{\}/- namespaceSelector: {}/' \
-    'NetworkPolicy admits peers outside'
+  # Network (check_security.mjs): an extra allow, a missing one, no default deny, bad policies.
+  mutate netpol-no-default-egress-deny ${B}/networkpolicies.yaml \
+    '0,/policyTypes: \["Ingress", "Egress"\]/ s//policyTypes: ["Ingress"]/' \
+    'security: dev network: no default-deny NetworkPolicy'
+  mutate netpol-every-namespace ${B}/networkpolicies.yaml \
+    '/- namespaceSelector: # namespaces labelled for clients/{s/: #.*/: {} # every namespace/;n;N;d}' \
+    'security: production network: allowed but not expected: elsewhere/impostor -> gaoxin/leads:50051/TCP'
+  mutate netpol-redis-open ${B}/networkpolicies.yaml \
+    '/^  name: redis$/,/port: 6379/ s/^  ingress:$/  ingress:\n    - from:\n        - namespaceSelector: {}/' \
+    'security: dev network: allowed but not expected: elsewhere/impostor -> gaoxin/redis:6379/TCP'
+  mutate netpol-no-dns-udp ${B}/networkpolicies.yaml '/- protocol: UDP/,/port: 53/d' \
+    'security: dev network: expected but not allowed: gaoxin/enterprise -> kube-system/kube-dns:53/UDP'
+  mutate netpol-bad-selector ${B}/networkpolicies.yaml '0,/operator: In/ s/operator: In/operator: Exists/' \
+    'security: dev network: NetworkPolicy gaoxin/redis ingress\[0\]\.from\[0\]\.podSelector\.matchExpressions\[0\]: Exists takes no values'
+  mutate netpol-operator-namespace ${PROD}/networkpolicies-postgresql.yaml 's/name: cnpg-system$/name: cnpg/' \
+    'security: production network: expected but not allowed: cnpg-system/cnpg-controller-manager -> gaoxin/gaoxin-pg-1:8000/TCP'
+  mutate netpol-selects-nothing ${PROD}/networkpolicies-postgresql.yaml \
+    '/name: postgresql-egress$/,/cnpg.io\/cluster/ s/gaoxin-pg$/gaoxin-db/' \
+    'security: production network: NetworkPolicy postgresql-egress selects no pod'
+  mutate client-label-removed ${B}/petition.yaml '/gaoxin.io\/client-of-enterprise/d' \
+    'security: dev network: expected but not allowed: gaoxin/petition -> gaoxin/enterprise:50052/TCP'
+  # Redis ACL users.
+  mutate redis-no-acl ${B}/redis.yaml '/- --aclfile/,/users.acl$/d' 'security: dev redis: redis has no --aclfile'
+  mutate redis-shared-user ${B}/enterprise.yaml '/GAOXIN_REDIS_USER/,/value:/ s/value: enterprise/value: leads/' \
+    "security: dev redis: enterprise has GAOXIN_REDIS_USER 'leads', want its own name enterprise"
+  mutate redis-shared-secret ${B}/petition.yaml 's/secretName: gaoxin-redis-petition/secretName: gaoxin-redis-enterprise/' \
+    'security: production redis: (petition and enterprise|enterprise and petition) both mount Secret gaoxin-redis-enterprise'
+  mutate redis-password-unmounted ${B}/leads.yaml 's/value: \/etc\/gaoxin\/redis\/password/value: \/etc\/gaoxin\/redis-pw\/password/' \
+    "security: dev redis: leads: GAOXIN_REDIS_PASSWORD_FILE '/etc/gaoxin/redis-pw/password' is not a file of a mounted Secret"
+  # TLS (production) and plaintext (dev).
+  mutate tls-no-client-auth ${PROD}/certificates.yaml '0,/- client auth/ {/- client auth/d}' \
+    "security: production tls: leads: Certificate leads-tls lacks usage 'client auth'"
+  mutate tls-dns-name ${PROD}/certificates.yaml '/^    - enterprise$/d' \
+    'security: production tls: enterprise: .*petition dial enterprise, not a DNS name of Certificate enterprise-tls'
+  mutate tls-wrong-ca ${PROD}/deployments-tls.yaml '0,/value: \/etc\/gaoxin\/tls\/ca.crt/ s/ca.crt$/tls.crt/' \
+    "security: production tls: leads: GAOXIN_TLS_CLIENT_CA_FILE is '/etc/gaoxin/tls/tls.crt', want /etc/gaoxin/tls/ca.crt"
+  mutate tls-probe-on-tls-port ${PROD}/deployments-tls.yaml '/startupProbe:/,/port:/ s/port: 50152/port: 50052/' \
+    'security: production tls: enterprise: startupProbe goes to the TLS port 50052'
+  mutate tls-issuer-missing ${PROD}/issuer-ref.yaml 's/name: gaoxin-ca$/name: gaoxin-root/' \
+    "security: production tls: Certificate leads-tls names Issuer 'gaoxin-root', which is not in the overlay"
+  mutate tls-unmounted ${PROD}/deployments-tls.yaml '/- name: tls$/,/readOnly: true/d' \
+    'security: production tls: leads: no Secret mounted at /etc/gaoxin/tls'
+  mutate plaintext-unsaid ${DEV}/plaintext.yaml '0,/value: "true"/ s/value: "true"/value: "false"/' \
+    "security: dev tls: leads has no certificate and GAOXIN_INSECURE_PLAINTEXT 'false'"
+  mutate schema-cert-usage ${PROD}/certificates.yaml '0,/- server auth/ s/- server auth/- serverAuth/' \
+    'schema: production Certificate/leads-tls: /spec/usages/1: must be equal to one of the allowed values'
   # Secrets as files.
   mutate secret-env ${B}/leads.yaml \
     's/^( +)- name: GAOXIN_LISTEN$/\1- name: GAOXIN_PII_KEY\n\1  valueFrom:\n\1    secretKeyRef: {name: gaoxin-pii-key, key: key}\n&/' \

@@ -15,8 +15,9 @@
 // does not, so a key that was never read is a field the schema does not have (a misspelling, or
 // a field at the wrong level). A canary below proves that on every run.
 //
-// Custom resources are validated against their CRD's openAPIV3Schema, vendored in schemas/
-// (see crd_schema.mjs for where each came from), with ajv; unknown fields are rejected the same
+// Custom resources (CloudNativePG's Cluster, cert-manager's Certificate and Issuer) are validated
+// against their CRD's openAPIV3Schema, vendored in schemas/ (see crd_schema.mjs for where each
+// came from, and the x-gaoxin-crd field of each file), with ajv; unknown fields are rejected the same
 // way (additionalProperties: false wherever the schema lists properties). The CRD's CEL rules
 // (x-kubernetes-validations) cannot be evaluated here; a note says how many were skipped.
 //
@@ -33,6 +34,8 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 // Custom resources this repository's manifests use: "apiVersion kind" -> schema file.
 const CRD_SCHEMAS = {
   "postgresql.cnpg.io/v1 Cluster": "schemas/postgresql.cnpg.io_v1_Cluster.json",
+  "cert-manager.io/v1 Certificate": "schemas/cert-manager.io_v1_Certificate.json",
+  "cert-manager.io/v1 Issuer": "schemas/cert-manager.io_v1_Issuer.json",
 };
 const MAX_ERRORS = 5;
 

@@ -96,8 +96,8 @@ ServiceHarness& ServiceHarness::Start(const ServiceSpec& spec) {
   db::SqliteDatabase* store = env.Keep(
       OrFail(db::SqliteDatabase::Open(*store_dir + "/" + spec.name + ".db"), "open store"));
   if (absl::Status s = spec.migrate(*store); !s.ok()) Fail(absl::StrCat("migrate: ", s.ToString()));
-  auto* feed =
-      env.Keep(std::make_unique<watch::ChangeFeed>(store, watch::FeedOptionsFromFlags(spec.name)));
+  auto* feed = env.Keep(std::make_unique<watch::ChangeFeed>(
+      store, watch::FeedOptionsFromFlags(spec.name, redis::RedisOptions{})));
   if (absl::Status s = feed->Start(); !s.ok()) Fail(absl::StrCat("feed: ", s.ToString()));
   env.db =
       env.Keep(std::make_unique<db::CommitNotifier>(store, [feed] { feed->NotifyLocalCommit(); }));

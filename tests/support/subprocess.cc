@@ -12,6 +12,7 @@
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -177,16 +178,18 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ec);
 }
 
-RedisServer::RedisServer() : port_(FreePort()) {}
+RedisServer::RedisServer(std::vector<std::string> extra_args)
+    : port_(FreePort()), extra_args_(std::move(extra_args)) {}
 
 RedisServer::~RedisServer() { Stop(); }
 
 bool RedisServer::Start() {
-  process_ = std::make_unique<Subprocess>(
-      std::vector<std::string>{REDIS_SERVER_PATH, "--port", absl::StrCat(port_), "--bind",
-                               "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
-                               dir_.path()},
-      dir_.File("redis.log"));
+  std::vector<std::string> argv{
+      REDIS_SERVER_PATH, "--port", absl::StrCat(port_), "--bind", "127.0.0.1",
+      "--save",          "",       "--appendonly",      "no",     "--dir",
+      dir_.path()};
+  argv.insert(argv.end(), extra_args_.begin(), extra_args_.end());
+  process_ = std::make_unique<Subprocess>(std::move(argv), dir_.File("redis.log"));
   // Wait until it accepts connections.
   for (int i = 0; i < 200; ++i) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

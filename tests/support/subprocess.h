@@ -75,9 +75,10 @@ class TempDir {
 };
 
 // A redis-server on a free loopback port with persistence off, for tests that need Redis.
+// `extra_args` are appended to its command line (e.g. {"--aclfile", path}).
 class RedisServer {
  public:
-  RedisServer();
+  explicit RedisServer(std::vector<std::string> extra_args = {});
   ~RedisServer();
   bool Start();  // (re)starts on the same port
   void Stop();
@@ -85,6 +86,7 @@ class RedisServer {
 
  private:
   int port_;
+  std::vector<std::string> extra_args_;
   TempDir dir_;
   std::unique_ptr<Subprocess> process_;
 };
