@@ -71,6 +71,10 @@ ABSL_FLAG(bool, log_rpcs, true, "log one JSON line per RPC");
 ABSL_FLAG(std::string, page_token_key_file, "",
           "file whose bytes (at least 16) sign page tokens; replicas behind one address share it. "
           "Empty: a random key per process (tokens end with the process)");
+ABSL_FLAG(std::string, audit_key_file, "",
+          "file holding the write audit's HMAC chain key as hex text, at least 64 hex digits "
+          "(openssl rand -hex 32); required, and not the --pii_key_file. Replicas of a service "
+          "share it, and `gaoxinctl audit verify` needs it");
 ABSL_FLAG(bool, serve_echo, false,
           "also serve gaoxin.testing.v1.EchoService, the load tool's baseline");
 

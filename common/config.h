@@ -46,6 +46,7 @@ ABSL_DECLARE_FLAG(int32_t, redis_timeout_ms);
 ABSL_DECLARE_FLAG(int32_t, cache_ttl_s);
 ABSL_DECLARE_FLAG(bool, log_rpcs);
 ABSL_DECLARE_FLAG(std::string, page_token_key_file);
+ABSL_DECLARE_FLAG(std::string, audit_key_file);
 ABSL_DECLARE_FLAG(bool, serve_echo);
 
 namespace gaoxin {

@@ -95,8 +95,10 @@ class RpcLogInterceptor : public grpc::experimental::Interceptor {
       auto it = md->find(kRequestIdKey);
       if (it != md->end()) {
         absl::string_view id = ToView(it->second);
-        if (id.size() <= kMaxRequestIdBytes && IsPrintableAscii(id))
+        if (id.size() <= kMaxRequestIdBytes && IsPrintableAscii(id)) {
           header_request_id_ = std::string(id);
+          if (pipeline::CallState* call = call_.get()) call->header_request_id = header_request_id_;
+        }
       }
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {

@@ -1,11 +1,14 @@
 #include "common/service_main.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <system_error>
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/config.h"
@@ -43,8 +46,31 @@ absl::StatusOr<std::string> SecretFromFlags(const std::string& value, const std:
   return ReadSecretFile(file, absl::StrCat(flag, "_file"));
 }
 
+absl::StatusOr<audit::AuditKey> AuditKeyFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_audit_key_file);
+  if (path.empty()) {
+    return absl::FailedPreconditionError(
+        "--audit_key_file is required: a file with the write audit's key as at least 64 hex "
+        "digits (openssl rand -hex 32 > audit.key), not the PII key");
+  }
+  // The PII key is a flag of the petition server only; any server that has it must not share it.
+  if (const absl::CommandLineFlag* pii = absl::FindCommandLineFlag("pii_key_file")) {
+    const std::string pii_path = pii->CurrentValue();
+    std::error_code a, b;
+    if (!pii_path.empty() && std::filesystem::exists(pii_path, a) &&
+        std::filesystem::equivalent(path, pii_path, b)) {
+      return absl::FailedPreconditionError(
+          "--audit_key_file must not be the --pii_key_file: the audit key is a key of its own");
+    }
+  }
+  return audit::AuditKey::LoadFromFile(path);
+}
+
 absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
-    absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate) {
+    absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate,
+    audit::AuditLogOptions audit) {
+  // The key first: a server that could not audit its writes must not open its store at all.
+  ASSIGN_OR_RETURN(audit::AuditKey audit_key, AuditKeyFromFlags());
   db::StoreLocation where;
   where.db = absl::GetFlag(FLAGS_db);
   if (where.db.empty()) where.db = absl::StrCat("var/", service, ".db");
@@ -58,6 +84,7 @@ absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
   where.statement_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_statement_timeout_ms));
   ASSIGN_OR_RETURN(std::unique_ptr<db::Database> store, db::OpenDatabase(where));
   RETURN_IF_ERROR(migrate(*store));
+  store->SetAuditSink(std::make_shared<audit::AuditLog>(std::move(audit_key), std::move(audit)));
   // Commit counts at start and stop let a benchmark work out the average group-commit size.
   LogEvent("db_ready")
       .Str("location", db::DescribeLocation(where))

@@ -23,6 +23,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/audit/audit_chain.h"
+#include "common/audit/audit_log.h"
 #include "common/db/commit_notifier.h"
 #include "common/db/database.h"
 #include "common/redis/redis_client.h"
@@ -35,9 +37,15 @@ namespace gaoxin {
 int FailStartup(const absl::Status& status);
 
 // The store at --db (default var/<service>.db; a postgresql:// URI opens PostgreSQL, in schema
-// --db_schema, default `service`), with `migrate` applied.
+// --db_schema, default `service`), with `migrate` applied and the write audit on (its key from
+// --audit_key_file; `audit` says how to diff and seal what is audited).
 absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
-    absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate);
+    absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate,
+    audit::AuditLogOptions audit = {});
+
+// The key of --audit_key_file. FAILED_PRECONDITION when the flag is empty or names the same file
+// as --pii_key_file; NOT_FOUND when unreadable; INVALID_ARGUMENT when short or not hex.
+absl::StatusOr<audit::AuditKey> AuditKeyFromFlags();
 
 // The contents of a secret file (a password, a token), without the trailing newline.
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view flag);

@@ -77,6 +77,12 @@ if [ ! -s "$VAR/pii.key" ]; then
   head -c 32 /dev/urandom >"$VAR/pii.key"
   chmod 600 "$VAR/pii.key"
 fi
+# The write audit's HMAC chain key (hex, a key of its own, not the PII key); `gaoxinctl audit
+# verify <service> --audit_key_file=var/audit.key` checks a service's chain with it.
+if [ ! -s "$VAR/audit.key" ]; then
+  openssl rand -hex 32 >"$VAR/audit.key"
+  chmod 600 "$VAR/audit.key"
+fi
 # The key page tokens are signed with, so tokens survive a restart of a service.
 if [ ! -s "$VAR/page-token.key" ]; then
   head -c 32 /dev/urandom >"$VAR/page-token.key"
@@ -99,7 +105,7 @@ if [ "$STORE" = postgresql ]; then
 fi
 
 COMMON=(--redis="127.0.0.1:$REDIS_PORT" --tokens_file="$VAR/tokens"
-  --page_token_key_file="$VAR/page-token.key")
+  --page_token_key_file="$VAR/page-token.key" --audit_key_file="$VAR/audit.key")
 start() {  # name port binary [flags...]: REPLICAS replicas, on port, port+10, ...
   local name="$1" port="$2" bin="$3"
   shift 3
@@ -157,6 +163,7 @@ Every port speaks mutual TLS (certificates in var/tls/). Development token (ever
          GAOXIN_TLS_KEY_FILE=var/tls/gaoxinctl.key
   $BUILD_DIR/tools/gaoxinctl/gaoxinctl leads summary 2023
   $BUILD_DIR/tools/gaoxinctl/gaoxinctl leads list --stage=SIGNED
+  $BUILD_DIR/tools/gaoxinctl/gaoxinctl audit verify leads --audit_key_file=var/audit.key
 
 Stop with Ctrl-C, or from another shell: deploy/run-suite.sh stop
 EOT

@@ -29,6 +29,10 @@ class CommitNotifier final : public Database {
     });
   }
 
+  void SetAuditSink(std::shared_ptr<AuditSink> sink) override {
+    inner_->SetAuditSink(std::move(sink));
+  }
+
  private:
   Database* inner_;
   std::function<void()> on_commit_;

@@ -2,6 +2,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/audit/audit_log.h"
 #include "common/errors.h"
 #include "common/status_macros.h"
 
@@ -57,7 +58,8 @@ constexpr Migration kCommonMigrations[] = {
 }  // namespace
 
 absl::Status ApplyCommonSchema(Database& db) {
-  return ApplyMigrations(db, "common", kCommonMigrations);
+  RETURN_IF_ERROR(ApplyMigrations(db, "common", kCommonMigrations));
+  return audit::ApplyAuditSchema(db);
 }
 
 absl::StatusOr<std::optional<std::string>> FindRequest(Transaction& tx, absl::string_view method,

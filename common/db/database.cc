@@ -15,6 +15,30 @@ absl::StatusOr<std::optional<Row>> Transaction::QueryOne(absl::string_view sql,
   return std::optional<Row>(std::move(rows.front()));
 }
 
+absl::Status Transaction::RecordChange(const AuditChange& change) {
+  if (!audited()) return absl::OkStatus();
+  return audit_sink_->Append(*this, *audit_call_, change);
+}
+
+absl::Status Transaction::RecordAudit(const AuditCall& call, const AuditChange& change) {
+  if (audit_sink_ == nullptr) {
+    return absl::FailedPreconditionError("this store has no audit log to record in");
+  }
+  return audit_sink_->Append(*this, call, change);
+}
+
+namespace {
+thread_local const AuditCall* current_audit_call = nullptr;
+}  // namespace
+
+AuditCallScope::AuditCallScope(const AuditCall* call) : previous_(current_audit_call) {
+  current_audit_call = call;
+}
+
+AuditCallScope::~AuditCallScope() { current_audit_call = previous_; }
+
+const AuditCall* AuditCallScope::Current() { return current_audit_call; }
+
 absl::Status Database::Write(WriteFn fn) {
   absl::Notification done;
   absl::Status result;

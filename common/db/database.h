@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/db/audit_hook.h"
 #include "common/db/sql_dialect.h"
 
 namespace gaoxin::db {
@@ -102,6 +103,26 @@ class Transaction {
   // The single row of a query, or nullopt when it returned none.
   absl::StatusOr<std::optional<Row>> QueryOne(absl::string_view sql,
                                               absl::Span<const SqlValue> params = {});
+
+  // The write audit (audit_hook.h). The writer sets these around each unit of work: the store's
+  // sink and the call the unit was queued for (null outside an audited call).
+  void SetAudit(AuditSink* sink, const AuditCall* call) {
+    audit_sink_ = sink;
+    audit_call_ = call;
+  }
+  // True when changes in this unit of work are audited (a sink and a call).
+  bool audited() const { return audit_sink_ != nullptr && audit_call_ != nullptr; }
+  // The call this unit of work is audited as, or null.
+  const AuditCall* audit_call() const { return audit_call_; }
+  // Appends the audit record of `change` for the unit's call; does nothing when not audited.
+  absl::Status RecordChange(const AuditChange& change);
+  // Appends an audit record for an explicit caller (a read of personal data audited where no
+  // call scope is open). FAILED_PRECONDITION when the store has no audit sink.
+  absl::Status RecordAudit(const AuditCall& call, const AuditChange& change);
+
+ private:
+  AuditSink* audit_sink_ = nullptr;
+  const AuditCall* audit_call_ = nullptr;
 };
 
 class Database {
@@ -139,6 +160,10 @@ class Database {
 
   // Commits performed so far (a commit carries one or more units of work). For benchmarks.
   virtual int64_t commit_count() const { return 0; }
+
+  // Where the audited units of work queued from now on record their changes (audit_hook.h).
+  // A store without one audits nothing.
+  virtual void SetAuditSink(std::shared_ptr<AuditSink> sink) { (void)sink; }
 };
 
 // Runs `fn` as a write (see Database::WriteAsync) and hands its value to `done` once durable.

@@ -70,6 +70,9 @@ class PostgresDatabase final : public Database {
   absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
   absl::Status ReadStatement(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
   void WriteAsync(WriteFn fn, DoneFn done) override;
+  void SetAuditSink(std::shared_ptr<AuditSink> sink) override {
+    queue_.SetAuditSink(std::move(sink));
+  }
   Dialect dialect() const override { return Dialect::kPostgresql; }
   absl::Status RunExclusive(absl::FunctionRef<absl::Status()> fn) override;
   absl::Status Ping() override;

@@ -1,7 +1,9 @@
 // A table of protobuf resources: the resource itself as a serialized blob (so adding a field to
 // the .proto needs no migration), a version that is the resource's etag, and the columns a
 // service filters on, kept in step with the blob on every write. Every insert and update appends
-// a change event in the same transaction (see common_tables.h).
+// a change event in the same transaction (see common_tables.h) and, in an audited unit of work,
+// its audit record with the resource before and after (see audit_hook.h); the resource's name
+// there is "<table>/<id>".
 //
 //   ResourceTable<v1::Lead> leads("leads", "lead", {"stage", "chain"},
 //       [](const v1::Lead& l) { return std::vector<SqlValue>{l.stage(), l.industry_chain()}; });
@@ -67,6 +69,8 @@ class ResourceTable {
   }
 
   const std::string& resource_type() const { return type_; }
+  // "<table>/<id>": how the audit names a resource.
+  std::string ResourceName(absl::string_view id) const { return absl::StrCat(table_, "/", id); }
 
   absl::StatusOr<std::optional<T>> Find(Transaction& tx, absl::string_view id) const {
     ASSIGN_OR_RETURN(auto row, tx.QueryOne(get_sql_, {id}));
@@ -112,6 +116,13 @@ class ResourceTable {
     RETURN_IF_ERROR(s);
     RETURN_IF_ERROR(
         AppendEvent(tx, type_, item.id(), EventKind::kCreated, item.SerializeAsString()).status());
+    if (tx.audited()) {
+      AuditChange change;
+      change.resource = ResourceName(item.id());
+      change.after = &item;
+      change.etag_after = item.etag();
+      RETURN_IF_ERROR(tx.RecordChange(change));
+    }
     return item;
   }
 
@@ -121,6 +132,11 @@ class ResourceTable {
     if (!expected_etag.empty() && expected_etag != item.etag()) return EtagMismatch(type_);
     int64_t version = 0;
     if (!absl::SimpleAtoi(item.etag(), &version)) return EtagMismatch(type_);
+    // The audit diffs against the row as stored (one more read, only in an audited unit).
+    std::optional<T> before;
+    if (tx.audited()) {
+      ASSIGN_OR_RETURN(before, Find(tx, item.id()));
+    }
     item.set_etag(absl::StrCat(version + 1));
     std::vector<SqlValue> params = {version + 1, SqlValue::Blob(item.SerializeAsString())};
     for (auto& v : index_values_(item)) params.push_back(std::move(v));
@@ -130,6 +146,15 @@ class ResourceTable {
     if (tx.changes() != 1) return EtagMismatch(type_);
     RETURN_IF_ERROR(
         AppendEvent(tx, type_, item.id(), EventKind::kUpdated, item.SerializeAsString()).status());
+    if (tx.audited()) {
+      AuditChange change;
+      change.resource = ResourceName(item.id());
+      change.before = before ? &*before : nullptr;
+      change.etag_before = before ? before->etag() : "";
+      change.after = &item;
+      change.etag_after = item.etag();
+      RETURN_IF_ERROR(tx.RecordChange(change));
+    }
     return item;
   }
 

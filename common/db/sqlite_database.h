@@ -49,6 +49,9 @@ class SqliteDatabase final : public Database {
 
   absl::Status Read(absl::FunctionRef<absl::Status(Transaction&)> fn) override;
   void WriteAsync(WriteFn fn, DoneFn done) override;
+  void SetAuditSink(std::shared_ptr<AuditSink> sink) override {
+    queue_.SetAuditSink(std::move(sink));
+  }
   int64_t commit_count() const override { return queue_.batches(); }
 
  private:

@@ -12,8 +12,15 @@ void WriteQueue::Start() {
 }
 
 void WriteQueue::Push(WriteJob job) {
+  if (const AuditCall* call = AuditCallScope::Current()) job.audit_call = *call;
   absl::MutexLock lock(&mu_);
+  job.audit_sink = audit_sink_;
   queue_.push_back(std::move(job));
+}
+
+void WriteQueue::SetAuditSink(std::shared_ptr<AuditSink> sink) {
+  absl::MutexLock lock(&mu_);
+  audit_sink_ = std::move(sink);
 }
 
 void WriteQueue::Stop() {
@@ -57,7 +64,10 @@ std::vector<absl::Status> RunUnits(Transaction& tx, std::vector<WriteJob>& batch
     // trip of its own. Should one fail, the statement after it fails, and so does COMMIT, which
     // then fails every unit of the batch (FinishJobs): no unit is reported done that is not.
     tx.Defer("SAVEPOINT unit");
+    tx.SetAudit(batch[i].audit_sink.get(),
+                batch[i].audit_call ? &*batch[i].audit_call : nullptr);
     absl::Status s = batch[i].fn(tx);
+    tx.SetAudit(nullptr, nullptr);
     if (s.ok()) {
       tx.Defer("RELEASE unit");
     } else {

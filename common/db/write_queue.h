@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -25,6 +27,9 @@ namespace gaoxin::db {
 struct WriteJob {
   Database::WriteFn fn;
   Database::DoneFn done;
+  // Set by Push: the store's audit sink and the audited call the job was queued in, if any.
+  std::shared_ptr<AuditSink> audit_sink = nullptr;
+  std::optional<AuditCall> audit_call = std::nullopt;
 };
 
 class WriteQueue {
@@ -37,7 +42,9 @@ class WriteQueue {
   WriteQueue& operator=(const WriteQueue&) = delete;
 
   void Start();
+  // Queues `job` with the audit sink and the thread's current AuditCallScope.
   void Push(WriteJob job);
+  void SetAuditSink(std::shared_ptr<AuditSink> sink);
   // Runs every queued job, then stops the writer thread. Idempotent.
   void Stop();
   // Batches taken so far (the one running included).
@@ -51,6 +58,7 @@ class WriteQueue {
   mutable absl::Mutex mu_;
   std::deque<WriteJob> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::shared_ptr<AuditSink> audit_sink_ ABSL_GUARDED_BY(mu_);
   int64_t batches_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread thread_;
 };

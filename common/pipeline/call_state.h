@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/auth.h"
+#include "common/db/audit_hook.h"
 #include "common/pagination.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
@@ -63,6 +64,11 @@ class CallState {
   // For List methods: the page asked for, and the fingerprint of every other request field.
   std::optional<Page> page;
   std::string page_fingerprint;
+  // The x-request-id the client sent as metadata, when well formed (set by the RPC log).
+  std::string header_request_id;
+  // For writing methods: who the write audit records as making the changes (set by the pipeline
+  // before the handler runs; the handler may add on_behalf_of, see pipeline::OnBehalfOf).
+  db::AuditCall audit;
   // The request message, parsed by the pipeline from the call's bytes and owned here.
   std::unique_ptr<google::protobuf::Message> request;
 

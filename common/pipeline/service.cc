@@ -202,6 +202,25 @@ db::RequestKey RequestKey(const grpc::ServerContextBase* ctx) {
   return db::RequestKey{call->request_id, call->request_binding};
 }
 
+void OnBehalfOf(const grpc::ServerContextBase* ctx, absl::string_view who) {
+  CallState* call = StateOf(ctx);
+  if (who.empty() || who == call->principal_name()) return;
+  call->audit.on_behalf_of = std::string(who);
+}
+
+const db::AuditCall* AuditCallOf(const grpc::ServerContextBase* ctx) {
+  CallState* call = StateOf(ctx);
+  call->audit.principal = call->principal_name();
+  call->audit.method = call->method != nullptr ? call->method->full_name : "";
+  call->audit.request_id = call->request_id.empty() ? call->header_request_id : call->request_id;
+  return &call->audit;
+}
+
+db::AuditCallScope OpenAuditScope(grpc::CallbackServerContext* ctx, const MethodSpec& method) {
+  (void)method;  // the call state's own method, set by the pipeline
+  return db::AuditCallScope(AuditCallOf(ctx));
+}
+
 void DieUnlessOk(const absl::Status& status) {
   if (status.ok()) return;
   LogEvent("pipeline_misconfigured", "error").Str("error", status.ToString()).Emit();

@@ -116,6 +116,16 @@ Page PageOf(const grpc::ServerContextBase* ctx);
 std::string NextPageToken(const grpc::ServerContextBase* ctx, absl::string_view last_key);
 // The request_id and its binding, for a store's create-once (empty id: no idempotency).
 db::RequestKey RequestKey(const grpc::ServerContextBase* ctx);
+// Notes that the request names `who` as the person acting (TransitionLeadRequest.actor, ...):
+// the write audit keeps it as "on behalf of", never as the principal. Ignored when empty or the
+// principal itself. Call before handing the write to the store.
+void OnBehalfOf(const grpc::ServerContextBase* ctx, absl::string_view who);
+// Who the write audit records for this call (the principal, the full method name, the
+// request_id or x-request-id, and on_behalf_of), owned by the call's state: what a stream reactor
+// opens a db::AuditCallScope with around the writes it queues from its own threads.
+const db::AuditCall* AuditCallOf(const grpc::ServerContextBase* ctx);
+// Opens the write audit's scope for a writing method's handler (see db::AuditCallScope).
+db::AuditCallScope OpenAuditScope(grpc::CallbackServerContext* ctx, const MethodSpec& method);
 
 // The base of a service implementation: `Proto` is the generated service class (v1::LeadService).
 template <typename Proto>
@@ -159,6 +169,11 @@ class Service : public Proto::CallbackService {
                        reactor->Finish(ToGrpcStatus(request.status()));
                        return reactor;
                      }
+                     if (!spec->writes) {
+                       return (impl->*handler)(ctx, static_cast<const Req*>(*request), response);
+                     }
+                     // The writes the handler queues are audited as this call.
+                     db::AuditCallScope audit = OpenAuditScope(ctx, *spec);
                      return (impl->*handler)(ctx, static_cast<const Req*>(*request), response);
                    }));
   }

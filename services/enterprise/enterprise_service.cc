@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/audit/audit_rpc.h"
 #include "common/date.h"
 #include "common/errors.h"
 #include "common/ids.h"
@@ -76,7 +77,11 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   ImportReactor(grpc::CallbackServerContext* ctx, v1::ImportMonthlyReportsResponse* response,
                 EnterpriseStore* store, absl::CivilDay today, const ServiceOptions& options)
-      : response_(response), store_(store), today_(today), options_(options) {
+      : response_(response),
+        store_(store),
+        today_(today),
+        options_(options),
+        audit_call_(pipeline::AuditCallOf(ctx)) {
     // The pipeline has checked the caller's role before the stream reached here.
     StartRead(&raw_);
   }
@@ -180,6 +185,8 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     std::vector<int> row_numbers;
     row_numbers.reserve(rows.size());
     for (const auto& r : rows) row_numbers.push_back(r.row_number);
+    // Reactions run on gRPC's threads, outside the handler's audit scope: open the call's here.
+    db::AuditCallScope audit(audit_call_);
     store_->ImportBatch(
         std::move(rows), validate_only_,
         [this, row_numbers = std::move(row_numbers)](absl::StatusOr<ImportBatchResult> result) {
@@ -230,6 +237,7 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   EnterpriseStore* store_;
   const absl::CivilDay today_;
   const ServiceOptions options_;
+  const db::AuditCall* audit_call_;
   grpc::ByteBuffer raw_;                     // the one outstanding read
   v1::ImportMonthlyReportsRequest request_;  // raw_ parsed
 
@@ -279,6 +287,7 @@ EnterpriseServiceImpl::EnterpriseServiceImpl(EnterpriseStore* store, const Authe
   Unary("ListAlerts", kEnterpriseReader, kReads, &Self::ListAlerts);
   Unary("AcknowledgeAlert", kEnterpriseWriter, kWrites, &Self::AcknowledgeAlert);
   Unary("ResolveAlert", kEnterpriseWriter, kWrites, &Self::ResolveAlert);
+  Unary("ListAuditRecords", kAuditor, kReads, &Self::ListAuditRecords);
   Unary("ListCultivationCandidates", kEnterpriseReader, kReads, &Self::ListCultivationCandidates);
   ServerStream("WatchEnterprises", kEnterpriseReader, kReads, &Self::WatchEnterprises);
   ServerStream("WatchAlerts", kEnterpriseReader, kReads, &Self::WatchAlerts);
@@ -315,6 +324,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::CreateEnterprise(
       v.Add("enterprise.agent_id", "is not an agent id");
     CheckText(request->enterprise().sub_sector(), "enterprise.sub_sector", 200, false, &v);
     RETURN_IF_ERROR(v.ToStatus());
+    pipeline::OnBehalfOf(ctx, request->uscc_check_override().approved_by());
     store_->CreateEnterprise(*request, who->name, pipeline::RequestKey(ctx), finish(response));
     return absl::OkStatus();
   });
@@ -577,6 +587,7 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::AcknowledgeAlert(
     RETURN_IF_ERROR(v.ToStatus());
     v1::AcknowledgeAlertRequest req = *request;
     if (req.acknowledged_by().empty()) req.set_acknowledged_by(who->name);
+    pipeline::OnBehalfOf(ctx, request->acknowledged_by());
     store_->AcknowledgeAlert(std::move(req), finish(response));
     return absl::OkStatus();
   });
@@ -593,9 +604,16 @@ grpc::ServerUnaryReactor* EnterpriseServiceImpl::ResolveAlert(
     RETURN_IF_ERROR(v.ToStatus());
     v1::ResolveAlertRequest req = *request;
     if (req.resolved_by().empty()) req.set_resolved_by(who->name);
+    pipeline::OnBehalfOf(ctx, request->resolved_by());
     store_->ResolveAlert(std::move(req), finish(response));
     return absl::OkStatus();
   });
+}
+
+grpc::ServerUnaryReactor* EnterpriseServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* ctx, const audit::v1::ListAuditRecordsRequest* request,
+    audit::v1::ListAuditRecordsResponse* response) {
+  return audit::ServeListAuditRecords(ctx, store_->database(), request, response);
 }
 
 // ------------------------------------------------------------------------------------------

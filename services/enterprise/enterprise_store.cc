@@ -401,6 +401,15 @@ absl::StatusOr<EnterpriseStore::FileOutcome> EnterpriseStore::FileReportTx(Trans
                                   current ? db::EventKind::kUpdated : db::EventKind::kCreated,
                                   bytes)
                       .status());
+  if (tx.audited()) {
+    // Each filed revision is a report of its own; etags are the period's revision numbers.
+    db::AuditChange change;
+    change.resource = absl::StrCat("monthly_reports/", report.id());
+    change.after = &report;
+    change.etag_before = current ? absl::StrCat(current->Int(1)) : "";
+    change.etag_after = absl::StrCat(revision);
+    RETURN_IF_ERROR(tx.RecordChange(change));
+  }
   v1::MonthlyReport filed;
   filed.set_period(report.period());
   *filed.mutable_output_value() = report.output_value();

@@ -152,6 +152,8 @@ class EnterpriseStore {
   void SweepNotReported(int lookback_months, Done<int> done);
 
   absl::StatusOr<int64_t> CurrentRevision();
+  // The store itself, for what every service reads the same way (the audit log).
+  db::Database* database() const { return db_; }
 
  private:
   struct FileOutcome {

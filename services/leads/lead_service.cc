@@ -1,6 +1,7 @@
 #include "services/leads/lead_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_rpc.h"
 #include "common/date.h"
 #include "common/ids.h"
 #include "common/money.h"
@@ -51,6 +52,7 @@ LeadServiceImpl::LeadServiceImpl(LeadStore* store, const Authenticator* auth, re
   Unary("ResolveTicket", kLeadsWriter, kWrites, &LeadServiceImpl::ResolveTicket);
   Unary("ListTickets", kLeadsReader, kReads, &LeadServiceImpl::ListTickets);
   Unary("GetYearSummary", kLeadsReader, kReads, &LeadServiceImpl::GetYearSummary);
+  Unary("ListAuditRecords", kAuditor, kReads, &LeadServiceImpl::ListAuditRecords);
   ServerStream("WatchLeads", kLeadsReader, kReads, &LeadServiceImpl::WatchLeads);
   ServerStream("StreamYearSummary", kLeadsReader, kReads, &LeadServiceImpl::StreamYearSummary);
   CheckEveryMethodDeclared();
@@ -144,6 +146,7 @@ grpc::ServerUnaryReactor* LeadServiceImpl::TransitionLead(grpc::CallbackServerCo
     FieldViolations v = ValidateMove(move, Today());
     CheckText(request->actor(), "actor", 200, false, &v);
     RETURN_IF_ERROR(v.ToStatus());
+    pipeline::OnBehalfOf(ctx, request->actor());
     store_->TransitionLead(request->id(), std::move(move), request->etag(), finish(response));
     return absl::OkStatus();
   });
@@ -488,6 +491,12 @@ grpc::ServerWriteReactor<v1::YearSummary>* LeadServiceImpl::StreamYearSummary(
   return watch::StartSummaryStream<v1::YearSummary>(
       feed_, summary_options_, [](const watch::ChangeEvent&) { return true; },
       [this, year]() { return YearSummary(year); });
+}
+
+grpc::ServerUnaryReactor* LeadServiceImpl::ListAuditRecords(
+    grpc::CallbackServerContext* ctx, const audit::v1::ListAuditRecordsRequest* request,
+    audit::v1::ListAuditRecordsResponse* response) {
+  return audit::ServeListAuditRecords(ctx, store_->database(), request, response);
 }
 
 }  // namespace gaoxin::leads

@@ -80,6 +80,8 @@ class LeadStore {
                                                            const Page& page);
 
   absl::StatusOr<SummaryInputs> LoadSummaryInputs(int year);
+  // The store itself, for what every service reads the same way (the audit log).
+  db::Database* database() const { return db_; }
   absl::StatusOr<int64_t> CurrentRevision();
 
  private:

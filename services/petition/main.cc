@@ -68,7 +68,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  auto store_db = gaoxin::OpenStore("petition", &gaoxin::petition::PetitionStore::Migrate);
+  // The write audit diffs cases and meetings opened, and seals their personal data again.
+  auto store_db = gaoxin::OpenStore("petition", &gaoxin::petition::PetitionStore::Migrate,
+                                    gaoxin::petition::PetitionAuditOptions(&*cipher));
   if (!store_db.ok()) return gaoxin::FailStartup(store_db.status());
   // The store writes through live->db, so each local commit wakes the change feed at once.
   auto live = gaoxin::StartLiveStore(store_db->get(), "petition");

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/audit/audit_rpc.h"
 #include "common/date.h"
 #include "common/errors.h"
 #include "common/ids.h"
@@ -76,10 +77,6 @@ absl::Status AuditFailed(const absl::Status& s) {
                    absl::StrCat("the read could not be written to the audit log, so no personal "
                                 "data is returned: ",
                                 s.message()));
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
 }  // namespace
@@ -229,12 +226,14 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::CreateCase(grpc::CallbackServerCo
     const std::string uscc = prepared.enterprise_uscc();
     enterprises_->Resolve(
         uscc, [this, prepared = std::move(prepared), request_key = pipeline::RequestKey(ctx),
-               reveal = std::move(reveal),
+               reveal = std::move(reveal), audit_call = pipeline::AuditCallOf(ctx),
                done = std::move(done)](absl::StatusOr<std::string> name) mutable {
           if (!name.ok()) {
             done(name.status());
             return;
           }
+          // The lookup answers on another thread: the write is still this call's.
+          db::AuditCallScope audit(audit_call);
           prepared.set_enterprise_name(*name);
           store_->CreateCase(std::move(prepared), std::move(request_key), std::move(reveal),
                              std::move(done));
@@ -389,11 +388,13 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::UpdateCase(grpc::CallbackServerCo
     }
     enterprises_->Resolve(
         uscc, [this, update = std::move(update), access, reveal = std::move(reveal),
+               audit_call = pipeline::AuditCallOf(ctx),
                done = std::move(done)](absl::StatusOr<std::string> name) mutable {
           if (!name.ok()) {
             done(name.status());
             return;
           }
+          db::AuditCallScope audit(audit_call);
           update.mutable_case_()->set_enterprise_name(*name);
           auto* mask = update.mutable_update_mask();
           const auto& p = mask->paths();
@@ -603,17 +604,34 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
     CheckOptionalId(request->case_id(), "case", "case_id", &v);
     CheckText(request->actor(), "actor", 200, false, &v);
     RETURN_IF_ERROR(v.ToStatus());
-    AuditFilter filter;
-    filter.actor = request->actor();
-    filter.case_id = request->case_id();
-    if (request->has_start_time()) filter.start = FromTimestamp(request->start_time());
-    if (request->has_end_time()) filter.end = FromTimestamp(request->end_time());
-    const Page page = pipeline::PageOf(ctx);
-    ASSIGN_OR_RETURN(auto result, store_->ListAuditRecords(filter, page));
-    for (auto& r : result.items) *response->add_records() = std::move(r);
-    if (!result.next_after_key.empty()) {
-      response->set_next_page_token(pipeline::NextPageToken(ctx, result.next_after_key));
+    // The older filters are other names for the shared ones (see petition.proto).
+    audit::AuditFilter filter;
+    filter.principal = request->principal().empty() ? request->actor() : request->principal();
+    filter.resource = request->resource().empty() && !request->case_id().empty()
+                          ? absl::StrCat("cases/", request->case_id())
+                          : request->resource();
+    filter.method = request->method();
+    RETURN_IF_ERROR(audit::ParseTimeRange(
+        request->has_start_time() ? &request->start_time() : nullptr,
+        request->has_end_time() ? &request->end_time() : nullptr, &filter));
+    const bool contradictory =
+        (!request->actor().empty() && filter.principal != request->actor()) ||
+        (!request->case_id().empty() && filter.resource != absl::StrCat("cases/", request->case_id()));
+    audit::AuditPage page;
+    if (contradictory) {
+      // Both forms of a filter, with different values: nothing matches both. The head still.
+      ASSIGN_OR_RETURN(page, store_->ListAuditRecords(audit::AuditFilter{"-", "-", "-"}, Page{1, ""}));
+      page.records.clear();
+      page.next_after_key.clear();
+    } else {
+      ASSIGN_OR_RETURN(page, store_->ListAuditRecords(filter, pipeline::PageOf(ctx)));
     }
+    for (auto& r : page.records) *response->add_records() = LegacyAuditView(std::move(r));
+    if (!page.next_after_key.empty()) {
+      response->set_next_page_token(pipeline::NextPageToken(ctx, page.next_after_key));
+    }
+    response->set_head_sequence(page.head_sequence);
+    response->set_head_mac(page.head_mac);
     return absl::OkStatus();
   });
 }

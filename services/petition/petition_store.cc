@@ -1,11 +1,14 @@
 #include "services/petition/petition_store.h"
 
 #include <algorithm>
+#include <cstring>
+#include <set>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/audit/field_diff.h"
 #include "common/date.h"
 #include "common/db/common_tables.h"
 #include "common/db/create_once.h"
@@ -241,19 +244,80 @@ absl::Status PetitionStore::AppendAuditRecord(Transaction& tx, const std::string
                                               std::vector<std::string> fields,
                                               const std::string& actor, const std::string& method,
                                               const std::string& meeting_id) const {
-  v1::AuditRecord record;
-  record.set_id(NewId("audit"));
-  record.set_actor(actor);
-  const absl::Time now = clock_();
-  *record.mutable_time() = ToTimestamp(now);
-  record.set_case_id(case_id);
-  for (auto& f : fields) record.add_fields(std::move(f));
-  record.set_method(method);
-  record.set_meeting_id(meeting_id);
-  return tx.Execute(
-      "INSERT INTO audit_records(id, actor, time_us, case_id, record) VALUES(?, ?, ?, ?, ?)",
-      {record.id(), actor, absl::ToUnixMicros(now), case_id,
-       SqlValue::Blob(record.SerializeAsString())});
+  // Reads join the service's one audit chain (common/audit/audit_log.h), as kind READ.
+  db::AuditCall call;
+  call.principal = actor;
+  call.method = absl::StrCat(kPetitionMethodPrefix, method);
+  // Inside an audited write (a create or update that answers unmasked), its request_id.
+  if (const db::AuditCall* write = tx.audit_call()) call.request_id = write->request_id;
+  db::AuditChange change;
+  change.read = true;
+  change.resource = !meeting_id.empty() ? absl::StrCat("meetings/", meeting_id)
+                    : !case_id.empty()  ? absl::StrCat("cases/", case_id)
+                                        : "cases";
+  change.read_fields = std::move(fields);
+  return tx.RecordAudit(call, change);
+}
+
+audit::AuditLogOptions PetitionAuditOptions(const PiiCipher* cipher) {
+  audit::AuditLogOptions options;
+  // Diff what cases and meetings hold, not their seals (a fresh nonce per write would make every
+  // sealed field look changed)...
+  options.open = [cipher](const google::protobuf::Message& stored)
+      -> absl::StatusOr<std::unique_ptr<google::protobuf::Message>> {
+    if (const auto* c = dynamic_cast<const v1::Case*>(&stored)) {
+      ASSIGN_OR_RETURN(v1::Case opened, OpenCase(*cipher, *c));
+      return std::unique_ptr<google::protobuf::Message>(new v1::Case(std::move(opened)));
+    }
+    if (const auto* m = dynamic_cast<const v1::Meeting*>(&stored)) {
+      ASSIGN_OR_RETURN(v1::Meeting opened, OpenMeeting(*cipher, *m));
+      return std::unique_ptr<google::protobuf::Message>(new v1::Meeting(std::move(opened)));
+    }
+    std::unique_ptr<google::protobuf::Message> copy(stored.New());
+    copy->CopyFrom(stored);
+    return copy;
+  };
+  // ...then seal each changed personal-data value again, as at rest, bound to the audit record's
+  // resource and path, so the log holds no personal data in the clear.
+  options.seal = [cipher](absl::string_view resource, absl::string_view path,
+                          absl::string_view value) -> absl::StatusOr<std::string> {
+    if (!IsPersonalAuditPath(resource, path)) return std::string(value);
+    return cipher->Seal(value, AuditSealAssociatedData(resource, path));
+  };
+  return options;
+}
+
+std::string AuditSealAssociatedData(absl::string_view resource, absl::string_view path) {
+  return absl::StrCat("audit/", resource, "/", path);
+}
+
+bool IsPersonalAuditPath(absl::string_view resource, absl::string_view path) {
+  // The names of everything sealed at rest, from the same lists the sealing uses.
+  static const auto* const kCaseNames = [] {
+    auto* names = new std::set<std::string>();
+    v1::Petitioner p;
+    p.set_name("x");
+    p.set_id_number("x");
+    p.set_phone("x");
+    p.set_address("x");
+    for (std::string& f : RevealedFields(p)) names->insert(std::move(f));
+    v1::Case c;
+    c.add_history();
+    c.mutable_extension();
+    for (const TextField& f : CaseTextFields(&c)) names->insert(std::string(f.audit_name));
+    return names;
+  }();
+  static const auto* const kMeetingNames = [] {
+    auto* names = new std::set<std::string>();
+    v1::Meeting m;
+    m.add_attendees();
+    for (const TextField& f : MeetingTextFields(&m)) names->insert(std::string(f.audit_name));
+    return names;
+  }();
+  const std::string name = audit::WithoutIndices(path);
+  if (absl::StartsWith(resource, "cases/")) return kCaseNames->count(name) > 0;
+  if (absl::StartsWith(resource, "meetings/")) return kMeetingNames->count(name) > 0;
+  return false;
 }
 
 // --- ledgers -----------------------------------------------------------------------------------
@@ -822,45 +886,38 @@ absl::StatusOr<ResealProgress> PetitionStore::ResealAll(ResealMode mode, int bat
   return total;
 }
 
-absl::StatusOr<db::ResourcePage<v1::AuditRecord>> PetitionStore::ListAuditRecords(
-    const AuditFilter& filter, const Page& page) {
-  int64_t after = 0;
-  if (!page.after_key.empty() && !absl::SimpleAtoi(page.after_key, &after)) {
-    return InvalidField("page_token", "is not a valid page token");
-  }
-  std::string sql = "SELECT seq, record FROM audit_records WHERE seq > ?";
-  std::vector<SqlValue> params = {after};
-  if (!filter.actor.empty()) {
-    sql += " AND actor = ?";
-    params.push_back(filter.actor);
-  }
-  if (!filter.case_id.empty()) {
-    sql += " AND case_id = ?";
-    params.push_back(filter.case_id);
-  }
-  if (filter.start != absl::InfinitePast()) {
-    sql += " AND time_us >= ?";
-    params.push_back(absl::ToUnixMicros(filter.start));
-  }
-  if (filter.end != absl::InfiniteFuture()) {
-    sql += " AND time_us < ?";
-    params.push_back(absl::ToUnixMicros(filter.end));
-  }
-  sql += " ORDER BY seq LIMIT ?";
-  params.push_back(page.size + 1);
-  db::ResourcePage<v1::AuditRecord> result;
+absl::StatusOr<audit::AuditPage> PetitionStore::ListAuditRecords(const audit::AuditFilter& filter,
+                                                                 const Page& page) {
+  audit::AuditPage result;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::vector<db::Row> rows, tx.Query(sql, params));
-    for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page.size; ++i) {
-      v1::AuditRecord& r = result.items.emplace_back();
-      if (!r.ParseFromString(rows[i].Blob(1))) return absl::DataLossError("corrupt audit row");
-      if (static_cast<int>(rows.size()) > page.size) {
-        result.next_after_key = absl::StrCat(rows[i].Int(0));
-      }
-    }
+    ASSIGN_OR_RETURN(result, audit::ListAuditRecords(tx, filter, page.after_key, page.size));
     return absl::OkStatus();
   }));
   return result;
+}
+
+v1::AuditRecord LegacyAuditView(audit::v1::AuditRecord entry) {
+  v1::AuditRecord r;
+  r.set_id(absl::StrCat("audit-", entry.sequence()));
+  r.set_actor(entry.principal());
+  *r.mutable_time() = entry.time();
+  const absl::string_view resource = entry.resource();
+  if (absl::StartsWith(resource, "cases/")) r.set_case_id(std::string(resource.substr(6)));
+  if (absl::StartsWith(resource, "meetings/")) r.set_meeting_id(std::string(resource.substr(9)));
+  // Reads name the fields shown; writes the fields changed, once each.
+  for (const auto& change : entry.changes()) {
+    std::string name = audit::WithoutIndices(change.path());
+    if (std::find(r.fields().begin(), r.fields().end(), name) == r.fields().end()) {
+      r.add_fields(std::move(name));
+    }
+  }
+  absl::string_view method = entry.method();
+  if (absl::StartsWith(method, kPetitionMethodPrefix)) {
+    method.remove_prefix(std::strlen(kPetitionMethodPrefix));
+  }
+  r.set_method(std::string(method));
+  *r.mutable_entry() = std::move(entry);
+  return r;
 }
 
 }  // namespace gaoxin::petition

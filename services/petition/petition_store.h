@@ -14,8 +14,10 @@
 // server runs at every start-up (a migration cannot: it has no key), and by any write of the
 // row; ResealBatch re-seals under the current key after a key rotation.
 //
-// The audit log (`audit_records`) is append-only: the schema has triggers that abort any UPDATE
-// or DELETE of a row, and this file has no code path that tries one.
+// Unmasked reads of personal data are audited in the service's one tamper-evident audit chain
+// (common/audit/audit_log.h), with its writes; the diffs of case and meeting writes hold
+// personal data only sealed (PetitionAuditOptions). The older `audit_records` table is kept
+// (append-only, read by nothing) for the records written before the chain existed.
 //
 // Writes are asynchronous (group commit, see common/db/database.h) and run the domain rules inside
 // the write transaction; reads are synchronous snapshots.
@@ -33,6 +35,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/audit/audit_log.h"
 #include "common/db/common_tables.h"
 #include "common/db/database.h"
 #include "common/db/resource_table.h"
@@ -76,12 +79,21 @@ struct MeetingFilter {
   absl::CivilDay end = absl::CivilDay(2200, 12, 31);
 };
 
-struct AuditFilter {
-  std::string actor;
-  std::string case_id;
-  absl::Time start = absl::InfinitePast();
-  absl::Time end = absl::InfiniteFuture();
-};
+// "/gaoxin.petition.v1.PetitionService/": audit records carry full method names.
+inline constexpr char kPetitionMethodPrefix[] = "/gaoxin.petition.v1.PetitionService/";
+
+// How the write audit diffs and seals this service's resources: cases and meetings are opened
+// before they are diffed, and each changed personal-data value (IsPersonalAuditPath) is sealed
+// again under the PII key, bound to AuditSealAssociatedData(resource, path).
+audit::AuditLogOptions PetitionAuditOptions(const PiiCipher* cipher);
+std::string AuditSealAssociatedData(absl::string_view resource, absl::string_view path);
+// True for a diff path ("petitioner.name", "history[2].note", "attendees[0]") of a case or
+// meeting ("cases/...", "meetings/...") that is sealed at rest.
+bool IsPersonalAuditPath(absl::string_view resource, absl::string_view path);
+
+// The petition API's view of a chained record: fields 1-7 as before the chain (actor, case_id,
+// meeting_id, field names, short method), `entry` the record itself.
+v1::AuditRecord LegacyAuditView(audit::v1::AuditRecord entry);
 
 // The seal ("enc:v2:<key id>:...") of `value` for petitioner field `field` ("name", ...) of case
 // `case_id`, as the store keeps it; "" for "".
@@ -177,8 +189,8 @@ class PetitionStore {
   // One audit record per meeting with attendees or notes shown (meeting_id set, no case id).
   void AuditMeetingReads(const std::vector<const v1::Meeting*>& meetings, const std::string& actor,
                          const std::string& method, std::function<void(absl::Status)> done);
-  absl::StatusOr<db::ResourcePage<v1::AuditRecord>> ListAuditRecords(const AuditFilter& filter,
-                                                                     const Page& page);
+  absl::StatusOr<audit::AuditPage> ListAuditRecords(const audit::AuditFilter& filter,
+                                                    const Page& page);
 
   // Re-sealing: one batch of at most `limit` rows from `cursor` ("" = the start; then cases,
   // meetings, the change log's entries of either) in one write transaction. Each row is

@@ -21,6 +21,7 @@
 #include "grpcpp/security/auth_context.h"
 #include "gtest/gtest.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/test_certs.h"
 
 namespace gaoxin::leads {
@@ -174,6 +175,7 @@ TEST_F(LeadsTransportE2eTest, PlaintextOnlyWhenAskedAndSaidLoudly) {
   const std::string port = absl::StrCat(testing::FreePort());
   const std::vector<std::string> base = {SERVER_PATH, "--listen=127.0.0.1:" + port,
                                          "--db=" + dir.File("plain.db"),
+                                         "--audit_key_file=" + testing::AuditKeyFile(dir, "plain"),
                                          "--tokens_file=" + dir.File("tokens"),
                                          // Not the test process's, which it would inherit.
                                          "--tls_cert_file=", "--tls_key_file=", "--tls_ca_file="};

@@ -46,6 +46,9 @@ class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
 
   void Open() {
     ASSERT_NO_FATAL_FAILURE(OpenDatabase("petition"));
+    // The server's audit (OpenStore): the petition's reads are recorded in the chain.
+    db_->SetAuditSink(std::make_shared<audit::AuditLog>(
+        audit::AuditKey::FromBytesForTest(std::string(32, 'a')), PetitionAuditOptions(cipher_.get())));
     store_ = std::make_unique<PetitionStore>(db_.get(), cipher_.get(), DeadlinePolicy{},
                                              [this] { return absl::FromUnixSeconds(now_.load()); });
   }
@@ -54,6 +57,16 @@ class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
     db_.reset();
   }
   std::string path() const { return dir_.File("petition.db"); }
+  // The audit records matching `filter`, in the petition API's view.
+  std::vector<v1::AuditRecord> AuditRecords(const audit::AuditFilter& filter) {
+    auto page = store_->ListAuditRecords(filter, Page{});
+    EXPECT_TRUE(page.ok()) << page.status();
+    std::vector<v1::AuditRecord> out;
+    if (page.ok()) {
+      for (auto& r : page->records) out.push_back(LegacyAuditView(std::move(r)));
+    }
+    return out;
+  }
   void SetToday(int y, int m, int d) { now_ = absl::ToUnixSeconds(Noon(y, m, d)); }
 
   absl::StatusOr<v1::Ledger> Ledger(const std::string& name) {
@@ -256,19 +269,21 @@ TEST_P(PetitionStoreTest, AuditRecordsCannotBeUpdatedOrDeleted) {
   ASSERT_TRUE(audit_status.ok()) << audit_status;
 
   EXPECT_FALSE(db_->Write([](db::Transaction& tx) {
-                    return tx.Execute("UPDATE audit_records SET actor = 'someone-else'");
+                    return tx.Execute("UPDATE audit_log SET principal = 'someone-else'");
                   })
                    .ok());
   EXPECT_FALSE(
-      db_->Write([](db::Transaction& tx) { return tx.Execute("DELETE FROM audit_records"); }).ok());
+      db_->Write([](db::Transaction& tx) { return tx.Execute("DELETE FROM audit_log"); }).ok());
 
-  auto records = store_->ListAuditRecords(AuditFilter{}, Page{});
-  ASSERT_TRUE(records.ok());
-  ASSERT_EQ(records->items.size(), 1u);
-  EXPECT_EQ(records->items[0].actor(), "auditor-x");
-  EXPECT_EQ(records->items[0].case_id(), c->id());
+  auto records = AuditRecords(audit::AuditFilter{});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].actor(), "auditor-x");
+  EXPECT_EQ(records[0].case_id(), c->id());
+  EXPECT_EQ(records[0].method(), "GetCase");
+  EXPECT_EQ(records[0].entry().kind(), audit::v1::AUDIT_KIND_READ);
+  EXPECT_EQ(records[0].entry().method(), "/gaoxin.petition.v1.PetitionService/GetCase");
   // The four petitioner fields and the subject (free text).
-  EXPECT_EQ(records->items[0].fields_size(), 5);
+  EXPECT_EQ(records[0].fields_size(), 5);
 }
 
 TEST_P(PetitionStoreTest, UnmaskedWriteIsAuditedInTheSameTransaction) {
@@ -276,12 +291,52 @@ TEST_P(PetitionStoreTest, UnmaskedWriteIsAuditedInTheSameTransaction) {
       Create(Input("王测试", ResidentId("21099919800101200"), "征地拆迁", MakeDate(2024, 3, 1)),
              Reveal{true, "writer-pii", "CreateCase"});
   ASSERT_TRUE(c.ok());
-  AuditFilter f;
-  f.case_id = c->id();
-  auto records = store_->ListAuditRecords(f, Page{});
-  ASSERT_TRUE(records.ok());
-  ASSERT_EQ(records->items.size(), 1u);
-  EXPECT_EQ(records->items[0].method(), "CreateCase");
+  audit::AuditFilter f;
+  f.resource = "cases/" + c->id();
+  auto records = AuditRecords(f);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].method(), "CreateCase");
+}
+
+// A case write in an audited call: one WRITE record whose diff holds the petitioner's data only
+// sealed (under the PII key, bound to the record's resource and path), never in the clear.
+TEST_P(PetitionStoreTest, AuditedWriteSealsPersonalDataInItsDiff) {
+  db::AuditCall call{"officer", "", "/gaoxin.petition.v1.PetitionService/CreateCase", "req-1"};
+  absl::StatusOr<v1::Case> c;
+  {
+    db::AuditCallScope scope(&call);
+    c = Create(Input("沈测试", ResidentId("21099919800101300"), "征地拆迁", MakeDate(2024, 3, 1)));
+  }
+  ASSERT_TRUE(c.ok()) << c.status();
+  audit::AuditFilter f;
+  f.resource = "cases/" + c->id();
+  auto records = AuditRecords(f);
+  ASSERT_EQ(records.size(), 1u);
+  const audit::v1::AuditRecord& e = records[0].entry();
+  EXPECT_EQ(e.kind(), audit::v1::AUDIT_KIND_WRITE);
+  EXPECT_EQ(e.principal(), "officer");
+  EXPECT_EQ(e.request_id(), "req-1");
+  EXPECT_EQ(e.etag_after(), "1");
+  bool saw_name = false;
+  bool saw_category = false;
+  for (const auto& change : e.changes()) {
+    EXPECT_EQ(change.after().find("沈测试"), std::string::npos) << change.path();
+    EXPECT_EQ(change.after().find("幸福小区"), std::string::npos) << change.path();
+    if (change.path() == "petitioner.name") {
+      saw_name = true;
+      EXPECT_TRUE(PiiCipher::IsSealed(change.after())) << change.after();
+      auto opened = cipher_->Open(change.after(),
+                                  AuditSealAssociatedData(f.resource, "petitioner.name"));
+      ASSERT_TRUE(opened.ok()) << opened.status();
+      EXPECT_EQ(*opened, "沈测试");
+    }
+    if (change.path() == "category") {
+      saw_category = true;
+      EXPECT_EQ(change.after(), "征地拆迁");  // not personal data: in the clear
+    }
+  }
+  EXPECT_TRUE(saw_name);
+  EXPECT_TRUE(saw_category);
 }
 
 TEST_P(PetitionStoreTest, RepeatPetitionsAreLinkedAndRefusedAfterRecheck) {
@@ -675,15 +730,13 @@ TEST_P(PetitionStoreTest, UnmaskedMeetingReadsAreAudited) {
   });
   audited.WaitForNotification();
   ASSERT_TRUE(status.ok()) << status;
-  AuditFilter f;
-  f.actor = "officer-m";
-  auto records = store_->ListAuditRecords(f, Page{});
-  ASSERT_TRUE(records.ok());
-  ASSERT_EQ(records->items.size(), 1u);
-  EXPECT_EQ(records->items[0].meeting_id(), meetings->items[0].id());
-  EXPECT_EQ(records->items[0].case_id(), "");
-  EXPECT_EQ(std::vector<std::string>(records->items[0].fields().begin(),
-                                     records->items[0].fields().end()),
+  audit::AuditFilter f;
+  f.principal = "officer-m";
+  auto records = AuditRecords(f);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].meeting_id(), meetings->items[0].id());
+  EXPECT_EQ(records[0].case_id(), "");
+  EXPECT_EQ(std::vector<std::string>(records[0].fields().begin(), records[0].fields().end()),
             (std::vector<std::string>{"attendees", "notes"}));
 }
 

@@ -32,6 +32,7 @@
 #include "tests/support/leads_fixture.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/test_certs.h"
 
@@ -116,6 +117,8 @@ class ReplicasRehearsal : public ::testing::Test {
               "--redis=" + redis_.address(),
               "--tokens_file=" + dir_.File("tokens"),
               "--page_token_key_file=" + dir_.File("page.key"),
+              // Replicas of a service share its audit chain, hence its key.
+              "--audit_key_file=" + testing::AuditKeyFile(dir_, service),
               "--shutdown_grace_ms=2000",
               "--log_rpcs=false"};
     for (auto& e : extra) r.argv.push_back(e);

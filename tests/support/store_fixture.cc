@@ -1,7 +1,10 @@
 #include "tests/support/store_fixture.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "tests/support/test_certs.h"
@@ -38,10 +41,24 @@ db::StoreLocation TestStoreLocation(Backend backend, const TempDir& dir, const s
   return pg.Location(schema);
 }
 
+std::string AuditKeyFile(const TempDir& dir, const std::string& name) {
+  const std::string path = dir.File(name + ".audit.key");
+  if (!std::filesystem::exists(path)) {
+    absl::BitGen gen;
+    std::string hex;
+    for (int i = 0; i < 32; ++i) {
+      absl::StrAppend(&hex, absl::Hex(absl::Uniform<uint8_t>(gen), absl::kZeroPad2));
+    }
+    std::ofstream(path) << hex << "\n";
+  }
+  return path;
+}
+
 std::vector<std::string> StoreFlags(const TempDir& dir, const std::string& name) {
   const Backend backend = BackendFromEnvironment();
   const db::StoreLocation where = TestStoreLocation(backend, dir, name);
-  std::vector<std::string> flags = {"--db=" + where.db};
+  std::vector<std::string> flags = {"--db=" + where.db,
+                                    "--audit_key_file=" + AuditKeyFile(dir, name)};
   if (backend == Backend::kPostgres) {
     flags.push_back("--db_schema=" + where.schema);
     flags.push_back("--db_password_file=" + PostgresServer::Shared().password_file());

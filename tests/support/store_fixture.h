@@ -63,8 +63,12 @@ Backend BackendFromEnvironment();
 // its data again.
 db::StoreLocation TestStoreLocation(Backend backend, const TempDir& dir, const std::string& name);
 
-// The flags that give a server the store `name` (BackendFromEnvironment()): --db and, on
-// PostgreSQL, --db_schema and --db_password_file.
+// The write audit's key file of the store `name` in `dir` (64 random hex digits, made on first
+// use): what its servers get as --audit_key_file and `gaoxinctl audit verify` is given.
+std::string AuditKeyFile(const TempDir& dir, const std::string& name);
+
+// The flags that give a server the store `name` (BackendFromEnvironment()): --db,
+// --audit_key_file and, on PostgreSQL, --db_schema and --db_password_file.
 std::vector<std::string> StoreFlags(const TempDir& dir, const std::string& name);
 // `argv` with StoreFlags(dir, name) and the test transport's server flags (mutual TLS,
 // tests/support/test_certs.h) appended: what every test server is started with.

@@ -229,6 +229,13 @@ int RunSpawned() {
     std::ofstream out(tokens_file);
     out << Sha256Hex(token) << " gaoxin-load leads.reader,leads.writer\n";
   }
+  // The write audit's key (every server refuses to start without one): random, this run only.
+  const std::string audit_key_file = dir + "/audit.key";
+  {
+    std::ofstream out(audit_key_file);
+    for (int i = 0; i < 4; ++i) out << absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
+    out << "\n";
+  }
 
   std::vector<LoadResult> results;
   std::vector<std::string> labels;
@@ -249,6 +256,7 @@ int RunSpawned() {
       // A fresh store per scenario (a SQLite file, or a PostgreSQL schema): no scenario inherits
       // another's data or state, and the commit count belongs to this scenario alone.
       std::vector<std::string> server_args = {"--serve_echo", "--tokens_file=" + tokens_file,
+                                              "--audit_key_file=" + audit_key_file,
                                               "--log_rpcs=" + mode, "--redis="};
       if (postgres) {
         server_args.push_back("--db=" + spawn_db);

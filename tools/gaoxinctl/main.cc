@@ -17,6 +17,7 @@
 #include "common/tokens_file.h"
 #include "common/transport.h"
 #include "openssl/rand.h"
+#include "tools/gaoxinctl/audit_commands.h"
 #include "tools/gaoxinctl/cli.h"
 #include "tools/gaoxinctl/demo_commands.h"
 #include "tools/gaoxinctl/enterprise_commands.h"
@@ -36,6 +37,7 @@ constexpr char kUsage[] =
     "  demo load                                  load deploy/demo through the APIs\n"
     "  watch leads|enterprises|alerts|cases       print changes as they come (resumes on its own)\n"
     "  dashboard                                  the three summaries live in one screen\n"
+    "  audit verify leads|enterprise|petition   check a service's audit chain (--audit_key_file)\n"
     "  token new <principal> <role,role,...> [expires=<RFC 3339 time>]\n"
     "                                             mint a token and its tokens-file line\n"
     "Flags: --leads_addr --enterprise_addr --petition_addr --token --json, and TLS:\n"
@@ -84,6 +86,7 @@ int main(int argc, char** argv) {
   if (cmd == "enterprise") return gaoxin::ctl::RunEnterprise(args);
   if (cmd == "petition") return gaoxin::ctl::RunPetition(args);
   if (cmd == "demo") return gaoxin::ctl::RunDemo(args);
+  if (cmd == "audit") return gaoxin::ctl::RunAudit(args);
   if (cmd == "watch") return gaoxin::ctl::RunWatch(args);
   if (cmd == "dashboard") return gaoxin::ctl::RunDashboard(args);
   return gaoxin::ctl::Usage(gaoxin::ctl::kUsage);

@@ -1,0 +1,242 @@
+// The audit record's canonical encoding, the HMAC chain and its verifier: an edited, deleted,
+// reordered or inserted record is found, and named by its sequence number.
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/audit/audit_chain.h"
+#include "common/audit/audit_record.h"
+#include "gtest/gtest.h"
+#include "tests/support/subprocess.h"
+
+namespace gaoxin::audit {
+namespace {
+
+AuditKey Key(char fill = 'k') { return AuditKey::FromBytesForTest(std::string(32, fill)); }
+
+AuditRecord Record(int64_t sequence) {
+  AuditRecord r;
+  r.sequence = sequence;
+  r.time_us = 1700000000000000 + sequence;
+  r.principal = "alice";
+  r.method = "/gaoxin.leads.v1.LeadService/UpdateLead";
+  r.resource = "leads/lead-" + std::to_string(sequence);
+  r.etag_before = std::to_string(sequence);
+  r.etag_after = std::to_string(sequence + 1);
+  r.diff = {{"name", "old", "new"}, {"history[0].stage", "", "STAGE_SIGNED"}};
+  return r;
+}
+
+struct Chained {
+  AuditRecord record;
+  std::string mac;
+};
+
+std::vector<Chained> Chain(const AuditKey& key, int n) {
+  std::vector<Chained> out;
+  std::string previous = GenesisMac();
+  for (int i = 1; i <= n; ++i) {
+    AuditRecord r = Record(i);
+    std::string mac = ChainMac(key, previous, r);
+    previous = mac;
+    out.push_back({std::move(r), std::move(mac)});
+  }
+  return out;
+}
+
+// The first break found walking `records` and checking the head of `head` (the untouched chain's).
+std::optional<ChainBreak> Verify(const AuditKey& key, const std::vector<Chained>& records,
+                                 const std::vector<Chained>& head) {
+  ChainVerifier verifier(&key);
+  for (const Chained& c : records) {
+    if (!verifier.Add(c.record, c.mac)) break;
+  }
+  verifier.CheckHead(head.empty() ? 0 : head.back().record.sequence,
+                     head.empty() ? "" : head.back().mac);
+  return verifier.broken();
+}
+
+TEST(AuditRecordTest, EncodingIsUnambiguous) {
+  AuditRecord a = Record(1);
+  AuditRecord b = a;
+  a.principal = "ab";
+  a.on_behalf_of = "c";
+  b.principal = "a";
+  b.on_behalf_of = "bc";
+  EXPECT_NE(EncodeCanonical(a), EncodeCanonical(b));
+  AuditRecord c = Record(1);
+  AuditRecord d = c;
+  d.diff = {{"name", "oldn", "ew"}, {"history[0].stage", "", "STAGE_SIGNED"}};
+  EXPECT_NE(EncodeCanonical(c), EncodeCanonical(d));
+  EXPECT_EQ(EncodeCanonical(c), EncodeCanonical(Record(1)));
+}
+
+TEST(AuditRecordTest, EveryFieldIsCovered) {
+  const std::string base = EncodeCanonical(Record(2));
+  std::vector<AuditRecord> edits(11, Record(2));
+  edits[0].sequence = 3;
+  edits[1].time_us += 1;
+  edits[2].principal = "mallory";
+  edits[3].on_behalf_of = "bob";
+  edits[4].method = "/x/Y";
+  edits[5].resource = "leads/other";
+  edits[6].request_id = "r";
+  edits[7].etag_before = "9";
+  edits[8].etag_after = "9";
+  edits[9].diff[0].after = "newer";
+  edits[10].kind = RecordKind::kRead;
+  for (size_t i = 0; i < edits.size(); ++i) {
+    EXPECT_NE(EncodeCanonical(edits[i]), base) << "edit " << i << " left the encoding alone";
+  }
+}
+
+TEST(AuditRecordTest, DiffAndProtoRoundTrip) {
+  const AuditRecord r = Record(5);
+  auto diff = DecodeDiff(EncodeDiff(r.diff));
+  ASSERT_TRUE(diff.ok()) << diff.status();
+  EXPECT_EQ(*diff, r.diff);
+  EXPECT_FALSE(DecodeDiff("garbage").ok());
+  EXPECT_FALSE(DecodeDiff(EncodeDiff(r.diff) + "x").ok());
+  std::string huge(8, '\xff');
+  EXPECT_FALSE(DecodeDiff(huge).ok());
+
+  std::string mac;
+  auto back = FromProto(ToProto(r, "the mac"), &mac);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(EncodeCanonical(*back), EncodeCanonical(r));
+  EXPECT_EQ(mac, "the mac");
+  AuditRecord before_epoch = r;
+  before_epoch.time_us = -1500001;
+  auto back2 = FromProto(ToProto(before_epoch, ""), nullptr);
+  ASSERT_TRUE(back2.ok());
+  EXPECT_EQ(back2->time_us, -1500001);
+}
+
+TEST(AuditChainTest, GoodChainVerifies) {
+  const AuditKey key = Key();
+  const auto chain = Chain(key, 5);
+  EXPECT_FALSE(Verify(key, chain, chain).has_value());
+  ChainVerifier empty(&key);
+  EXPECT_TRUE(empty.CheckHead(0, ""));
+}
+
+TEST(AuditChainTest, EditedRecordIsNamed) {
+  const AuditKey key = Key();
+  const auto chain = Chain(key, 5);
+  auto edited = chain;
+  edited[2].record.principal = "mallory";
+  auto broken = Verify(key, edited, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 3);
+  EXPECT_NE(broken->reason.find("edited"), std::string::npos) << broken->reason;
+
+  auto diff_edited = chain;
+  diff_edited[3].record.diff[0].before = "forged";
+  broken = Verify(key, diff_edited, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 4);
+}
+
+TEST(AuditChainTest, DeletedRecordIsNamed) {
+  const AuditKey key = Key();
+  const auto chain = Chain(key, 5);
+  auto deleted = chain;
+  deleted.erase(deleted.begin() + 1);
+  auto broken = Verify(key, deleted, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 2);
+  EXPECT_NE(broken->reason.find("missing"), std::string::npos) << broken->reason;
+
+  // The newest record, found by the head.
+  auto tail = chain;
+  tail.pop_back();
+  broken = Verify(key, tail, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 5);
+}
+
+TEST(AuditChainTest, RenumberedAfterDeletionIsNamed) {
+  // Deleting record 2 and renumbering 3..5 as 2..4 keeps the sequence run but not the macs.
+  const AuditKey key = Key();
+  const auto chain = Chain(key, 5);
+  std::vector<Chained> renumbered = {chain[0]};
+  for (int i = 2; i < 5; ++i) {
+    Chained c = chain[i];
+    c.record.sequence = i;
+    renumbered.push_back(c);
+  }
+  auto broken = Verify(key, renumbered, renumbered);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 2);
+}
+
+TEST(AuditChainTest, ReorderedRecordIsNamed) {
+  const AuditKey key = Key();
+  const auto chain = Chain(key, 5);
+  auto swapped = chain;
+  std::swap(swapped[1], swapped[2]);
+  auto broken = Verify(key, swapped, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 2);
+
+  // Swapped contents under the original sequence numbers: the macs no longer link.
+  auto contents = chain;
+  std::swap(contents[1].record.resource, contents[2].record.resource);
+  broken = Verify(key, contents, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 2);
+}
+
+TEST(AuditChainTest, InsertedRecordIsNamed) {
+  const AuditKey key = Key();
+  const auto chain = Chain(key, 4);
+  // A forged record 3 chained under another key, the rest renumbered after it.
+  auto inserted = chain;
+  Chained forged{Record(3), ""};
+  forged.record.principal = "mallory";
+  forged.mac = ChainMac(Key('x'), chain[1].mac, forged.record);
+  inserted.insert(inserted.begin() + 2, forged);
+  for (size_t i = 3; i < inserted.size(); ++i) inserted[i].record.sequence = i + 1;
+  auto broken = Verify(key, inserted, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 3);
+
+  // A duplicate of record 2 after it.
+  auto duplicated = chain;
+  duplicated.insert(duplicated.begin() + 2, chain[1]);
+  broken = Verify(key, duplicated, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 2);
+}
+
+TEST(AuditChainTest, OtherKeyDoesNotVerify) {
+  const auto chain = Chain(Key('a'), 3);
+  auto broken = Verify(Key('b'), chain, chain);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 1);
+}
+
+TEST(AuditKeyTest, LoadsHexAndRefusesTheRest) {
+  testing::TempDir dir;
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir.File(name)) << text;
+    return dir.File(name);
+  };
+  const std::string hex64(64, 'a');
+  auto good = AuditKey::LoadFromFile(write("good", hex64 + "\n"));
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_EQ(good->bytes(), std::string(32, '\xaa'));
+  EXPECT_TRUE(absl::IsNotFound(AuditKey::LoadFromFile(dir.File("absent")).status()));
+  auto short_key = AuditKey::LoadFromFile(write("short", std::string(62, 'a')));
+  EXPECT_TRUE(absl::IsInvalidArgument(short_key.status()));
+  EXPECT_NE(short_key.status().message().find("64 hex digits"), std::string::npos);
+  auto not_hex = AuditKey::LoadFromFile(write("raw", std::string(40, 'z')));
+  EXPECT_TRUE(absl::IsInvalidArgument(not_hex.status()));
+  // Never the key material in the message.
+  EXPECT_EQ(not_hex.status().message().find("zzzz"), std::string::npos);
+  EXPECT_TRUE(absl::IsInvalidArgument(AuditKey::LoadFromFile(write("odd", std::string(65, 'a'))).status()));
+}
+
+}  // namespace
+}  // namespace gaoxin::audit
