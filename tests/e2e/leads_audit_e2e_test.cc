@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "common/client.h"
 #include "common/date.h"
+#include "common/grpc_status.h"
 #include "common/money.h"
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "gtest/gtest.h"
