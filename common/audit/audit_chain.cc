@@ -21,9 +21,9 @@ absl::StatusOr<AuditKey> AuditKey::FromHex(absl::string_view text, absl::string_
     }
   }
   if (hex.size() % 2 != 0 || hex.size() < 2 * kMinBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("audit key ", source, " must hold at least ", 2 * kMinBytes,
-                     " hex digits (", kMinBytes, " bytes), an even number of them"));
+    return absl::InvalidArgumentError(absl::StrCat("audit key ", source, " must hold at least ",
+                                                   2 * kMinBytes, " hex digits (", kMinBytes,
+                                                   " bytes), an even number of them"));
   }
   return AuditKey(absl::HexStringToBytes(hex));
 }
@@ -61,9 +61,9 @@ bool ChainVerifier::Add(const AuditRecord& record, absl::string_view mac) {
                                         record.sequence, ")"));
   }
   if (record.sequence < expected) {
-    return Break(record.sequence, absl::StrCat("record ", record.sequence,
-                                               " is out of order or repeated (after record ",
-                                               expected - 1, ")"));
+    return Break(record.sequence,
+                 absl::StrCat("record ", record.sequence,
+                              " is out of order or repeated (after record ", expected - 1, ")"));
   }
   const std::string computed = ChainMac(*key_, previous_mac_, record);
   if (mac.size() != computed.size() ||
@@ -81,14 +81,13 @@ bool ChainVerifier::Add(const AuditRecord& record, absl::string_view mac) {
 bool ChainVerifier::CheckHead(int64_t head_sequence, absl::string_view head_mac) {
   if (broken_) return false;
   if (head_sequence > verified_) {
-    return Break(verified_ + 1, absl::StrCat("records ", verified_ + 1, " to ", head_sequence,
-                                             " are missing (the log's head is at ",
-                                             head_sequence, ")"));
+    return Break(verified_ + 1,
+                 absl::StrCat("records ", verified_ + 1, " to ", head_sequence,
+                              " are missing (the log's head is at ", head_sequence, ")"));
   }
   if (head_sequence < verified_) {
-    return Break(head_sequence + 1,
-                 absl::StrCat("the log's head is at ", head_sequence, " but records up to ",
-                              verified_, " exist"));
+    return Break(head_sequence + 1, absl::StrCat("the log's head is at ", head_sequence,
+                                                 " but records up to ", verified_, " exist"));
   }
   if (head_sequence > 0 && head_mac != previous_mac_) {
     return Break(head_sequence, absl::StrCat("record ", head_sequence,

@@ -65,8 +65,8 @@ absl::StatusOr<v1::AuditRecord> Decode(const Row& row) {
   AuditRecord r;
   r.sequence = row.Int(0);
   r.time_us = row.Int(1);
-  r.kind = row.Int(2) == static_cast<int>(RecordKind::kRead) ? RecordKind::kRead
-                                                              : RecordKind::kWrite;
+  r.kind =
+      row.Int(2) == static_cast<int>(RecordKind::kRead) ? RecordKind::kRead : RecordKind::kWrite;
   r.principal = row.Text(3);
   r.on_behalf_of = row.Text(4);
   r.method = row.Text(5);
@@ -135,11 +135,12 @@ absl::Status AuditLog::Append(Transaction& tx, const db::AuditCall& call,
   r.sequence = head->Int(0) + 1;
   const std::string previous = head->Int(0) == 0 ? GenesisMac() : head->Blob(1);
   const std::string mac = ChainMac(key_, previous, r);
-  RETURN_IF_ERROR(tx.Execute(
-      absl::StrCat("INSERT INTO audit_log(", kColumns, ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-      {r.sequence, r.time_us, static_cast<int>(r.kind), r.principal, r.on_behalf_of, r.method,
-       r.resource, r.request_id, r.etag_before, r.etag_after, SqlValue::Blob(EncodeDiff(r.diff)),
-       SqlValue::Blob(mac)}));
+  RETURN_IF_ERROR(
+      tx.Execute(absl::StrCat("INSERT INTO audit_log(", kColumns,
+                              ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                 {r.sequence, r.time_us, static_cast<int>(r.kind), r.principal, r.on_behalf_of,
+                  r.method, r.resource, r.request_id, r.etag_before, r.etag_after,
+                  SqlValue::Blob(EncodeDiff(r.diff)), SqlValue::Blob(mac)}));
   return tx.Execute("UPDATE audit_head SET sequence = ?, mac = ? WHERE id = 1",
                     {r.sequence, SqlValue::Blob(mac)});
 }

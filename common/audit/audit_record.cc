@@ -9,7 +9,8 @@ namespace {
 constexpr absl::string_view kVersionTag = "gaoxin-audit-record-v1";
 
 void PutInt(std::string* out, uint64_t v) {
-  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out->push_back(static_cast<char>((v >> shift) & 0xff));
 }
 
 void PutString(std::string* out, absl::string_view s) {
@@ -50,8 +51,8 @@ std::string EncodeCanonical(const AuditRecord& r) {
   PutInt(&out, static_cast<uint64_t>(r.sequence));
   PutInt(&out, static_cast<uint64_t>(r.time_us));
   PutInt(&out, static_cast<uint64_t>(r.kind));
-  for (const std::string* s : {&r.principal, &r.on_behalf_of, &r.method, &r.resource,
-                               &r.request_id, &r.etag_before, &r.etag_after}) {
+  for (const std::string* s : {&r.principal, &r.on_behalf_of, &r.method, &r.resource, &r.request_id,
+                               &r.etag_before, &r.etag_after}) {
     PutString(&out, *s);
   }
   PutDiff(&out, r.diff);

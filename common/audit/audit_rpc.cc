@@ -15,7 +15,8 @@ constexpr int64_t kMaxSeconds = 253402300799;
 absl::StatusOr<absl::Time> TimeOf(const google::protobuf::Timestamp& t, absl::string_view field) {
   if (t.seconds() < kMinSeconds || t.seconds() > kMaxSeconds || t.nanos() < 0 ||
       t.nanos() > 999999999) {
-    return InvalidField(field, "is not a valid time (0001-01-01 to 9999-12-31, nanos 0..999999999)");
+    return InvalidField(field,
+                        "is not a valid time (0001-01-01 to 9999-12-31, nanos 0..999999999)");
   }
   return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
@@ -43,8 +44,7 @@ absl::StatusOr<AuditFilter> FilterFromRequest(const v1::ListAuditRecordsRequest&
   filter.principal = request.principal();
   filter.method = request.method();
   RETURN_IF_ERROR(ParseTimeRange(request.has_start_time() ? &request.start_time() : nullptr,
-                                 request.has_end_time() ? &request.end_time() : nullptr,
-                                 &filter));
+                                 request.has_end_time() ? &request.end_time() : nullptr, &filter));
   return filter;
 }
 
@@ -59,8 +59,7 @@ absl::StatusOr<AuditPage> ReadAuditPage(db::Database& db, const AuditFilter& fil
   return result;
 }
 
-grpc::ServerUnaryReactor* ServeListAuditRecords(grpc::CallbackServerContext* ctx,
-                                                db::Database* db,
+grpc::ServerUnaryReactor* ServeListAuditRecords(grpc::CallbackServerContext* ctx, db::Database* db,
                                                 const v1::ListAuditRecordsRequest* request,
                                                 v1::ListAuditRecordsResponse* response) {
   return RunUnary(ctx, [=]() -> absl::Status {

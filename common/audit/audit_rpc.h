@@ -31,8 +31,7 @@ absl::Status ParseTimeRange(const google::protobuf::Timestamp* start,
 absl::StatusOr<AuditPage> ReadAuditPage(db::Database& db, const AuditFilter& filter,
                                         const grpc::ServerContextBase* ctx);
 
-grpc::ServerUnaryReactor* ServeListAuditRecords(grpc::CallbackServerContext* ctx,
-                                                db::Database* db,
+grpc::ServerUnaryReactor* ServeListAuditRecords(grpc::CallbackServerContext* ctx, db::Database* db,
                                                 const v1::ListAuditRecordsRequest* request,
                                                 v1::ListAuditRecordsResponse* response);
 

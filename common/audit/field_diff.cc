@@ -56,10 +56,9 @@ class Differ {
     const Descriptor* type = b.GetDescriptor();
     std::vector<const FieldDescriptor*> fields;
     for (int i = 0; i < type->field_count(); ++i) fields.push_back(type->field(i));
-    std::sort(fields.begin(), fields.end(),
-              [](const FieldDescriptor* x, const FieldDescriptor* y) {
-                return x->number() < y->number();
-              });
+    std::sort(fields.begin(), fields.end(), [](const FieldDescriptor* x, const FieldDescriptor* y) {
+      return x->number() < y->number();
+    });
     for (const FieldDescriptor* f : fields) {
       const std::string path = prefix.empty() ? f->name() : absl::StrCat(prefix, ".", f->name());
       if (Ignored(path)) continue;
@@ -69,8 +68,8 @@ class Differ {
         const bool has_a = a.GetReflection()->HasField(a, f);
         const bool has_b = b.GetReflection()->HasField(b, f);
         if (!has_a && !has_b) continue;
-        RETURN_IF_ERROR(Diff(a.GetReflection()->GetMessage(a, f),
-                             b.GetReflection()->GetMessage(b, f), path));
+        RETURN_IF_ERROR(
+            Diff(a.GetReflection()->GetMessage(a, f), b.GetReflection()->GetMessage(b, f), path));
       } else {
         const std::string va = a.GetReflection()->HasField(a, f) ? ScalarText(a, f, -1) : "";
         const std::string vb = b.GetReflection()->HasField(b, f) ? ScalarText(b, f, -1) : "";
@@ -89,14 +88,13 @@ class Differ {
       const std::string item = absl::StrCat(path, "[", i, "]");
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
         const Message& default_item =
-            *google::protobuf::MessageFactory::generated_factory()->GetPrototype(
-                f->message_type());
+            *google::protobuf::MessageFactory::generated_factory()->GetPrototype(f->message_type());
         const Message& ia = i < na ? a.GetReflection()->GetRepeatedMessage(a, f, i) : default_item;
         const Message& ib = i < nb ? b.GetReflection()->GetRepeatedMessage(b, f, i) : default_item;
         RETURN_IF_ERROR(Diff(ia, ib, item));
       } else {
-        RETURN_IF_ERROR(Leaf(item, i < na ? ScalarText(a, f, i) : "",
-                             i < nb ? ScalarText(b, f, i) : ""));
+        RETURN_IF_ERROR(
+            Leaf(item, i < na ? ScalarText(a, f, i) : "", i < nb ? ScalarText(b, f, i) : ""));
       }
     }
     return absl::OkStatus();
@@ -143,8 +141,10 @@ std::string WithoutIndices(absl::string_view path) {
 
 absl::StatusOr<std::vector<DiffEntry>> DiffMessages(const Message* before, const Message& after,
                                                     const DiffOptions& options) {
-  const Message& a = before != nullptr ? *before : *after.GetReflection()->GetMessageFactory()
-                                                        ->GetPrototype(after.GetDescriptor());
+  const Message& a =
+      before != nullptr
+          ? *before
+          : *after.GetReflection()->GetMessageFactory()->GetPrototype(after.GetDescriptor());
   if (a.GetDescriptor() != after.GetDescriptor()) {
     return absl::InvalidArgumentError(absl::StrCat("cannot diff a ", a.GetDescriptor()->full_name(),
                                                    " with a ", after.GetDescriptor()->full_name()));

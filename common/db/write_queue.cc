@@ -64,8 +64,7 @@ std::vector<absl::Status> RunUnits(Transaction& tx, std::vector<WriteJob>& batch
     // trip of its own. Should one fail, the statement after it fails, and so does COMMIT, which
     // then fails every unit of the batch (FinishJobs): no unit is reported done that is not.
     tx.Defer("SAVEPOINT unit");
-    tx.SetAudit(batch[i].audit_sink.get(),
-                batch[i].audit_call ? &*batch[i].audit_call : nullptr);
+    tx.SetAudit(batch[i].audit_sink.get(), batch[i].audit_call ? &*batch[i].audit_call : nullptr);
     absl::Status s = batch[i].fn(tx);
     tx.SetAudit(nullptr, nullptr);
     if (s.ok()) {

@@ -611,16 +611,18 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
                           ? absl::StrCat("cases/", request->case_id())
                           : request->resource();
     filter.method = request->method();
-    RETURN_IF_ERROR(audit::ParseTimeRange(
-        request->has_start_time() ? &request->start_time() : nullptr,
-        request->has_end_time() ? &request->end_time() : nullptr, &filter));
+    RETURN_IF_ERROR(
+        audit::ParseTimeRange(request->has_start_time() ? &request->start_time() : nullptr,
+                              request->has_end_time() ? &request->end_time() : nullptr, &filter));
     const bool contradictory =
         (!request->actor().empty() && filter.principal != request->actor()) ||
-        (!request->case_id().empty() && filter.resource != absl::StrCat("cases/", request->case_id()));
+        (!request->case_id().empty() &&
+         filter.resource != absl::StrCat("cases/", request->case_id()));
     audit::AuditPage page;
     if (contradictory) {
       // Both forms of a filter, with different values: nothing matches both. The head still.
-      ASSIGN_OR_RETURN(page, store_->ListAuditRecords(audit::AuditFilter{"-", "-", "-"}, Page{1, ""}));
+      ASSIGN_OR_RETURN(page,
+                       store_->ListAuditRecords(audit::AuditFilter{"-", "-", "-"}, Page{1, ""}));
       page.records.clear();
       page.next_after_key.clear();
     } else {

@@ -34,12 +34,13 @@ class EnterpriseAuditE2eTest : public ::testing::Test {
                              {{kWriterToken, "writer", "enterprise.writer,enterprise.reader"},
                               {kAuditorToken, "inspector", "auditor"}});
     port_ = testing::FreePort();
-    const std::vector<std::string> argv = testing::WithStore(
-        {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-         "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000",
-         "--alert_sweep_interval_s=0"},
-        dir_, "enterprise");
-    ASSERT_TRUE(testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
+    const std::vector<std::string> argv =
+        testing::WithStore({SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+                            "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000",
+                            "--alert_sweep_interval_s=0"},
+                           dir_, "enterprise");
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::EnterpriseService::NewStub(MakeChannel(address()));
   }
 

@@ -17,7 +17,7 @@ class EnterpriseHostileE2eTest : public ::testing::Test {
  protected:
   EnterpriseHostileE2eTest()
       : server_(SERVER_PATH, "gaoxin.enterprise.v1.EnterpriseService",
-                {{kWriter, "writer", "enterprise.writer,enterprise.reader"}}) {}
+                {{kWriter, "writer", "enterprise.writer,enterprise.reader,auditor"}}) {}
   void SetUp() override { ASSERT_TRUE(server_.Start()) << server_.log(); }
 
   int EnterpriseCount() {

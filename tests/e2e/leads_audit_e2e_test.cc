@@ -44,11 +44,12 @@ class LeadsAuditE2eTest : public ::testing::Test {
   }
 
   void StartServer() {
-    const std::vector<std::string> argv = testing::WithStore(
-        {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-         "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"},
-        dir_, "leads");
-    ASSERT_TRUE(testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
+    const std::vector<std::string> argv =
+        testing::WithStore({SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+                            "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"},
+                           dir_, "leads");
+    ASSERT_TRUE(
+        testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::LeadService::NewStub(MakeChannel(address()));
   }
 
@@ -61,8 +62,8 @@ class LeadsAuditE2eTest : public ::testing::Test {
     *req.mutable_effective_date() = MakeDate(2023, 1, 5);
     req.set_request_id(request_id);
     v1::Lead lead;
-    grpc::Status s = stub_->CreateLead(testing::TokenContext(kWriterToken, absl::Seconds(10)).get(),
-                                       req, &lead);
+    grpc::Status s =
+        stub_->CreateLead(testing::TokenContext(kWriterToken, absl::Seconds(10)).get(), req, &lead);
     if (!s.ok()) return FromGrpcStatus(s);
     return lead;
   }
@@ -122,7 +123,8 @@ TEST_F(LeadsAuditE2eTest, AcceptedWritesAreAuditedAsTheAuthenticatedCaller) {
   EXPECT_EQ(records[0].mac().size(), 32u);
   EXPECT_GE(absl::FromUnixSeconds(records[0].time().seconds()), start);
   bool named = false;
-  for (const auto& c : records[0].changes()) named = named || (c.path() == "name" && c.after() == "审计项目");
+  for (const auto& c : records[0].changes())
+    named = named || (c.path() == "name" && c.after() == "审计项目");
   EXPECT_TRUE(named);
   // A retry with the same request_id returns the original and writes nothing.
   ASSERT_TRUE(Create("审计项目", "req-audit-1").ok());
@@ -169,10 +171,10 @@ TEST_F(LeadsAuditE2eTest, AcceptedWritesAreAuditedAsTheAuthenticatedCaller) {
   v1::CreateLeadRequest denied;
   denied.mutable_lead()->set_name("无权项目");
   v1::Lead out;
-  EXPECT_EQ(stub_->CreateLead(testing::TokenContext(kReaderToken, absl::Seconds(10)).get(), denied,
-                              &out)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->CreateLead(testing::TokenContext(kReaderToken, absl::Seconds(10)).get(), denied, &out)
+          .error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(All().size(), 2u);
 
   const af::CtlResult verified = Verify();
@@ -293,10 +295,9 @@ TEST_F(LeadsAuditE2eTest, VerifyNamesTheRecordEditedOrDeletedInTheStore) {
 
 TEST_F(LeadsAuditE2eTest, RefusesToStartWithoutAUsableAuditKey) {
   auto start = [&](const std::string& key_flag, const std::string& log) {
-    std::vector<std::string> argv = {SERVER_PATH,
-                                     absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
-                                     "--db=" + dir_.File("keyless.db"),
-                                     "--tokens_file=" + dir_.File("tokens"), key_flag};
+    std::vector<std::string> argv = {
+        SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
+        "--db=" + dir_.File("keyless.db"), "--tokens_file=" + dir_.File("tokens"), key_flag};
     testing::Subprocess p(argv, dir_.File(log));
     EXPECT_EQ(p.Wait(absl::Seconds(15)), 1) << log;
     return testing::ReadFileOrEmpty(dir_.File(log));
@@ -305,9 +306,7 @@ TEST_F(LeadsAuditE2eTest, RefusesToStartWithoutAUsableAuditKey) {
             std::string::npos);
   EXPECT_NE(start("--audit_key_file=" + dir_.File("absent.key"), "absent.log").find("cannot read"),
             std::string::npos);
-  {
-    std::ofstream(dir_.File("short.key")) << "abcd\n";
-  }
+  { std::ofstream(dir_.File("short.key")) << "abcd\n"; }
   EXPECT_NE(start("--audit_key_file=" + dir_.File("short.key"), "short.log").find("64 hex digits"),
             std::string::npos);
 }

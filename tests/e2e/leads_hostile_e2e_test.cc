@@ -30,7 +30,7 @@ class LeadsHostileE2eTest : public ::testing::Test {
  protected:
   LeadsHostileE2eTest()
       : server_(SERVER_PATH, "gaoxin.leads.v1.LeadService",
-                {{kWriter, "writer", "leads.writer,leads.reader"},
+                {{kWriter, "writer", "leads.writer,leads.reader,auditor"},
                  {kOtherWriter, "other", "leads.writer,leads.reader"}}) {}
 
   void SetUp() override {

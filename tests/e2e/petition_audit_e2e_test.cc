@@ -30,11 +30,11 @@ class PetitionAuditE2eTest : public ::testing::Test {
   void SetUp() override {
     pf::WriteServerFiles(dir_);
     port_ = testing::FreePort();
-    const std::vector<std::string> argv = testing::WithStore(
-        {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-         "--tokens_file=" + dir_.File("tokens"), "--pii_key_file=" + dir_.File("pii.key"),
-         "--shutdown_grace_ms=3000"},
-        dir_, "petition");
+    const std::vector<std::string> argv =
+        testing::WithStore({SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+                            "--tokens_file=" + dir_.File("tokens"),
+                            "--pii_key_file=" + dir_.File("pii.key"), "--shutdown_grace_ms=3000"},
+                           dir_, "petition");
     ASSERT_TRUE(
         testing::StartServing(&server_, argv, dir_.File("server.log"), address(), pf::kService));
     stub_ = v1::PetitionService::NewStub(MakeChannel(address()));

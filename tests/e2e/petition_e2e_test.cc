@@ -167,9 +167,9 @@ class PetitionE2eTest : public ::testing::Test {
     return out;
   }
 
-  // The audit records of reads (of `case_id`, or all), without the chain's write records. Creating a case with petitioner data
-  // needs petition.pii and its plaintext answer is audited too (method CreateCase); with
-  // `with_creates` those records are included.
+  // The audit records of reads (of `case_id`, or all), without the chain's write records. Creating
+  // a case with petitioner data needs petition.pii and its plaintext answer is audited too (method
+  // CreateCase); with `with_creates` those records are included.
   std::vector<v1::AuditRecord> AuditRecords(const std::string& case_id = "",
                                             bool with_creates = false) {
     v1::ListAuditRecordsRequest req;

@@ -1,12 +1,13 @@
 // The audit log on both stores: an audited write and its record commit or roll back together,
 // records chain from 1 without gaps and verify, the triggers refuse UPDATE and DELETE of
 // audit_log and any head move but one step forward, filters and paging.
+#include "common/audit/audit_log.h"
+
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "common/audit/audit_chain.h"
-#include "common/audit/audit_log.h"
 #include "common/date.h"
 #include "common/money.h"
 #include "common/status_macros.h"
@@ -124,11 +125,10 @@ TEST_P(AuditLogTest, AWriteAndItsRecordRollBackTogether) {
   EXPECT_EQ(Move(lead->id(), v1::STAGE_NEGOTIATING, "99").status().code(),
             absl::StatusCode::kAborted);
   // A unit of work that fails after its audited change: the change and its record both go.
-  db::ResourceTable<v1::Lead> leads("leads", "lead", {"stage", "chain", "source", "agent_id"},
-                                    [](const v1::Lead& l) {
-                                      return std::vector<db::SqlValue>{
-                                          l.stage(), l.industry_chain(), l.source(), l.agent_id()};
-                                    });
+  db::ResourceTable<v1::Lead> leads(
+      "leads", "lead", {"stage", "chain", "source", "agent_id"}, [](const v1::Lead& l) {
+        return std::vector<db::SqlValue>{l.stage(), l.industry_chain(), l.source(), l.agent_id()};
+      });
   {
     db::AuditCallScope scope(&call_);
     absl::Status s = db_->Write([&](db::Transaction& tx) -> absl::Status {
@@ -153,8 +153,8 @@ TEST_P(AuditLogTest, AWriteAndItsRecordRollBackTogether) {
 TEST_P(AuditLogTest, TriggersKeepTheLogAppendOnly) {
   ASSERT_TRUE(Create("触发器项目").ok());
   for (const char* sql : {"UPDATE audit_log SET principal = 'mallory'", "DELETE FROM audit_log",
-                          "UPDATE audit_head SET sequence = 0", "UPDATE audit_head SET sequence = 7",
-                          "DELETE FROM audit_head"}) {
+                          "UPDATE audit_head SET sequence = 0",
+                          "UPDATE audit_head SET sequence = 7", "DELETE FROM audit_head"}) {
     absl::Status s = db_->Write([&](db::Transaction& tx) { return tx.Execute(sql); });
     EXPECT_FALSE(s.ok()) << sql;
   }

@@ -47,8 +47,9 @@ class PetitionStoreTest : public testing::StoreTest<PetitionStore> {
   void Open() {
     ASSERT_NO_FATAL_FAILURE(OpenDatabase("petition"));
     // The server's audit (OpenStore): the petition's reads are recorded in the chain.
-    db_->SetAuditSink(std::make_shared<audit::AuditLog>(
-        audit::AuditKey::FromBytesForTest(std::string(32, 'a')), PetitionAuditOptions(cipher_.get())));
+    db_->SetAuditSink(
+        std::make_shared<audit::AuditLog>(audit::AuditKey::FromBytesForTest(std::string(32, 'a')),
+                                          PetitionAuditOptions(cipher_.get())));
     store_ = std::make_unique<PetitionStore>(db_.get(), cipher_.get(), DeadlinePolicy{},
                                              [this] { return absl::FromUnixSeconds(now_.load()); });
   }
@@ -325,8 +326,8 @@ TEST_P(PetitionStoreTest, AuditedWriteSealsPersonalDataInItsDiff) {
     if (change.path() == "petitioner.name") {
       saw_name = true;
       EXPECT_TRUE(PiiCipher::IsSealed(change.after())) << change.after();
-      auto opened = cipher_->Open(change.after(),
-                                  AuditSealAssociatedData(f.resource, "petitioner.name"));
+      auto opened =
+          cipher_->Open(change.after(), AuditSealAssociatedData(f.resource, "petitioner.name"));
       ASSERT_TRUE(opened.ok()) << opened.status();
       EXPECT_EQ(*opened, "沈测试");
     }

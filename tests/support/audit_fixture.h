@@ -54,13 +54,15 @@ inline absl::Status TamperAuditLog(const TempDir& dir, const std::string& name,
   if (!db.ok()) return db.status();
   const bool postgres = (*db)->dialect() == db::Dialect::kPostgresql;
   return (*db)->Write([&](db::Transaction& tx) -> absl::Status {
-    absl::Status dropped =
-        postgres ? tx.ExecuteScript("DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log;"
-                                    "DROP TRIGGER IF EXISTS audit_head_no_change ON audit_head")
-                 : tx.ExecuteScript("DROP TRIGGER IF EXISTS audit_log_no_update;"
-                                    "DROP TRIGGER IF EXISTS audit_log_no_delete;"
-                                    "DROP TRIGGER IF EXISTS audit_head_forward;"
-                                    "DROP TRIGGER IF EXISTS audit_head_no_delete");
+    absl::Status dropped = postgres
+                               ? tx.ExecuteScript(
+                                     "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log;"
+                                     "DROP TRIGGER IF EXISTS audit_head_no_change ON audit_head")
+                               : tx.ExecuteScript(
+                                     "DROP TRIGGER IF EXISTS audit_log_no_update;"
+                                     "DROP TRIGGER IF EXISTS audit_log_no_delete;"
+                                     "DROP TRIGGER IF EXISTS audit_head_forward;"
+                                     "DROP TRIGGER IF EXISTS audit_head_no_delete");
     if (!dropped.ok()) return dropped;
     return tx.ExecuteScript(sql);
   });

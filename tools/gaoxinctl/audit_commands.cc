@@ -87,8 +87,8 @@ int Verify(const std::string& service, const PageFn& pages) {
   // The last page was read in one snapshot with the head: a deleted tail shows here.
   if (!verifier.broken()) verifier.CheckHead(page.head_sequence, page.head_mac);
   if (const auto& broken = verifier.broken()) {
-    std::cerr << "audit chain of " << service << " is broken at record " << broken->sequence
-              << ": " << broken->reason << "\n";
+    std::cerr << "audit chain of " << service << " is broken at record " << broken->sequence << ": "
+              << broken->reason << "\n";
     return 1;
   }
   std::cout << "audit chain of " << service << ": " << verifier.verified()

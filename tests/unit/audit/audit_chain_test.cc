@@ -1,11 +1,12 @@
 // The audit record's canonical encoding, the HMAC chain and its verifier: an edited, deleted,
 // reordered or inserted record is found, and named by its sequence number.
+#include "common/audit/audit_chain.h"
+
 #include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "common/audit/audit_chain.h"
 #include "common/audit/audit_record.h"
 #include "gtest/gtest.h"
 #include "tests/support/subprocess.h"
@@ -235,7 +236,8 @@ TEST(AuditKeyTest, LoadsHexAndRefusesTheRest) {
   EXPECT_TRUE(absl::IsInvalidArgument(not_hex.status()));
   // Never the key material in the message.
   EXPECT_EQ(not_hex.status().message().find("zzzz"), std::string::npos);
-  EXPECT_TRUE(absl::IsInvalidArgument(AuditKey::LoadFromFile(write("odd", std::string(65, 'a'))).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(AuditKey::LoadFromFile(write("odd", std::string(65, 'a'))).status()));
 }
 
 }  // namespace

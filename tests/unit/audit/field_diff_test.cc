@@ -1,9 +1,10 @@
 // The field-level diff by reflection: nested and repeated paths, create and shrink, ignored
 // fields, and the sealer hook that keeps personal data only in sealed form.
+#include "common/audit/field_diff.h"
+
 #include <string>
 #include <vector>
 
-#include "common/audit/field_diff.h"
 #include "gaoxin/leads/v1/leads.pb.h"
 #include "gtest/gtest.h"
 
