@@ -116,7 +116,7 @@ absl::StatusOr<std::vector<DiffEntry>> AuditLog::Diff(const db::AuditChange& cha
 absl::Status AuditLog::Append(Transaction& tx, const db::AuditCall& call,
                               const db::AuditChange& change) {
   AuditRecord r;
-  r.time_us = absl::ToUnixMicros(options_.clock());
+  r.time_us = change.time_us != 0 ? change.time_us : absl::ToUnixMicros(options_.clock());
   r.kind = change.read ? RecordKind::kRead : RecordKind::kWrite;
   r.principal = call.principal;
   r.on_behalf_of = call.on_behalf_of;

@@ -15,6 +15,7 @@
 #ifndef GAOXIN_COMMON_DB_AUDIT_HOOK_H_
 #define GAOXIN_COMMON_DB_AUDIT_HOOK_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ struct AuditChange {
   // A read of personal data: `read_fields` names what was shown; before/after are unused.
   bool read = false;
   std::vector<std::string> read_fields;
+  // When it happened, in Unix microseconds; 0 = now (what every live change uses).
+  int64_t time_us = 0;
 };
 
 class AuditSink {

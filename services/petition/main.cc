@@ -100,6 +100,10 @@ int main(int argc, char** argv) {
       .Int("resealed", sealed->resealed)
       .Int("unreadable", sealed->unreadable)
       .Emit();
+  // Reads audited before the audit chain existed join it, once (every start-up checks).
+  auto legacy = store.ImportLegacyAuditRecords();
+  if (!legacy.ok()) return gaoxin::FailStartup(legacy.status());
+  gaoxin::LogEvent("audit_legacy_records_chained").Int("copied", *legacy).Emit();
   gaoxin::petition::PetitionServiceImpl service(
       &store, auth->get(), &*cipher, &enterprises, live->feed.get(),
       gaoxin::watch::WatchOptionsFromFlags(), gaoxin::watch::SummaryOptionsFromFlags());

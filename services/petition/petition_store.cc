@@ -75,8 +75,18 @@ constexpr db::Migration kMigrations[] = {
      "  BEGIN RAISE EXCEPTION 'audit records are append-only'; END $$;"
      "CREATE TRIGGER audit_records_no_change BEFORE UPDATE OR DELETE ON audit_records"
      "  FOR EACH ROW EXECUTE FUNCTION audit_records_append_only();"},
+    // The reads audited before the audit chain are copied into it once, at start-up (a migration
+    // has no audit key): how far that copy got.
+    {2, "legacy audit records copied into the audit chain",
+     "CREATE TABLE audit_legacy_import (id INTEGER PRIMARY KEY CHECK (id = 1),"
+     "  last_seq INTEGER NOT NULL);"
+     "INSERT INTO audit_legacy_import(id, last_seq) VALUES (1, 0);"},
 };
 #undef GAOXIN_PETITION_TABLES
+
+absl::Time FromTimestampOrEpoch(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
 
 // "id_hash IN (?, ?, ...)" for `hashes` (not empty).
 std::string IdHashIn(const std::vector<std::string>& hashes) {
@@ -685,6 +695,39 @@ absl::StatusOr<db::ResourcePage<v1::Meeting>> PetitionStore::ListMeetings(
 }
 
 // --- audit -------------------------------------------------------------------------------------
+
+absl::StatusOr<int64_t> PetitionStore::ImportLegacyAuditRecords() {
+  int64_t copied = 0;
+  RETURN_IF_ERROR(db_->Write([&](Transaction& tx) -> absl::Status {
+    copied = 0;
+    ASSIGN_OR_RETURN(auto head,
+                     tx.QueryOne("SELECT last_seq FROM audit_legacy_import WHERE id = 1"));
+    if (!head) return absl::InternalError("audit_legacy_import has no row");
+    ASSIGN_OR_RETURN(std::vector<db::Row> rows,
+                     tx.Query("SELECT seq, record FROM audit_records WHERE seq > ? ORDER BY seq",
+                              {head->Int(0)}));
+    int64_t last = head->Int(0);
+    for (const db::Row& row : rows) {
+      v1::AuditRecord old;
+      if (!old.ParseFromString(row.Blob(1))) return absl::DataLossError("corrupt audit row");
+      db::AuditCall call;
+      call.principal = old.actor();
+      call.method = absl::StrCat(kPetitionMethodPrefix, old.method());
+      db::AuditChange change;
+      change.read = true;
+      change.resource = !old.meeting_id().empty() ? absl::StrCat("meetings/", old.meeting_id())
+                        : !old.case_id().empty()  ? absl::StrCat("cases/", old.case_id())
+                                                  : "cases";
+      change.read_fields.assign(old.fields().begin(), old.fields().end());
+      change.time_us = absl::ToUnixMicros(FromTimestampOrEpoch(old.time()));
+      RETURN_IF_ERROR(tx.RecordAudit(call, change));
+      last = row.Int(0);
+      ++copied;
+    }
+    return tx.Execute("UPDATE audit_legacy_import SET last_seq = ? WHERE id = 1", {last});
+  }));
+  return copied;
+}
 
 void PetitionStore::AuditReads(const std::vector<const v1::Case*>& cases, const std::string& actor,
                                const std::string& method, std::function<void(absl::Status)> done,

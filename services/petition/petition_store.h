@@ -16,8 +16,9 @@
 //
 // Unmasked reads of personal data are audited in the service's one tamper-evident audit chain
 // (common/audit/audit_log.h), with its writes; the diffs of case and meeting writes hold
-// personal data only sealed (PetitionAuditOptions). The older `audit_records` table is kept
-// (append-only, read by nothing) for the records written before the chain existed.
+// personal data only sealed (PetitionAuditOptions). The older `audit_records` table keeps the
+// reads audited before the chain existed (append-only); ImportLegacyAuditRecords copies them
+// into the chain once, at start-up.
 //
 // Writes are asynchronous (group commit, see common/db/database.h) and run the domain rules inside
 // the write transaction; reads are synchronous snapshots.
@@ -191,6 +192,10 @@ class PetitionStore {
                          const std::string& method, std::function<void(absl::Status)> done);
   absl::StatusOr<audit::AuditPage> ListAuditRecords(const audit::AuditFilter& filter,
                                                     const Page& page);
+  // Copies the reads audited before the audit chain existed (table audit_records) into the chain,
+  // with their original times, once each; the start-up pass (it needs the audit key, which a
+  // migration does not have). Returns how many it copied; blocks.
+  absl::StatusOr<int64_t> ImportLegacyAuditRecords();
 
   // Re-sealing: one batch of at most `limit` rows from `cursor` ("" = the start; then cases,
   // meetings, the change log's entries of either) in one write transaction. Each row is

@@ -340,6 +340,39 @@ TEST_P(PetitionStoreTest, AuditedWriteSealsPersonalDataInItsDiff) {
   EXPECT_TRUE(saw_category);
 }
 
+// Reads audited before the chain (table audit_records) join it once, with their own times.
+TEST_P(PetitionStoreTest, LegacyAuditRecordsJoinTheChainOnce) {
+  v1::AuditRecord old;
+  old.set_id("audit-legacy-1");
+  old.set_actor("officer-2023");
+  *old.mutable_time() = ToTimestamp(absl::FromUnixSeconds(1700000000));
+  old.set_case_id("case-legacy");
+  old.add_fields("petitioner.name");
+  old.set_method("GetCase");
+  ASSERT_TRUE(db_->Write([&](db::Transaction& tx) {
+                   return tx.Execute(
+                       "INSERT INTO audit_records(id, actor, time_us, case_id, "
+                       "record) VALUES(?, ?, ?, ?, ?)",
+                       {old.id(), old.actor(), int64_t{1700000000000000}, old.case_id(),
+                        db::SqlValue::Blob(old.SerializeAsString())});
+                 })
+                  .ok());
+  auto copied = store_->ImportLegacyAuditRecords();
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  EXPECT_EQ(*copied, 1);
+  auto again = store_->ImportLegacyAuditRecords();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  auto records = AuditRecords(audit::AuditFilter{});
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(records[0].actor(), "officer-2023");
+  EXPECT_EQ(records[0].case_id(), "case-legacy");
+  EXPECT_EQ(records[0].method(), "GetCase");
+  EXPECT_EQ(records[0].time().seconds(), 1700000000);
+  EXPECT_EQ(records[0].entry().kind(), audit::v1::AUDIT_KIND_READ);
+  EXPECT_EQ(records[0].entry().sequence(), 1);
+}
+
 TEST_P(PetitionStoreTest, RepeatPetitionsAreLinkedAndRefusedAfterRecheck) {
   const std::string id_number = ResidentId("21099919650707300");
   auto first = Create(Input("赵测试", id_number, "回迁房办证", MakeDate(2023, 1, 2)));
