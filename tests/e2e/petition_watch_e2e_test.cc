@@ -393,13 +393,16 @@ TEST_F(PetitionWatchE2eTest, PetitionerDataIsMaskedOnTheStreamForEveryCaller) {
     EXPECT_EQ(bytes.find(phone), std::string::npos);
     EXPECT_EQ(bytes.find("enc:v1:"), std::string::npos) << "no ciphertext either";
   }
-  // No audit record for a watch: only the CreateCase that returned plaintext.
+  // No audit record for a watch: only the CreateCase, its write and the read of its answer in
+  // the clear.
   v1::ListAuditRecordsRequest audit_req;
   audit_req.set_case_id(created.id());
   v1::ListAuditRecordsResponse audit;
   ASSERT_TRUE(stub_->ListAuditRecords(Ctx(kAuditorToken).get(), audit_req, &audit).ok());
-  ASSERT_EQ(audit.records_size(), 1);
-  EXPECT_EQ(audit.records(0).method(), "CreateCase");
+  ASSERT_EQ(audit.records_size(), 2);
+  for (const v1::AuditRecord& r : audit.records()) EXPECT_EQ(r.method(), "CreateCase");
+  EXPECT_EQ(audit.records(0).entry().kind(), audit::v1::AUDIT_KIND_WRITE);
+  EXPECT_EQ(audit.records(1).entry().kind(), audit::v1::AUDIT_KIND_READ);
 }
 
 TEST_F(PetitionWatchE2eTest, ResumingFromCompactedHistoryIsOutOfRange) {
