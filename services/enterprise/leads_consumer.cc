@@ -66,6 +66,10 @@ absl::Status LeadsConsumer::SaveCursor(int64_t revision) {
 }
 
 absl::Status LeadsConsumer::Apply(const leads::v1::Lead& lead) {
+  // The follower's changes are in the audit chain too, as its own principal: no caller made them.
+  const db::AuditCall audit_call{kLeadsFollowerPrincipal, "", "internal:PromoteLead",
+                                 PromotionRequestId(lead.id())};
+  db::AuditCallScope audit(&audit_call);
   std::optional<v1::Enterprise> existing;
   if (!lead.investor().uscc().empty()) {
     auto found = store_->GetEnterpriseByUscc(lead.investor().uscc());

@@ -23,6 +23,9 @@
 
 namespace gaoxin::enterprise {
 
+// Who the write audit records as making the follower's promotions.
+inline constexpr char kLeadsFollowerPrincipal[] = "system:leads-follower";
+
 class LeadsConsumer {
  public:
   struct Options {

@@ -87,6 +87,10 @@ class Maintenance {
       if (next_sweep <= now) {
         if (sweep_s > 0) {
           absl::Notification swept;
+          // The alerts the sweep opens are in the audit chain, as the sweep's.
+          const gaoxin::db::AuditCall sweep_call{"system:alert-sweep", "",
+                                                 "internal:SweepNotReported", ""};
+          gaoxin::db::AuditCallScope audit(&sweep_call);
           store.SweepNotReported(lookback, [&](absl::StatusOr<int> opened) {
             auto log = gaoxin::LogEvent("alert_sweep", opened.ok() ? "info" : "warn");
             if (opened.ok()) {

@@ -112,6 +112,17 @@ TEST_F(PromotionE2eTest, ALeadReachingAboveScaleBecomesAnAboveScaleEnterprise) {
   EXPECT_EQ(FormatDate(e->above_scale_date()), "2023-12-25");
   EXPECT_EQ(e->name(), "亿家兴有限公司");
   EXPECT_EQ(CountEnterprises(), 1);
+  // The follower's change is in the enterprise service's audit chain, as the follower's.
+  auto stub = enterprise::v1::EnterpriseService::NewStub(MakeChannel(EnterpriseAddress()));
+  audit::v1::ListAuditRecordsRequest req;
+  req.set_resource("enterprises/" + e->id());
+  audit::v1::ListAuditRecordsResponse audit;
+  grpc::ClientContext ctx;
+  PrepareContext(&ctx, kToken);
+  ASSERT_TRUE(stub->ListAuditRecords(&ctx, req, &audit).ok());
+  ASSERT_GE(audit.records_size(), 1);
+  EXPECT_EQ(audit.records(0).principal(), "system:leads-follower");
+  EXPECT_EQ(audit.records(0).method(), "internal:PromoteLead");
 }
 
 TEST_F(PromotionE2eTest, WhileTheEnterpriseServiceIsDownThePromotionWaitsAndArrivesOnce) {
