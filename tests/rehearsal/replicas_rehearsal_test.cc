@@ -29,6 +29,7 @@
 #include "gaoxin/leads/v1/leads.grpc.pb.h"
 #include "gaoxin/petition/v1/petition.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "tests/support/audit_fixture.h"
 #include "tests/support/leads_fixture.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/server_under_test.h"
@@ -117,8 +118,7 @@ class ReplicasRehearsal : public ::testing::Test {
               "--redis=" + redis_.address(),
               "--tokens_file=" + dir_.File("tokens"),
               "--page_token_key_file=" + dir_.File("page.key"),
-              // Replicas of a service share its audit chain, hence its key.
-              "--audit_key_file=" + testing::AuditKeyFile(dir_, service),
+              "--audit_key_file=" + testing::AuditKeyFile(dir_, service),  // shared by replicas
               "--shutdown_grace_ms=2000",
               "--log_rpcs=false"};
     for (auto& e : extra) r.argv.push_back(e);
@@ -456,6 +456,17 @@ TEST_F(ReplicasRehearsal, FaultsOnEveryTierLoseNothingDuplicateNothingAndWatcher
   }
   absl::SleepFor(absl::Seconds(1));  // a duplicate gets every chance to appear
   for (const auto& uscc : kUsccs) EXPECT_EQ(by_uscc[uscc], 1) << uscc;
+
+  // Both replicas of each service appended to one audit chain through every fault (their head
+  // row's lock orders them): each chain is whole.
+  for (const auto& [service, replica] : std::vector<std::pair<std::string, const Replica*>>{
+           {"leads", &leads_[0]}, {"enterprise", &enterprise_[0]}, {"petition", &petition_[0]}}) {
+    const testing::audit_fixture::CtlResult verified = testing::audit_fixture::VerifyChain(
+        dir_, service, absl::StrCat("--", service, "_addr=", replica->address()),
+        testing::AuditKeyFile(dir_, service), kToken);
+    EXPECT_EQ(verified.code, 0) << service << ": " << verified.output;
+    EXPECT_NE(verified.output.find("intact"), std::string::npos) << verified.output;
+  }
 
   std::printf(
       "rehearsal: %zu leads and %zu ledgers acknowledged, %d calls retried, lost %d, "
