@@ -109,7 +109,9 @@ TEST_F(PetitionAuditE2eTest, WritesAndReadsShareTheChainWithPersonalDataSealed) 
   for (const auto& c : write.changes()) {
     if (c.path() == "petitioner.name") sealed_name = absl::StartsWith(c.after(), "enc:v2:");
     if (c.path() == "petitioner.address") sealed_address = absl::StartsWith(c.after(), "enc:v2:");
-    if (c.path() == "category") EXPECT_EQ(c.after(), "劳动争议");
+    if (c.path() == "category") {
+      EXPECT_EQ(c.after(), "劳动争议");
+    }
   }
   EXPECT_TRUE(sealed_name);
   EXPECT_TRUE(sealed_address);
