@@ -908,8 +908,26 @@ void PetitionStore::ResealBatch(std::string cursor, int limit, ResealMode mode,
   limit = std::clamp(limit, 1, 1000);
   db::WriteWithResult<ResealProgress>(
       *db_,
-      [this, cursor = std::move(cursor), limit, mode](Transaction& tx)
-          -> absl::StatusOr<ResealProgress> { return ResealRows(tx, cursor, limit, mode); },
+      [this, cursor = std::move(cursor), limit,
+       mode](Transaction& tx) -> absl::StatusOr<ResealProgress> {
+        ASSIGN_OR_RETURN(ResealProgress batch, ResealRows(tx, cursor, limit, mode));
+        if (tx.audited() && batch.resealed > 0) {
+          // Content and etags stay as they were, but the rows were rewritten: one record per
+          // batch, its counts as the diff.
+          v1::ResealPersonalDataResponse summary;
+          summary.set_current_key_id(batch.current_key_id);
+          summary.set_examined(static_cast<int32_t>(batch.examined));
+          summary.set_resealed(static_cast<int32_t>(batch.resealed));
+          summary.set_conflicts(static_cast<int32_t>(batch.conflicts));
+          summary.set_unreadable(static_cast<int32_t>(batch.unreadable));
+          summary.set_next_cursor(batch.next_cursor);
+          db::AuditChange change;
+          change.resource = "personal_data";
+          change.after = &summary;
+          RETURN_IF_ERROR(tx.RecordChange(change));
+        }
+        return batch;
+      },
       std::move(done));
 }
 

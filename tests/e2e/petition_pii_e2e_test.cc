@@ -411,6 +411,15 @@ TEST_F(PetitionPiiE2eTest, KeyRotationWhileTheServerServes) {
   EXPECT_NE(output.find("done:"), std::string::npos) << output;
   EXPECT_NE(output.find("re-sealed under k2"), std::string::npos) << output;
   EXPECT_NE(output.find("k1="), std::string::npos) << output;  // it found k1 seals
+  // Each batch that re-sealed rows is in the audit chain, as the admin's.
+  int reseal_records = 0;
+  for (const auto& r : AuditRecords()) {
+    if (r.entry().method() != "/gaoxin.petition.v1.PetitionService/ResealPersonalData") continue;
+    ++reseal_records;
+    EXPECT_EQ(r.entry().principal(), "key-keeper");
+    EXPECT_EQ(r.entry().resource(), "personal_data");
+  }
+  EXPECT_GE(reseal_records, 1);
   EXPECT_GT(reads.load(), 0);
   EXPECT_EQ(bad_reads.load(), 0);
 
