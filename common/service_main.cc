@@ -11,6 +11,7 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/auth.h"
 #include "common/config.h"
 #include "common/db/open_database.h"
 #include "common/log.h"
@@ -203,6 +204,7 @@ int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::Database* 
   SetUnaryReadPool(nullptr);
   read_pool.reset();
   if (store != nullptr) LogEvent("db_stats").Int("commits", store->commit_count()).Emit();
+  LogEvent("auth_stats").Int("access_denied", AccessDeniedCount()).Emit();
   FlushLogs();
   return code;
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/auth.h"
 #include "common/errors.h"
 #include "common/log.h"
 #include "common/pipeline/message_rules.h"
@@ -114,6 +115,7 @@ absl::Status Admission::Authorize(grpc::CallbackServerContext* ctx, const Method
         .Str("principal", call->principal_name())
         .Str("method", method.full_name)
         .Str("role", method.role)
+        .Int("denied_total", AccessDeniedCount())
         .Emit();
   }
   return s;

@@ -196,17 +196,37 @@ absl::Status ChangeFeed::ReadNewEvents(bool publish) {
 }
 
 void ChangeFeed::ListenLoop() {
-  std::string last_id = "$";
+  // Where the next XREAD starts. Never "$" across calls: a message added between one XREAD's
+  // timeout and the next would be skipped, and this replica would hear of it only by its poll.
+  std::string last_id;
   while (true) {
     {
       absl::MutexLock lock(&wake_mu_);
       if (stopping_) return;
     }
+    if (last_id.empty()) {
+      // (Re)connected: start after the stream's newest entry ("0-0" while it has none). What
+      // happened before is in the store's log, which the feed reads anyway.
+      auto newest = listener_->CommandWithTimeout(
+          {"XREVRANGE", options_.stream_key, "+", "-", "COUNT", "1"}, absl::Milliseconds(1500));
+      if (!newest.ok() || newest->type != redis::Reply::Type::kArray) {
+        listening_.store(false);
+        absl::SleepFor(options_.poll_interval);
+        continue;
+      }
+      last_id = "0-0";
+      if (!newest->elements.empty() && !newest->elements[0].elements.empty()) {
+        last_id = newest->elements[0].elements[0].str;
+      }
+      // Commits made while this replica was not listening.
+      absl::MutexLock lock(&wake_mu_);
+      remote_dirty_ = true;
+    }
     auto reply = listener_->CommandWithTimeout(
         {"XREAD", "COUNT", "100", "BLOCK", "500", "STREAMS", options_.stream_key, last_id},
         absl::Milliseconds(1500));
     if (!reply.ok()) {
-      last_id = "$";
+      last_id.clear();
       listening_.store(false);
       absl::SleepFor(options_.poll_interval);
       continue;

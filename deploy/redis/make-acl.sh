@@ -15,7 +15,7 @@
 # The keys and commands, from the code that uses them:
 #   gaoxin:<svc>:*                   common/redis/cache.cc          GET, SET ... PX, DEL
 #                                    (leads and enterprise have a cache; petition has none)
-#   gaoxin:events:<svc>              common/watch/change_feed.cc    XADD ... MAXLEN ~, XREAD BLOCK
+#   gaoxin:events:<svc>              common/watch/change_feed.cc    XADD ... MAXLEN ~, XREAD BLOCK, XREVRANGE
 #   gaoxin:directory:enterprise:*    common/redis/enterprise_directory.cc
 #                                    enterprise publishes (SET, DEL), petition only reads (GET)
 # Nothing uses pub/sub channels (resetchannels), KEYS/SCAN, FLUSH*, CONFIG or scripts.
@@ -26,10 +26,10 @@ USERS=(leads enterprise petition)
 rules() { # user
   case "$1" in
     default) echo "resetkeys resetchannels -@all +ping" ;;
-    leads) echo "resetkeys ~gaoxin:leads:* ~gaoxin:events:leads resetchannels -@all +get +set +del +xadd +xread" ;;
-    enterprise) echo "resetkeys ~gaoxin:enterprise:* ~gaoxin:events:enterprise ~gaoxin:directory:enterprise:* resetchannels -@all +get +set +del +xadd +xread" ;;
+    leads) echo "resetkeys ~gaoxin:leads:* ~gaoxin:events:leads resetchannels -@all +get +set +del +xadd +xread +xrevrange" ;;
+    enterprise) echo "resetkeys ~gaoxin:enterprise:* ~gaoxin:events:enterprise ~gaoxin:directory:enterprise:* resetchannels -@all +get +set +del +xadd +xread +xrevrange" ;;
     # %R~: read-only access to the directory (Redis 7 key permissions).
-    petition) echo "resetkeys ~gaoxin:events:petition %R~gaoxin:directory:enterprise:* resetchannels -@all +get +xadd +xread" ;;
+    petition) echo "resetkeys ~gaoxin:events:petition %R~gaoxin:directory:enterprise:* resetchannels -@all +get +xadd +xread +xrevrange" ;;
     *) return 1 ;;
   esac
 }

@@ -298,9 +298,15 @@ TEST_F(LeadsTransportE2eTest, AClientCertificateCanStandForAPrincipal) {
   v1::Lead lead;
   EXPECT_EQ(stub->CreateLead(&ctx, create, &lead).error_code(), grpc::PERMISSION_DENIED);
   // The log names the certificate's principal, and the denial.
-  absl::SleepFor(absl::Milliseconds(200));
+  // (Log lines are written in the background.)
+  const absl::Time logged = absl::Now() + absl::Seconds(5);
+  while (!absl::StrContains(server_.log(), "\"denied_total\":1") && absl::Now() < logged) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
   EXPECT_TRUE(absl::StrContains(server_.log(), "\"principal\":\"test-client\""));
   EXPECT_TRUE(absl::StrContains(server_.log(), "\"access_denied\""));
+  // Counted: the first denial of this server.
+  EXPECT_TRUE(absl::StrContains(server_.log(), "\"denied_total\":1")) << server_.log();
   // A bearer token, when sent, is what counts.
   EXPECT_TRUE(ListOnce(channel, kReader).status.ok());
   EXPECT_EQ(ListOnce(channel, "wrong-token").status.code(), absl::StatusCode::kUnauthenticated);
