@@ -75,6 +75,13 @@ ABSL_FLAG(std::string, audit_key_file, "",
           "file holding the write audit's HMAC chain key as hex text, at least 64 hex digits "
           "(openssl rand -hex 32); required, and not the --pii_key_file. Replicas of a service "
           "share it, and `gaoxinctl audit verify` needs it");
+ABSL_FLAG(int32_t, audit_retention_days, 0,
+          "write-audit records older than this many days are removed (never the newest; the "
+          "chain stays verifiable from its anchor); 0 = kept forever. Its own setting, not the "
+          "change log's");
+ABSL_FLAG(int32_t, audit_retention_s_for_testing, 0,
+          "tests only: the audit retention in seconds, used instead of --audit_retention_days "
+          "when above 0");
 ABSL_FLAG(bool, serve_echo, false,
           "also serve gaoxin.testing.v1.EchoService, the load tool's baseline");
 

@@ -47,6 +47,8 @@ ABSL_DECLARE_FLAG(int32_t, cache_ttl_s);
 ABSL_DECLARE_FLAG(bool, log_rpcs);
 ABSL_DECLARE_FLAG(std::string, page_token_key_file);
 ABSL_DECLARE_FLAG(std::string, audit_key_file);
+ABSL_DECLARE_FLAG(int32_t, audit_retention_days);
+ABSL_DECLARE_FLAG(int32_t, audit_retention_s_for_testing);
 ABSL_DECLARE_FLAG(bool, serve_echo);
 
 namespace gaoxin {

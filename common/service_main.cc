@@ -67,11 +67,29 @@ absl::StatusOr<audit::AuditKey> AuditKeyFromFlags() {
   return audit::AuditKey::LoadFromFile(path);
 }
 
+absl::StatusOr<absl::Duration> AuditRetentionFromFlags() {
+  const int32_t days = absl::GetFlag(FLAGS_audit_retention_days);
+  const int32_t seconds = absl::GetFlag(FLAGS_audit_retention_s_for_testing);
+  if (days < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--audit_retention_days must be 0 (keep the write audit forever) or a "
+                     "positive number of days, not ",
+                     days));
+  }
+  if (seconds < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--audit_retention_s_for_testing must not be negative, not ", seconds));
+  }
+  if (seconds > 0) return absl::Seconds(seconds);
+  return absl::Hours(24) * days;
+}
+
 absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
     absl::string_view service, const std::function<absl::Status(db::Database&)>& migrate,
     audit::AuditLogOptions audit) {
   // The key first: a server that could not audit its writes must not open its store at all.
   ASSIGN_OR_RETURN(audit::AuditKey audit_key, AuditKeyFromFlags());
+  ASSIGN_OR_RETURN(audit.retention, AuditRetentionFromFlags());
   db::StoreLocation where;
   where.db = absl::GetFlag(FLAGS_db);
   if (where.db.empty()) where.db = absl::StrCat("var/", service, ".db");
@@ -123,9 +141,19 @@ std::unique_ptr<redis::RedisClient> RedisFromFlags() {
 absl::StatusOr<LiveStore> StartLiveStore(db::Database* store, absl::string_view service) {
   // Also the start-up check of the Redis flags (a bad password file stops the server here).
   ASSIGN_OR_RETURN(redis::RedisOptions redis, RedisOptionsFromFlags());
+  ASSIGN_OR_RETURN(const absl::Duration audit_retention, AuditRetentionFromFlags());
+  watch::FeedOptions options = watch::FeedOptionsFromFlags(service, redis);
+  if (audit_retention > absl::ZeroDuration()) {
+    // The audit's own retention, on the change log's compaction timer: one pass per replica,
+    // each batch ordered by the audit head's lock, so replicas sharing a store do not clash.
+    options.also_compact = [store]() -> absl::Status {
+      ASSIGN_OR_RETURN(const int64_t removed, audit::PruneAuditLog(*store));
+      if (removed > 0) LogEvent("audit_pruned").Int("removed", removed).Emit();
+      return absl::OkStatus();
+    };
+  }
   LiveStore live;
-  live.feed =
-      std::make_unique<watch::ChangeFeed>(store, watch::FeedOptionsFromFlags(service, redis));
+  live.feed = std::make_unique<watch::ChangeFeed>(store, std::move(options));
   RETURN_IF_ERROR(live.feed->Start());
   watch::ChangeFeed* feed = live.feed.get();
   live.db = std::make_unique<db::CommitNotifier>(store, [feed] { feed->NotifyLocalCommit(); });

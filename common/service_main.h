@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/audit/audit_chain.h"
 #include "common/audit/audit_log.h"
 #include "common/db/commit_notifier.h"
@@ -47,6 +48,10 @@ absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
 // as --pii_key_file; NOT_FOUND when unreadable; INVALID_ARGUMENT when short or not hex.
 absl::StatusOr<audit::AuditKey> AuditKeyFromFlags();
 
+// The write audit's retention: --audit_retention_s_for_testing seconds when above 0, else
+// --audit_retention_days (0 = forever). INVALID_ARGUMENT for a negative value.
+absl::StatusOr<absl::Duration> AuditRetentionFromFlags();
+
 // The contents of a secret file (a password, a token), without the trailing newline.
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path, absl::string_view flag);
 // A secret given either as a flag's value or as the file its <flag>_file twin names (the form
@@ -64,7 +69,8 @@ absl::StatusOr<redis::RedisOptions> RedisOptionsFromFlags();
 std::unique_ptr<redis::RedisClient> RedisFromFlags();
 
 // A started change feed over `store` and the view of `store` services must write through, so
-// the feed hears of every local commit at once.
+// the feed hears of every local commit at once. The feed's compaction timer also runs the write
+// audit's retention pass (audit::PruneAuditLog) when a retention is set.
 struct LiveStore {
   std::unique_ptr<watch::ChangeFeed> feed;
   std::unique_ptr<db::CommitNotifier> db;

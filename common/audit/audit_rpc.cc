@@ -71,6 +71,8 @@ grpc::ServerUnaryReactor* ServeListAuditRecords(grpc::CallbackServerContext* ctx
     }
     response->set_head_sequence(page.head_sequence);
     response->set_head_mac(page.head_mac);
+    response->set_anchor_sequence(page.anchor_sequence);
+    response->set_anchor_mac(page.anchor_mac);
     return absl::OkStatus();
   });
 }

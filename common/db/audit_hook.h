@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 
 namespace gaoxin::db {
@@ -59,6 +60,13 @@ class AuditSink {
   // Appends the record of `change` made by `call`, in `tx`.
   virtual absl::Status Append(Transaction& tx, const AuditCall& call,
                               const AuditChange& change) = 0;
+  // One batch of the sink's retention pass, in `tx`: removes the oldest records past its
+  // retention (at most a batch of them) and records that it did. Returns how many it removed;
+  // 0 when there is nothing (left) to remove, or the sink keeps everything.
+  virtual absl::StatusOr<int64_t> PruneBatch(Transaction& tx) {
+    (void)tx;
+    return 0;
+  }
 };
 
 // Makes `call` the audited caller of the writes queued on this thread while the scope lives.

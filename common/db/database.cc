@@ -27,6 +27,11 @@ absl::Status Transaction::RecordAudit(const AuditCall& call, const AuditChange& 
   return audit_sink_->Append(*this, call, change);
 }
 
+absl::StatusOr<int64_t> Transaction::PruneAudit() {
+  if (audit_sink_ == nullptr) return 0;
+  return audit_sink_->PruneBatch(*this);
+}
+
 namespace {
 thread_local const AuditCall* current_audit_call = nullptr;
 }  // namespace

@@ -119,6 +119,8 @@ class Transaction {
   // Appends an audit record for an explicit caller (a read of personal data audited where no
   // call scope is open). FAILED_PRECONDITION when the store has no audit sink.
   absl::Status RecordAudit(const AuditCall& call, const AuditChange& change);
+  // One batch of the audit's retention pass (AuditSink::PruneBatch); 0 without a sink.
+  absl::StatusOr<int64_t> PruneAudit();
 
  private:
   AuditSink* audit_sink_ = nullptr;

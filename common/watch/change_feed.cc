@@ -147,6 +147,11 @@ void ChangeFeed::TailLoop() {
       if (!removed.ok()) {
         LogEvent("feed_compaction_failed", "warn").Str("error", removed.status().ToString()).Emit();
       }
+      if (options_.also_compact) {
+        if (absl::Status also = options_.also_compact(); !also.ok()) {
+          LogEvent("store_compaction_failed", "warn").Str("error", also.ToString()).Emit();
+        }
+      }
     }
   }
 }

@@ -22,6 +22,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -98,6 +99,9 @@ struct FeedOptions {
   absl::Duration retention = absl::Hours(24 * 7);
   int64_t retain_events = 0;  // 0 = no count limit
   absl::Duration compaction_interval = absl::Minutes(10);
+  // Also run on the compaction timer, after the change log's compaction, on the same thread:
+  // other retention of the store (the write audit's, which is its own setting). Unset: none.
+  std::function<absl::Status()> also_compact;
 };
 
 class ChangeFeed {

@@ -2,7 +2,8 @@
 // accepted write leaves one record with the authenticated principal (a client-named actor only
 // as on_behalf_of); rejected writes leave none; ListAuditRecords is for auditors, with checked
 // filters; `gaoxinctl audit verify leads` passes on the chain and names the first record edited
-// or deleted in the stopped server's store.
+// or deleted in the stopped server's store; with a retention the server prunes old records,
+// verify starts from the retention anchor, and an anchor moved in the store is named.
 #include <fstream>
 #include <string>
 #include <vector>
@@ -43,11 +44,12 @@ class LeadsAuditE2eTest : public ::testing::Test {
     ASSERT_NO_FATAL_FAILURE(StartServer());
   }
 
-  void StartServer() {
-    const std::vector<std::string> argv =
-        testing::WithStore({SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
-                            "--tokens_file=" + dir_.File("tokens"), "--shutdown_grace_ms=3000"},
-                           dir_, "leads");
+  void StartServer(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> flags = {SERVER_PATH, absl::StrCat("--listen=127.0.0.1:", port_),
+                                      "--tokens_file=" + dir_.File("tokens"),
+                                      "--shutdown_grace_ms=3000"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    const std::vector<std::string> argv = testing::WithStore(flags, dir_, "leads");
     ASSERT_TRUE(
         testing::StartServing(&server_, argv, dir_.File("server.log"), address(), kService));
     stub_ = v1::LeadService::NewStub(MakeChannel(address()));
@@ -291,6 +293,83 @@ TEST_F(LeadsAuditE2eTest, VerifyNamesTheRecordEditedOrDeletedInTheStore) {
                                               testing::AuditKeyFile(other, "x"), kAuditorToken);
   EXPECT_NE(wrong.code, 0) << wrong.output;
   EXPECT_NE(wrong.output.find("broken at record 1"), std::string::npos) << wrong.output;
+}
+
+// A server with a short retention prunes on its compaction timer and states it in the chain;
+// `gaoxinctl audit verify` starts from the anchor. Someone with the database who removes more and
+// moves the anchor with the server stopped is found: no retention record states that anchor.
+TEST_F(LeadsAuditE2eTest, RetentionPrunesAndVerifyStartsFromTheAnchor) {
+  ASSERT_EQ(server_->Terminate(), 0);
+  ASSERT_NO_FATAL_FAILURE(
+      StartServer({"--audit_retention_s_for_testing=2", "--event_compaction_s=1"}));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(Create(absl::StrCat("留存", i)).ok());
+  ListAuditRecordsRequest one;
+  one.set_page_size(1);
+  ListAuditRecordsResponse resp;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  do {
+    absl::SleepFor(absl::Milliseconds(200));
+    ASSERT_TRUE(List(one, &resp).ok());
+  } while (resp.anchor_sequence() < 3 && absl::Now() < deadline);
+  ASSERT_GE(resp.anchor_sequence(), 3) << "the retention pass did not run";
+  // The first record kept is the one after the anchor, chained after its mac.
+  ASSERT_EQ(resp.records_size(), 1);
+  EXPECT_EQ(resp.records(0).sequence(), resp.anchor_sequence() + 1);
+  EXPECT_EQ(resp.anchor_mac().size(), 32u);
+
+  // Without a retention the pass stops: the chain holds still while it is checked.
+  ASSERT_EQ(server_->Terminate(), 0);
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const auto records = All();
+  ListAuditRecordsResponse head;
+  ASSERT_TRUE(List(one, &head).ok());
+  ASSERT_FALSE(records.empty());
+  EXPECT_EQ(records.front().sequence(), head.anchor_sequence() + 1);
+  EXPECT_EQ(records.back().sequence(), head.head_sequence());
+  int stated = 0;
+  for (const auto& r : records) stated += r.principal() == "system:audit-retention" ? 1 : 0;
+  EXPECT_GE(stated, 1);
+  af::CtlResult good = Verify();
+  ASSERT_EQ(good.code, 0) << good.output;
+  EXPECT_NE(good.output.find(absl::StrCat(records.size(), " records verified from anchor ",
+                                          head.anchor_sequence())),
+            std::string::npos)
+      << good.output;
+
+  // A record after the newest retention statement, then the anchor moved over everything before
+  // it (with the right mac, so the chain itself links) in the stopped server's store.
+  ASSERT_TRUE(Create("之后").ok());
+  const int64_t moved = head.head_sequence();
+  ASSERT_EQ(server_->Terminate(), 0);
+  ASSERT_TRUE(af::TamperAuditLog(
+                  dir_, "leads",
+                  absl::StrCat("UPDATE audit_head SET anchor_sequence = ", moved,
+                               ", anchor_mac = (SELECT mac FROM audit_log WHERE sequence = ", moved,
+                               "); DELETE FROM audit_log WHERE sequence <= ", moved))
+                  .ok());
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  af::CtlResult tampered = Verify();
+  EXPECT_NE(tampered.code, 0) << tampered.output;
+  EXPECT_NE(tampered.output.find("retention anchor was moved"), std::string::npos)
+      << tampered.output;
+  EXPECT_NE(tampered.output.find(absl::StrCat("starts after record ", moved)), std::string::npos)
+      << tampered.output;
+}
+
+TEST_F(LeadsAuditE2eTest, RefusesANegativeAuditRetention) {
+  std::vector<std::string> argv = {SERVER_PATH,
+                                   absl::StrCat("--listen=127.0.0.1:", testing::FreePort()),
+                                   "--db=" + dir_.File("negative.db"),
+                                   "--tokens_file=" + dir_.File("tokens"),
+                                   "--audit_key_file=" + testing::AuditKeyFile(dir_, "negative"),
+                                   "--audit_retention_days=-1"};
+  testing::Subprocess p(argv, dir_.File("negative.log"));
+  EXPECT_EQ(p.Wait(absl::Seconds(15)), 1);
+  EXPECT_NE(testing::ReadFileOrEmpty(dir_.File("negative.log"))
+                .find("--audit_retention_days must be 0 (keep the write audit forever) or a "
+                      "positive number of days, not -1"),
+            std::string::npos)
+      << testing::ReadFileOrEmpty(dir_.File("negative.log"));
 }
 
 TEST_F(LeadsAuditE2eTest, RefusesToStartWithoutAUsableAuditKey) {

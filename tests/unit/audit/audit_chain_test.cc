@@ -2,7 +2,9 @@
 // reordered or inserted record is found, and named by its sequence number.
 #include "common/audit/audit_chain.h"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -216,6 +218,123 @@ TEST(AuditChainTest, OtherKeyDoesNotVerify) {
   auto broken = Verify(Key('b'), chain, chain);
   ASSERT_TRUE(broken.has_value());
   EXPECT_EQ(broken->sequence, 1);
+}
+
+// Records 1..n with a retention record at `retention_at` (0: none) that states it pruned
+// 1..`pruned_last`, chained under `key`.
+std::vector<Chained> ChainWithRetention(const AuditKey& key, int n, int retention_at,
+                                        int pruned_last) {
+  std::vector<Chained> out;
+  std::string previous = GenesisMac();
+  for (int i = 1; i <= n; ++i) {
+    AuditRecord r = Record(i);
+    if (i == retention_at) {
+      RetentionStatement s;
+      s.pruned_first = 1;
+      s.pruned_last = pruned_last;
+      s.anchor_before = 0;
+      s.anchor_after = pruned_last;
+      s.anchor_mac_after = out[pruned_last - 1].mac;
+      r = RetentionRecord(s);
+      r.sequence = i;
+      r.time_us = 1700000000000000 + i;
+    }
+    std::string mac = ChainMac(key, previous, r);
+    previous = mac;
+    out.push_back({std::move(r), std::move(mac)});
+  }
+  return out;
+}
+
+// Verifies `chain` from the anchor after record `anchor` (its mac, or `anchor_mac` when given),
+// walking the records after it but those in `skip`, against the chain's head.
+std::optional<ChainBreak> VerifyFrom(const AuditKey& key, const std::vector<Chained>& chain,
+                                     int anchor, std::vector<int> skip = {},
+                                     std::optional<std::string> anchor_mac = std::nullopt) {
+  ChainVerifier verifier(&key);
+  verifier.StartAt(anchor, anchor_mac ? *anchor_mac : chain[anchor - 1].mac);
+  for (const Chained& c : chain) {
+    if (c.record.sequence <= anchor) continue;
+    if (std::find(skip.begin(), skip.end(), c.record.sequence) != skip.end()) continue;
+    if (!verifier.Add(c.record, c.mac)) break;
+  }
+  verifier.CheckHead(chain.back().record.sequence, chain.back().mac);
+  EXPECT_EQ(verifier.anchor(), anchor);
+  return verifier.broken();
+}
+
+TEST(AuditChainTest, RetentionRecordStatesItsRange) {
+  RetentionStatement s;
+  s.pruned_first = 4;
+  s.pruned_last = 9;
+  s.anchor_before = 3;
+  s.anchor_mac_before = std::string(32, '\x01');
+  s.anchor_after = 9;
+  s.anchor_mac_after = std::string(32, '\xfe');
+  AuditRecord r = RetentionRecord(s);
+  r.sequence = 12;
+  EXPECT_TRUE(IsRetentionRecord(r));
+  EXPECT_EQ(r.principal, "system:audit-retention");
+  EXPECT_EQ(r.resource, "audit_log");
+  auto back = ParseRetentionRecord(r);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->anchor_after, 9);
+  EXPECT_EQ(back->anchor_mac_after, s.anchor_mac_after);
+  EXPECT_EQ(back->anchor_mac_before, s.anchor_mac_before);
+  EXPECT_FALSE(IsRetentionRecord(Record(1)));
+  // An anchor at or past its own record is no statement.
+  r.sequence = 9;
+  EXPECT_FALSE(ParseRetentionRecord(r).ok());
+}
+
+TEST(AuditChainTest, VerifiesFromTheRetentionAnchor) {
+  const AuditKey key = Key();
+  // Records 1..3 pruned; record 6 says so.
+  const auto chain = ChainWithRetention(key, 7, 6, 3);
+  EXPECT_FALSE(VerifyFrom(key, chain, 3).has_value());
+  ChainVerifier verifier(&key);
+  verifier.StartAt(3, chain[2].mac);
+  for (int i = 3; i < 7; ++i) ASSERT_TRUE(verifier.Add(chain[i].record, chain[i].mac));
+  EXPECT_TRUE(verifier.CheckHead(7, chain[6].mac));
+  EXPECT_EQ(verifier.verified(), 4);
+  // From genesis the whole chain verifies too (nothing was pruned yet, the statement's anchor
+  // is not the log's: the log's head says 0): that is an anchor moved backwards.
+  ChainVerifier whole(&key);
+  for (const Chained& c : chain) ASSERT_TRUE(whole.Add(c.record, c.mac));
+  EXPECT_FALSE(whole.CheckHead(7, chain[6].mac));
+}
+
+TEST(AuditChainTest, AnchorMovedWithoutARetentionRecordIsNamed) {
+  const AuditKey key = Key();
+  // No retention record at all: records 1..3 deleted and the anchor set by hand.
+  const auto plain = ChainWithRetention(key, 6, 0, 0);
+  auto broken = VerifyFrom(key, plain, 3);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_NE(broken->reason.find("anchor was moved"), std::string::npos) << broken->reason;
+  EXPECT_NE(broken->reason.find("no retention record"), std::string::npos) << broken->reason;
+  // A retention record says 1..3; someone removed record 4 as well and moved the anchor to it.
+  const auto chain = ChainWithRetention(key, 7, 6, 3);
+  broken = VerifyFrom(key, chain, 4);
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 5);
+  EXPECT_NE(broken->reason.find("anchor was moved"), std::string::npos) << broken->reason;
+  EXPECT_NE(broken->reason.find("(6) left it at 3"), std::string::npos) << broken->reason;
+}
+
+TEST(AuditChainTest, FirstRecordNotAfterTheAnchorIsNamed) {
+  const AuditKey key = Key();
+  const auto chain = ChainWithRetention(key, 7, 6, 3);
+  // Record 4 deleted, the anchor left at 3.
+  auto broken = VerifyFrom(key, chain, 3, {4});
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 4);
+  EXPECT_NE(broken->reason.find("missing"), std::string::npos) << broken->reason;
+  EXPECT_NE(broken->reason.find("anchor is at 3"), std::string::npos) << broken->reason;
+  // The anchor's mac changed: record 4 does not chain from it.
+  broken = VerifyFrom(key, chain, 3, {}, std::string(32, 'x'));
+  ASSERT_TRUE(broken.has_value());
+  EXPECT_EQ(broken->sequence, 4);
+  EXPECT_NE(broken->reason.find("retention anchor"), std::string::npos) << broken->reason;
 }
 
 TEST(AuditKeyTest, LoadsHexAndRefusesTheRest) {
