@@ -17,6 +17,7 @@
 #include "services/petition/enterprise_lookup.h"
 #include "services/petition/petition_service.h"
 #include "services/petition/petition_store.h"
+#include "common/audit/audit_log.h"
 #include "tests/fuzz/service_harness.h"
 
 namespace {
@@ -55,6 +56,9 @@ gaoxin::fuzz::ServiceSpec PetitionSpec() {
     // A fixed test key (as the hostile end-to-end suite's pii.key), and main()'s deadline policy.
     const PiiCipher* cipher = env.Keep(
         std::make_unique<PiiCipher>(*PiiCipher::FromRawKey(std::string(PiiCipher::kKeySize, 'k'))));
+    // Its write audit diffs cases opened and seals their personal data again, as main()'s.
+    env.db->SetAuditSink(std::make_shared<gaoxin::audit::AuditLog>(
+        gaoxin::fuzz::FuzzAuditKey(), gaoxin::petition::PetitionAuditOptions(cipher)));
     PetitionStore* store = env.Keep(std::make_unique<PetitionStore>(
         env.db, cipher, gaoxin::petition::DeadlinePolicy(), [] { return absl::Now(); }));
     auto* enterprises = env.Keep(std::make_unique<OneEnterprise>());

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "common/audit/audit_log.h"
 #include "common/client.h"
 #include "common/transport.h"
 #include "common/db/commit_notifier.h"
@@ -80,6 +81,8 @@ void QuietProtobufLog(google::protobuf::LogLevel level, const char* file, int li
 
 }  // namespace
 
+audit::AuditKey FuzzAuditKey() { return audit::AuditKey::FromBytesForTest(std::string(32, 'f')); }
+
 ServiceHarness& ServiceHarness::Start(const ServiceSpec& spec) {
   store_dir = new std::string(MakeStoreDir(spec.name));
   if (store_dir->empty()) Fail("cannot create a directory for the store");
@@ -96,6 +99,7 @@ ServiceHarness& ServiceHarness::Start(const ServiceSpec& spec) {
   db::SqliteDatabase* store = env.Keep(
       OrFail(db::SqliteDatabase::Open(*store_dir + "/" + spec.name + ".db"), "open store"));
   if (absl::Status s = spec.migrate(*store); !s.ok()) Fail(absl::StrCat("migrate: ", s.ToString()));
+  store->SetAuditSink(std::make_shared<audit::AuditLog>(FuzzAuditKey()));
   auto* feed = env.Keep(std::make_unique<watch::ChangeFeed>(
       store, watch::FeedOptionsFromFlags(spec.name, redis::RedisOptions{})));
   if (absl::Status s = feed->Start(); !s.ok()) Fail(absl::StrCat("feed: ", s.ToString()));

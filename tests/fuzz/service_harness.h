@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/audit/audit_chain.h"
 #include "common/auth.h"
 #include "common/db/database.h"
 #include "common/redis/cache.h"
@@ -48,8 +49,14 @@ namespace gaoxin::fuzz {
 inline constexpr char kFuzzToken[] = "fuzz-token-every-role";
 
 // What the harness has ready when it asks a fuzzer to build its service.
+// The fixed key of the harness's write audit (a server's --audit_key_file).
+audit::AuditKey FuzzAuditKey();
+
 struct ServiceEnv {
-  db::Database* db = nullptr;  // the store as services write through it (wakes the feed)
+  // The store as services write through it (wakes the feed). Audited like a server's store
+  // (OpenStore): an AuditLog without options; a service whose audit needs some (petition's
+  // seals) sets its own with db->SetAuditSink.
+  db::Database* db = nullptr;
   watch::ChangeFeed* feed = nullptr;
   const Authenticator* auth = nullptr;
   redis::Cache* cache = nullptr;  // backed by no Redis, as with an empty --redis
