@@ -4,9 +4,9 @@
 //
 //   # <credential>                     <principal>     <roles>                         [expires=]
 //   9f86d081884c7d65...9a5b4b3e3e5fc7  ops-reader      leads.reader,enterprise.reader
-//   2c26b46b68ffc68f...a4c4fb7e2e8b3a  integrator-tax  enterprise.reader  expires=2027-06-30T00:00:00+08:00
-//   uri:spiffe://gaoxin/petition       petition-svc    enterprise.reader
-//   cn:enterprise.gaoxin.svc           enterprise-svc  leads.reader
+//   2c26b46b68ffc68f...a4c4fb7e2e8b3a  integrator-tax  enterprise.reader
+//   expires=2027-06-30T00:00:00+08:00 uri:spiffe://gaoxin/petition       petition-svc
+//   enterprise.reader cn:enterprise.gaoxin.svc           enterprise-svc  leads.reader
 //
 // A credential is the SHA-256 hex of a bearer token, or the identity in a verified client
 // certificate (mutual TLS): `uri:` a URI SAN (SPIFFE style), `cn:` the subject's common name.

@@ -66,13 +66,7 @@ grpc::ServerUnaryReactor* ServeListAuditRecords(grpc::CallbackServerContext* ctx
     ASSIGN_OR_RETURN(AuditFilter filter, FilterFromRequest(*request));
     ASSIGN_OR_RETURN(AuditPage page, ReadAuditPage(*db, filter, ctx));
     for (auto& r : page.records) *response->add_records() = std::move(r);
-    if (!page.next_after_key.empty()) {
-      response->set_next_page_token(pipeline::NextPageToken(ctx, page.next_after_key));
-    }
-    response->set_head_sequence(page.head_sequence);
-    response->set_head_mac(page.head_mac);
-    response->set_anchor_sequence(page.anchor_sequence);
-    response->set_anchor_mac(page.anchor_mac);
+    SetPageTail(ctx, page, response);
     return absl::OkStatus();
   });
 }

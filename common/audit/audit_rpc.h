@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "common/audit/audit_log.h"
 #include "common/db/database.h"
+#include "common/pipeline/service.h"
 #include "gaoxin/audit/v1/audit.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "grpcpp/server_context.h"
@@ -30,6 +31,19 @@ absl::Status ParseTimeRange(const google::protobuf::Timestamp* start,
 // Reads a page of `filter` (and the head) after the pipeline's page key, in one snapshot.
 absl::StatusOr<AuditPage> ReadAuditPage(db::Database& db, const AuditFilter& filter,
                                         const grpc::ServerContextBase* ctx);
+
+// Everything of a ListAuditRecords response but its records: the next page token, the head and
+// the retention anchor. Shared by the common response and petition's own (wire-compatible) one.
+template <typename Response>
+void SetPageTail(const grpc::ServerContextBase* ctx, const AuditPage& page, Response* response) {
+  if (!page.next_after_key.empty()) {
+    response->set_next_page_token(pipeline::NextPageToken(ctx, page.next_after_key));
+  }
+  response->set_head_sequence(page.head_sequence);
+  response->set_head_mac(page.head_mac);
+  response->set_anchor_sequence(page.anchor_sequence);
+  response->set_anchor_mac(page.anchor_mac);
+}
 
 grpc::ServerUnaryReactor* ServeListAuditRecords(grpc::CallbackServerContext* ctx, db::Database* db,
                                                 const v1::ListAuditRecordsRequest* request,

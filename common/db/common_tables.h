@@ -1,4 +1,5 @@
-// Tables every service store has, whatever its domain (and the audit log's, common/audit/audit_log.h):
+// Tables every service store has, whatever its domain (and the audit log's,
+// common/audit/audit_log.h):
 // - request_ids: AIP-155 idempotency. A create carrying a request_id records the id of what it
 //   created in the same transaction, so a retried create returns the original resource.
 // - events: the change log. Every change appends an event in the same transaction as the change,

@@ -84,9 +84,9 @@ class EnterpriseServiceImpl final : public pipeline::Service<v1::EnterpriseServi
   grpc::ServerUnaryReactor* ResolveAlert(grpc::CallbackServerContext* ctx,
                                          const v1::ResolveAlertRequest* request,
                                          v1::Alert* response) override;
-  grpc::ServerUnaryReactor* ListAuditRecords(grpc::CallbackServerContext* ctx,
-                                             const audit::v1::ListAuditRecordsRequest* request,
-                                             audit::v1::ListAuditRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditRecords(
+      grpc::CallbackServerContext* ctx, const audit::v1::ListAuditRecordsRequest* request,
+      audit::v1::ListAuditRecordsResponse* response) override;
   grpc::ServerUnaryReactor* ListCultivationCandidates(
       grpc::CallbackServerContext* ctx, const v1::ListCultivationCandidatesRequest* request,
       v1::ListCultivationCandidatesResponse* response) override;

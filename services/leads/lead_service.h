@@ -80,9 +80,9 @@ class LeadServiceImpl final : public pipeline::Service<v1::LeadService> {
   grpc::ServerUnaryReactor* GetYearSummary(grpc::CallbackServerContext* ctx,
                                            const v1::GetYearSummaryRequest* request,
                                            v1::YearSummary* response) override;
-  grpc::ServerUnaryReactor* ListAuditRecords(grpc::CallbackServerContext* ctx,
-                                             const audit::v1::ListAuditRecordsRequest* request,
-                                             audit::v1::ListAuditRecordsResponse* response) override;
+  grpc::ServerUnaryReactor* ListAuditRecords(
+      grpc::CallbackServerContext* ctx, const audit::v1::ListAuditRecordsRequest* request,
+      audit::v1::ListAuditRecordsResponse* response) override;
   grpc::ServerWriteReactor<v1::WatchLeadsResponse>* WatchLeads(
       grpc::CallbackServerContext* ctx, const v1::WatchLeadsRequest* request) override;
   grpc::ServerWriteReactor<v1::YearSummary>* StreamYearSummary(

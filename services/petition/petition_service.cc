@@ -629,13 +629,7 @@ grpc::ServerUnaryReactor* PetitionServiceImpl::ListAuditRecords(
       ASSIGN_OR_RETURN(page, store_->ListAuditRecords(filter, pipeline::PageOf(ctx)));
     }
     for (auto& r : page.records) *response->add_records() = LegacyAuditView(std::move(r));
-    if (!page.next_after_key.empty()) {
-      response->set_next_page_token(pipeline::NextPageToken(ctx, page.next_after_key));
-    }
-    response->set_head_sequence(page.head_sequence);
-    response->set_head_mac(page.head_mac);
-    response->set_anchor_sequence(page.anchor_sequence);
-    response->set_anchor_mac(page.anchor_mac);
+    audit::SetPageTail(ctx, page, response);
     return absl::OkStatus();
   });
 }

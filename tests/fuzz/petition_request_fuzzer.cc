@@ -11,13 +11,13 @@
 #include <string>
 
 #include "absl/time/clock.h"
+#include "common/audit/audit_log.h"
 #include "common/errors.h"
 #include "gaoxin/petition/v1/petition.pb.h"
 #include "services/petition/domain/pii_crypto.h"
 #include "services/petition/enterprise_lookup.h"
 #include "services/petition/petition_service.h"
 #include "services/petition/petition_store.h"
-#include "common/audit/audit_log.h"
 #include "tests/fuzz/service_harness.h"
 
 namespace {
