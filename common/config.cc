@@ -27,6 +27,9 @@ ABSL_FLAG(int32_t, db_max_connections, 8, "PostgreSQL: reader connections per pr
 ABSL_FLAG(int32_t, db_connect_timeout_ms, 5000, "PostgreSQL: connect timeout");
 ABSL_FLAG(int32_t, db_statement_timeout_ms, 15000,
           "PostgreSQL: longest a statement (or a wait for a lock) may take");
+ABSL_FLAG(int32_t, db_max_queued_writes, 10000,
+          "writes waiting for the store's writer, at most; past it writes are refused with "
+          "RESOURCE_EXHAUSTED and a retry hint (0 = unbounded)");
 ABSL_FLAG(std::string, redis, "", "Redis host:port for the shared cache; empty = no Redis");
 ABSL_FLAG(std::string, redis_user, "",
           "Redis ACL user this service AUTHs as (deploy/redis/make-acl.sh); empty = the default "
@@ -68,6 +71,9 @@ ABSL_FLAG(int32_t, max_message_bytes, 8 << 20, "largest request or response mess
 ABSL_FLAG(int32_t, redis_timeout_ms, 200, "Redis connect and command timeout");
 ABSL_FLAG(int32_t, cache_ttl_s, 60, "time-to-live of cached summaries in Redis");
 ABSL_FLAG(bool, log_rpcs, true, "log one JSON line per RPC");
+ABSL_FLAG(int32_t, max_in_flight_calls, 2000,
+          "calls (watch streams aside) one process serves at once; past it calls are refused "
+          "with RESOURCE_EXHAUSTED and a retry hint (0 = unbounded)");
 ABSL_FLAG(std::string, page_token_key_file, "",
           "file whose bytes (at least 16) sign page tokens; replicas behind one address share it. "
           "Empty: a random key per process (tokens end with the process)");

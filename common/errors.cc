@@ -12,6 +12,7 @@ namespace {
 // Payload type URLs; the same as the Any type URLs so grpc_status.cc can copy them verbatim.
 constexpr absl::string_view kErrorInfoUrl = "type.googleapis.com/google.rpc.ErrorInfo";
 constexpr absl::string_view kBadRequestUrl = "type.googleapis.com/google.rpc.BadRequest";
+constexpr absl::string_view kRetryInfoUrl = "type.googleapis.com/google.rpc.RetryInfo";
 
 }  // namespace
 
@@ -37,6 +38,26 @@ absl::Status EtagMismatch(absl::string_view resource) {
 
 absl::Status AlreadyExists(absl::string_view reason, absl::string_view message) {
   return MakeError(absl::StatusCode::kAlreadyExists, reason, message);
+}
+
+absl::Status OverloadedError(absl::string_view reason, absl::string_view message,
+                             absl::Duration retry_after) {
+  absl::Status status = MakeError(absl::StatusCode::kResourceExhausted, reason, message);
+  google::rpc::RetryInfo retry;
+  const int64_t ms = absl::ToInt64Milliseconds(retry_after);
+  retry.mutable_retry_delay()->set_seconds(ms / 1000);
+  retry.mutable_retry_delay()->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
+  status.SetPayload(kRetryInfoUrl, absl::Cord(retry.SerializeAsString()));
+  return status;
+}
+
+std::optional<absl::Duration> RetryDelayOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kRetryInfoUrl);
+  if (!payload) return std::nullopt;
+  google::rpc::RetryInfo retry;
+  if (!retry.ParseFromString(std::string(*payload))) return std::nullopt;
+  return absl::Seconds(retry.retry_delay().seconds()) +
+         absl::Nanoseconds(retry.retry_delay().nanos());
 }
 
 std::string ErrorReason(const absl::Status& status) {

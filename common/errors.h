@@ -9,12 +9,14 @@
 #ifndef GAOXIN_COMMON_ERRORS_H_
 #define GAOXIN_COMMON_ERRORS_H_
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace gaoxin {
 
@@ -31,6 +33,13 @@ inline absl::Status NotFoundError(absl::string_view what, absl::string_view id) 
 absl::Status FailedPrecondition(absl::string_view reason, absl::string_view message);
 absl::Status EtagMismatch(absl::string_view resource);
 absl::Status AlreadyExists(absl::string_view reason, absl::string_view message);
+
+// RESOURCE_EXHAUSTED for a service too busy to take the call now (a full write queue, too many
+// calls in flight): ErrorInfo `reason` and a google.rpc.RetryInfo saying when to try again.
+absl::Status OverloadedError(absl::string_view reason, absl::string_view message,
+                             absl::Duration retry_after);
+// The RetryInfo delay attached to `status`, or nullopt when none.
+std::optional<absl::Duration> RetryDelayOf(const absl::Status& status);
 
 // Returns the ErrorInfo reason attached to `status`, or "" when none.
 std::string ErrorReason(const absl::Status& status);

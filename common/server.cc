@@ -16,6 +16,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/pipeline/call_state.h"
+#include "common/pipeline/in_flight_limit.h"
 #include "common/status_macros.h"
 #include "common/text.h"
 #include "gaoxin/testing/v1/echo.grpc.pb.h"
@@ -175,6 +176,7 @@ ServerSettings ServerSettings::FromFlags(std::string service_name, int default_p
   s.keepalive_time_ms = absl::GetFlag(FLAGS_keepalive_time_ms);
   s.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   s.log_rpcs = absl::GetFlag(FLAGS_log_rpcs);
+  s.max_in_flight_calls = absl::GetFlag(FLAGS_max_in_flight_calls);
   s.serve_echo = absl::GetFlag(FLAGS_serve_echo);
   s.auth = auth;
   return s;
@@ -211,6 +213,7 @@ void GrpcServer::OnShutdown(std::function<void()> hook) { hooks_.push_back(std::
 
 absl::Status GrpcServer::Start() {
   grpc::EnableDefaultHealthCheckService(true);
+  pipeline::InFlightLimit::Process().set_max(settings_.max_in_flight_calls);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                    MakeServerCredentials(settings_.transport));

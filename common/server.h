@@ -47,6 +47,8 @@ struct ServerSettings {
   int keepalive_time_ms = 60000;
   int max_message_bytes = 8 << 20;
   bool log_rpcs = true;
+  // Calls (watch streams aside) served at once before new ones are refused; 0 = unbounded.
+  int max_in_flight_calls = 2000;
   // Also serve gaoxin.testing.v1.EchoService: the load tool's baseline on the same bootstrap.
   bool serve_echo = false;
   // Used to name the principal in RPC logs; may be null.

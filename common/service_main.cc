@@ -16,6 +16,7 @@
 #include "common/db/open_database.h"
 #include "common/log.h"
 #include "common/pagination.h"
+#include "common/pipeline/in_flight_limit.h"
 #include "common/status_macros.h"
 #include "common/watch/watch_flags.h"
 #include "common/worker_pool.h"
@@ -101,6 +102,7 @@ absl::StatusOr<std::unique_ptr<db::Database>> OpenStore(
   where.max_connections = absl::GetFlag(FLAGS_db_max_connections);
   where.connect_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_connect_timeout_ms));
   where.statement_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_db_statement_timeout_ms));
+  where.max_queued_writes = absl::GetFlag(FLAGS_db_max_queued_writes);
   ASSIGN_OR_RETURN(std::unique_ptr<db::Database> store, db::OpenDatabase(where));
   RETURN_IF_ERROR(migrate(*store));
   store->SetAuditSink(std::make_shared<audit::AuditLog>(std::move(audit_key), std::move(audit)));
@@ -233,6 +235,9 @@ int ServeUntilSignal(GrpcServer& server, watch::ChangeFeed* feed, db::Database* 
   read_pool.reset();
   if (store != nullptr) LogEvent("db_stats").Int("commits", store->commit_count()).Emit();
   LogEvent("auth_stats").Int("access_denied", AccessDeniedCount()).Emit();
+  LogEvent("overload_stats")
+      .Int("calls_refused", pipeline::InFlightLimit::Process().refused())
+      .Emit();
   FlushLogs();
   return code;
 }

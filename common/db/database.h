@@ -99,6 +99,11 @@ class Transaction {
   // Saves a round trip on a networked store; SQLite runs it at once.
   virtual void Defer(absl::string_view sql) { (void)Execute(sql, {}); }
   virtual Dialect dialect() const { return Dialect::kSqlite; }
+  // OK while this write transaction is open; otherwise the error that ended it before its commit.
+  // SQLite rolls a transaction back by itself on some errors inside a statement (a full disk, an
+  // I/O error): what the batch had done is gone, and a statement after that would run outside
+  // any transaction and commit at once. The writer stops the batch when this turns non-OK.
+  virtual absl::Status TransactionLost() const { return absl::OkStatus(); }
 
   // The single row of a query, or nullopt when it returned none.
   absl::StatusOr<std::optional<Row>> QueryOne(absl::string_view sql,

@@ -16,10 +16,13 @@ absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(const StoreLocation& wher
     options.max_readers = where.max_connections;
     options.connect_timeout = where.connect_timeout;
     options.statement_timeout = where.statement_timeout;
+    options.max_queued_writes = where.max_queued_writes;
     ASSIGN_OR_RETURN(std::unique_ptr<PostgresDatabase> pg, PostgresDatabase::Open(options));
     return std::unique_ptr<Database>(std::move(pg));
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> lite, SqliteDatabase::Open(where.db));
+  SqliteDatabase::Options options;
+  options.max_queued_writes = where.max_queued_writes;
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDatabase> lite, SqliteDatabase::Open(where.db, options));
   return std::unique_ptr<Database>(std::move(lite));
 }
 

@@ -20,6 +20,8 @@ namespace gaoxin::db {
 struct StoreLocation {
   // A SQLite file path, or a PostgreSQL URI (postgresql://...).
   std::string db;
+  // Both stores: most writes waiting for the writer before new ones are refused.
+  int max_queued_writes = 10000;
   // PostgreSQL only: the password (never part of the URI), the schema, pool and timeouts.
   std::string password;
   std::string schema;

@@ -431,7 +431,8 @@ class PgConnection final : public Transaction {
 PostgresDatabase::PostgresDatabase(Options options)
     : options_(std::move(options)),
       lock_key_(SchemaHash(options_.schema)),
-      queue_(options_.max_batch, [this](std::vector<WriteJob>& batch) { RunBatch(batch); }) {}
+      queue_({options_.max_batch, options_.max_queued_writes},
+             [this](std::vector<WriteJob>& batch) { RunBatch(batch); }) {}
 
 absl::StatusOr<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(Options options) {
   RETURN_IF_ERROR(CheckSchemaName(options.schema));

@@ -54,6 +54,8 @@ class PostgresDatabase final : public Database {
     // The schema this store's tables live in; created when missing.
     std::string schema;
     int max_batch = 512;
+    // Most units of work waiting for the writer; past it writes are refused (WriteQueueFullError).
+    int max_queued_writes = 10000;
     // Reader connections, at most; a Read waits for one when all are busy.
     int max_readers = 8;
     absl::Duration pool_wait = absl::Seconds(5);

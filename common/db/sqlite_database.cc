@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -31,7 +33,9 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
     case SQLITE_LOCKED:
       return absl::UnavailableError(text);
     case SQLITE_FULL:
-      return absl::ResourceExhaustedError(text);
+      return MakeError(
+          absl::StatusCode::kResourceExhausted, "STORAGE_FULL",
+          absl::StrCat(text, " (the store's disk is full; retry once space is freed)"));
     default:
       return absl::InternalError(text);
   }
@@ -62,17 +66,19 @@ class SqliteConnection final : public Transaction {
   }
 
   absl::Status Execute(absl::string_view sql, absl::Span<const SqlValue> params) override {
+    RETURN_IF_ERROR(TransactionLost());
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     }
     sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "execute");
+    if (rc != SQLITE_DONE) return NoteIfRolledBack(SqliteError(db_, rc, "execute"));
     return absl::OkStatus();
   }
 
   absl::StatusOr<std::vector<Row>> Query(absl::string_view sql,
                                          absl::Span<const SqlValue> params) override {
+    RETURN_IF_ERROR(TransactionLost());
     ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
     std::vector<Row> rows;
     int rc;
@@ -104,7 +110,7 @@ class SqliteConnection final : public Transaction {
       rows.emplace_back(std::move(values));
     }
     sqlite3_reset(stmt);
-    if (rc != SQLITE_DONE) return SqliteError(db_, rc, "query");
+    if (rc != SQLITE_DONE) return NoteIfRolledBack(SqliteError(db_, rc, "query"));
     return rows;
   }
 
@@ -113,19 +119,56 @@ class SqliteConnection final : public Transaction {
   sqlite3* handle() const { return db_; }
 
   absl::Status ExecuteScript(absl::string_view sql) override {
+    RETURN_IF_ERROR(TransactionLost());
     std::string text(sql);
     char* err = nullptr;
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
     if (rc != SQLITE_OK) {
       std::string msg = err != nullptr ? err : sqlite3_errstr(rc);
       sqlite3_free(err);
-      return absl::InternalError(absl::StrCat("script: ", msg));
+      return NoteIfRolledBack(absl::InternalError(absl::StrCat("script: ", msg)));
     }
     return absl::OkStatus();
   }
 
+  // The writer's transaction, from BEGIN IMMEDIATE to EndBatch: while it is open every statement
+  // first checks that SQLite has not rolled it back by itself (TransactionLost).
+  absl::Status BeginBatch() {
+    lost_ = absl::OkStatus();
+    RETURN_IF_ERROR(Execute("BEGIN IMMEDIATE", {}));
+    in_batch_ = true;
+    return absl::OkStatus();
+  }
+  // COMMIT, or ROLLBACK when the batch cannot commit; returns the batch's outcome.
+  absl::Status EndBatch() {
+    absl::Status s = TransactionLost();
+    if (s.ok()) s = Execute("COMMIT", {});
+    in_batch_ = false;
+    if (!s.ok() && !sqlite3_get_autocommit(db_)) (void)Execute("ROLLBACK", {});
+    return s;
+  }
+
+  absl::Status TransactionLost() const override {
+    if (!in_batch_ || !sqlite3_get_autocommit(db_)) return absl::OkStatus();
+    if (!lost_.ok()) return lost_;
+    return absl::InternalError("the write transaction ended before its commit");
+  }
+
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
+
+  // Keeps the error after which SQLite rolled the batch's transaction back, for TransactionLost.
+  absl::Status NoteIfRolledBack(absl::Status error) {
+    if (in_batch_ && lost_.ok() && sqlite3_get_autocommit(db_)) {
+      lost_ = absl::Status(error.code(),
+                           absl::StrCat("the store rolled the write transaction back (",
+                                        error.message(), "): nothing of this commit was saved"));
+      error.ForEachPayload([this](absl::string_view url, const absl::Cord& payload) {
+        lost_.SetPayload(url, payload);
+      });
+    }
+    return error;
+  }
 
   absl::StatusOr<sqlite3_stmt*> Prepare(absl::string_view sql, absl::Span<const SqlValue> params) {
     sqlite3_stmt* stmt;
@@ -171,12 +214,15 @@ class SqliteConnection final : public Transaction {
 
   sqlite3* db_;
   absl::flat_hash_map<std::string, sqlite3_stmt*> statements_;
+  bool in_batch_ = false;
+  absl::Status lost_;
 };
 
 SqliteDatabase::SqliteDatabase(std::string path, Options options)
     : path_(std::move(path)),
       options_(options),
-      queue_(options.max_batch, [this](std::vector<WriteJob>& batch) { RunBatch(batch); }) {}
+      queue_({options.max_batch, options.max_queued_writes},
+             [this](std::vector<WriteJob>& batch) { RunBatch(batch); }) {}
 
 absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const std::string& path,
                                                                      Options options) {
@@ -245,11 +291,10 @@ void SqliteDatabase::WriteAsync(WriteFn fn, DoneFn done) {
 
 void SqliteDatabase::RunBatch(std::vector<WriteJob>& batch) {
   std::vector<absl::Status> results(batch.size());
-  absl::Status tx_status = writer_->Execute("BEGIN IMMEDIATE", {});
+  absl::Status tx_status = writer_->BeginBatch();
   if (tx_status.ok()) {
     results = RunUnits(*writer_, batch);
-    tx_status = writer_->Execute("COMMIT", {});
-    if (!tx_status.ok()) (void)writer_->Execute("ROLLBACK", {});
+    tx_status = writer_->EndBatch();
   }
   if (!tx_status.ok()) {
     LogEvent("db_commit_failed", "error").Str("error", tx_status.ToString()).Emit();

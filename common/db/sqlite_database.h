@@ -30,6 +30,8 @@ class SqliteDatabase final : public Database {
   struct Options {
     // Most units of work one commit may carry.
     int max_batch = 512;
+    // Most units of work waiting for the writer; past it writes are refused (WriteQueueFullError).
+    int max_queued_writes = 10000;
     // Idle reader connections kept open.
     int max_idle_readers = 8;
     int busy_timeout_ms = 5000;

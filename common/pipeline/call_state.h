@@ -19,6 +19,7 @@
 
 #include "common/auth.h"
 #include "common/db/audit_hook.h"
+#include "common/pipeline/in_flight_limit.h"
 #include "common/pagination.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
@@ -69,6 +70,8 @@ class CallState {
   // For writing methods: who the write audit records as making the changes (set by the pipeline
   // before the handler runs; the handler may add on_behalf_of, see pipeline::OnBehalfOf).
   db::AuditCall audit;
+  // The call's place under --max_in_flight_calls, given back when the call is destroyed.
+  InFlightLimit::Slot in_flight_slot;
   // The request message, parsed by the pipeline from the call's bytes and owned here.
   std::unique_ptr<google::protobuf::Message> request;
 

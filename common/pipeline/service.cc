@@ -1,5 +1,6 @@
 #include "common/pipeline/service.h"
 
+#include <chrono>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -7,6 +8,7 @@
 #include "common/auth.h"
 #include "common/errors.h"
 #include "common/log.h"
+#include "common/pipeline/in_flight_limit.h"
 #include "common/pipeline/message_rules.h"
 #include "common/server.h"
 #include "common/status_macros.h"
@@ -83,6 +85,7 @@ const MethodSpec* Admission::Declare(absl::string_view name, absl::string_view r
       FieldOfType(request, "request_id", FieldDescriptor::CPPTYPE_STRING) == nullptr) {
     DieUnlessOk(absl::InternalError(absl::StrCat("method '", name, "' has no request_id field")));
   }
+  spec->server_streaming = m->server_streaming();
   spec->paged = FieldOfType(request, "page_size", FieldDescriptor::CPPTYPE_INT32) != nullptr &&
                 FieldOfType(request, "page_token", FieldDescriptor::CPPTYPE_STRING) != nullptr;
   *index = m->index();
@@ -121,9 +124,23 @@ absl::Status Admission::Authorize(grpc::CallbackServerContext* ctx, const Method
   return s;
 }
 
+absl::Status Admission::Refuse(grpc::CallbackServerContext* ctx, const MethodSpec& method,
+                               CallState* call) const {
+  if (ctx->deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError(
+        "the call's deadline had passed when it arrived; nothing was done");
+  }
+  if (!method.server_streaming) {
+    ASSIGN_OR_RETURN(call->in_flight_slot, InFlightLimit::Process().TryAcquire());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Admission::AdmitStream(grpc::CallbackServerContext* ctx,
                                     const MethodSpec& method) const {
-  return Authorize(ctx, method, StateOf(ctx));
+  CallState* call = StateOf(ctx);
+  RETURN_IF_ERROR(Refuse(ctx, method, call));
+  return Authorize(ctx, method, call);
 }
 
 absl::StatusOr<const Message*> Admission::Admit(grpc::CallbackServerContext* ctx,
@@ -131,7 +148,9 @@ absl::StatusOr<const Message*> Admission::Admit(grpc::CallbackServerContext* ctx
                                                 const grpc::ByteBuffer& raw,
                                                 const Message& prototype) const {
   CallState* call = StateOf(ctx);
-  // Who first: an anonymous caller learns nothing about what a valid request looks like.
+  // Cheapest first: under overload a refusal must cost less than the call would.
+  RETURN_IF_ERROR(Refuse(ctx, method, call));
+  // Who next: an anonymous caller learns nothing about what a valid request looks like.
   RETURN_IF_ERROR(Authorize(ctx, method, call));
 
   call->request.reset(prototype.New());

@@ -11,6 +11,11 @@
 //      and its binding to the principal, the method and the request's content;
 //   5. for List methods, the page: size rules and a signed page token bound to a fingerprint of
 //      every other request field, so no filter can be forgotten.
+// Before all of these, the pipeline refuses a call that cannot be served: one past
+// --max_in_flight_calls (RESOURCE_EXHAUSTED with a retry hint, in_flight_limit.h), or one whose
+// deadline has already passed (DEADLINE_EXCEEDED: no work is started for a caller that has given
+// up). A writing handler's units of work carry the call's deadline to the store's writer, which
+// does not start them once it has passed (db::WriteDeadlineScope).
 // Health and reflection are not gaoxin services and stay open.
 //
 //   class LeadServiceImpl final : public pipeline::Service<v1::LeadService> {
@@ -38,8 +43,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/db/common_tables.h"
+#include "common/db/write_queue.h"
 #include "common/grpc_status.h"
 #include "common/pagination.h"
 #include "common/pipeline/call_state.h"
@@ -65,6 +72,8 @@ struct MethodSpec {
   bool takes_request_id = false;
   // The request has page_size and page_token fields: the pipeline parses the page.
   bool paged = false;
+  // A server stream (a watch): long-lived, not counted under --max_in_flight_calls.
+  bool server_streaming = false;
 };
 
 // The part of the pipeline that is not a template: everything but handing the parsed request to
@@ -96,6 +105,9 @@ class Admission {
  private:
   absl::Status Authorize(grpc::CallbackServerContext* ctx, const MethodSpec& method,
                          CallState* call) const;
+  // A call past its deadline, or past --max_in_flight_calls (which otherwise takes its slot).
+  absl::Status Refuse(grpc::CallbackServerContext* ctx, const MethodSpec& method,
+                      CallState* call) const;
 
   const google::protobuf::ServiceDescriptor* service_;
   const Authenticator* auth_;
@@ -172,8 +184,10 @@ class Service : public Proto::CallbackService {
                      if (!spec->writes) {
                        return (impl->*handler)(ctx, static_cast<const Req*>(*request), response);
                      }
-                     // The writes the handler queues are audited as this call.
+                     // The writes the handler queues are audited as this call, and not started
+                     // once its deadline has passed.
                      db::AuditCallScope audit = OpenAuditScope(ctx, *spec);
+                     db::WriteDeadlineScope deadline(absl::FromChrono(ctx->deadline()));
                      return (impl->*handler)(ctx, static_cast<const Req*>(*request), response);
                    }));
   }

@@ -10,8 +10,11 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/db/common_tables.h"
+#include "common/db/open_database.h"
 #include "common/db/postgres_database.h"
 #include "common/db/sqlite_database.h"
+#include "common/db/write_queue.h"
+#include "common/errors.h"
 #include "common/status_macros.h"
 #include "gtest/gtest.h"
 #include "tests/support/store_fixture.h"
@@ -166,6 +169,116 @@ TEST_P(DatabaseTest, AFailingUnitRollsBackAloneInItsBatch) {
                   return absl::OkStatus();
                 }).ok());
   EXPECT_EQ(ids, (std::vector<std::string>{"x", "z"}));
+}
+
+// A burst the writer cannot absorb is pushed back on at once: past max_queued_writes a write is
+// refused with RESOURCE_EXHAUSTED and a retry hint, and is not stored; the queue takes writes
+// again as soon as it drains.
+TEST_P(DatabaseTest, AFullWriteQueueRefusesAtOnceWithARetryHint) {
+  StoreLocation where = Location("t");
+  where.max_queued_writes = 2;
+  auto opened = OpenDatabase(where);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  std::unique_ptr<Database> db = std::move(*opened);
+  ASSERT_TRUE(ApplyMigrations(*db, "test", kSchema).ok());
+  absl::Notification release;
+  absl::Notification gate_running;
+  absl::Notification gate_done;
+  db->WriteAsync(
+      [&](Transaction&) {
+        gate_running.Notify();
+        release.WaitForNotification();
+        return absl::OkStatus();
+      },
+      [&](absl::Status) { gate_done.Notify(); });
+  gate_running.WaitForNotification();  // the writer holds it: the queue is empty again
+  constexpr int kWrites = 5;
+  std::vector<absl::Status> results(kWrites, absl::UnknownError("not called"));
+  std::atomic<int> finished{0};
+  absl::Notification all_finished;
+  for (int i = 0; i < kWrites; ++i) {
+    db->WriteAsync(
+        [i](Transaction& tx) {
+          return tx.Execute("INSERT INTO items VALUES(?, ?)", {std::to_string(i), i});
+        },
+        [&, i](absl::Status s) {
+          results[i] = std::move(s);
+          if (finished.fetch_add(1) + 1 == kWrites) all_finished.Notify();
+        });
+  }
+  // The refused ones were answered before the writer moved on.
+  EXPECT_EQ(finished.load(), kWrites - 2);
+  release.Notify();
+  gate_done.WaitForNotification();
+  all_finished.WaitForNotification();
+  for (int i = 0; i < kWrites; ++i) {
+    if (i < 2) {
+      EXPECT_TRUE(results[i].ok()) << i << ": " << results[i];
+      continue;
+    }
+    EXPECT_EQ(results[i].code(), absl::StatusCode::kResourceExhausted) << i << ": " << results[i];
+    EXPECT_EQ(ErrorReason(results[i]), "WRITE_QUEUE_FULL");
+    auto delay = RetryDelayOf(results[i]);
+    ASSERT_TRUE(delay.has_value()) << "no RetryInfo";
+    EXPECT_GT(*delay, absl::ZeroDuration());
+  }
+  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM items"), 2);
+  // Drained: writes are taken again.
+  EXPECT_TRUE(db->Write([](Transaction& tx) {
+                  return tx.Execute("INSERT INTO items VALUES('again', 9)");
+                }).ok());
+}
+
+// A write queued by a call whose deadline passes while it waits is not started: its caller has
+// given up and would never learn the outcome.
+TEST_P(DatabaseTest, AWriteWhoseDeadlinePassedWhileQueuedIsNotStarted) {
+  auto db = OpenMigrated();
+  ASSERT_NE(db, nullptr);
+  absl::Notification release;
+  absl::Notification gate_running;
+  db->WriteAsync(
+      [&](Transaction&) {
+        gate_running.Notify();
+        release.WaitForNotification();
+        return absl::OkStatus();
+      },
+      nullptr);
+  gate_running.WaitForNotification();
+  absl::Status late = absl::UnknownError("not called");
+  absl::Status timely = absl::UnknownError("not called");
+  absl::Notification late_done;
+  absl::Notification timely_done;
+  std::atomic<bool> late_ran{false};
+  {
+    WriteDeadlineScope deadline(absl::Now() + absl::Milliseconds(50));
+    db->WriteAsync(
+        [&](Transaction& tx) {
+          late_ran.store(true);
+          return tx.Execute("INSERT INTO items VALUES('late', 1)");
+        },
+        [&](absl::Status s) {
+          late = std::move(s);
+          late_done.Notify();
+        });
+  }
+  {
+    WriteDeadlineScope deadline(absl::Now() + absl::Seconds(60));
+    db->WriteAsync(
+        [](Transaction& tx) { return tx.Execute("INSERT INTO items VALUES('timely', 2)"); },
+        [&](absl::Status s) {
+          timely = std::move(s);
+          timely_done.Notify();
+        });
+  }
+  absl::SleepFor(absl::Milliseconds(100));
+  release.Notify();
+  late_done.WaitForNotification();
+  timely_done.WaitForNotification();
+  EXPECT_EQ(late.code(), absl::StatusCode::kDeadlineExceeded) << late;
+  EXPECT_FALSE(late_ran.load());
+  EXPECT_TRUE(timely.ok()) << timely;
+  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM items WHERE id = 'late'"), 0);
+  EXPECT_EQ(Count(*db, "SELECT COUNT(*) FROM items WHERE id = 'timely'"), 1);
 }
 
 TEST_P(DatabaseTest, ConstraintViolationsHaveTheirOwnCodes) {
