@@ -52,6 +52,10 @@ class ServerUnderTest {
   bool Start();
   bool Healthy();
   int Terminate() { return process_ ? process_->Terminate() : -1; }
+  // SIGKILL, as a crash or the OOM killer would: no drain, no flush.
+  void Kill() {
+    if (process_) process_->Kill();
+  }
   pid_t pid() const { return process_ ? process_->pid() : -1; }
   std::string address() const;
   std::shared_ptr<grpc::Channel> channel() const;

@@ -116,6 +116,14 @@ void ServerProcess::Stop(absl::Duration grace) {
   waitpid(pid_, &wstatus, 0);
 }
 
+void ServerProcess::Kill() {
+  if (stopped_) return;
+  stopped_ = true;
+  kill(pid_, SIGKILL);
+  int wstatus = 0;
+  waitpid(pid_, &wstatus, 0);
+}
+
 std::string ServerProcess::ReadLog() const {
   std::ifstream in(log_path_);
   std::stringstream ss;

@@ -34,6 +34,8 @@ class ServerProcess {
   int64_t RssKb() const;
   // SIGTERM, wait up to `grace`, then SIGKILL. Idempotent.
   void Stop(absl::Duration grace);
+  // SIGKILL at once (a crash: no drain, no flush) and reap. Idempotent.
+  void Kill();
   // The whole log so far.
   std::string ReadLog() const;
 
