@@ -19,6 +19,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/call_deadline.h"
 #include "common/grpc_status.h"
 #include "common/worker_pool.h"
 #include "grpcpp/server_context.h"
@@ -43,6 +46,17 @@ inline grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* ctx,
   return reactor;
 }
 
+namespace rpc_internal {
+
+// DEADLINE_EXCEEDED once `deadline` has passed: the caller is no longer waiting.
+inline absl::Status PastDeadline(absl::Time deadline) {
+  if (absl::Now() < deadline) return absl::OkStatus();
+  return absl::DeadlineExceededError(
+      "the call's deadline passed while it waited for a worker; nothing was done");
+}
+
+}  // namespace rpc_internal
+
 // Runs a synchronous handler body (reads) and finishes. With an in-process store the body runs
 // at once; with a networked one (UnaryReadPool() set) it runs on that pool, so gRPC's callback
 // threads never wait for the database. The body may therefore run after the handler returned:
@@ -53,9 +67,16 @@ grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, Fn&& body) 
   WorkerPool* pool = UnaryReadPool();
   if (pool == nullptr) return FinishUnary(ctx, body());
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  pool->Schedule([reactor, body = std::forward<Fn>(body)]() mutable {
-    reactor->Finish(ToGrpcStatus(body()));
-  });
+  pool->Schedule(
+      [reactor, deadline = CallDeadlineScope::Current(), body = std::forward<Fn>(body)]() mutable {
+        // A call whose caller gave up while it waited for a thread is not started.
+        if (absl::Status late = rpc_internal::PastDeadline(deadline); !late.ok()) {
+          reactor->Finish(ToGrpcStatus(late));
+          return;
+        }
+        CallDeadlineScope scope(deadline);
+        reactor->Finish(ToGrpcStatus(body()));
+      });
   return reactor;
 }
 
@@ -102,7 +123,13 @@ grpc::ServerUnaryReactor* RunAsyncRead(grpc::CallbackServerContext* ctx, Fn&& bo
   if (pool == nullptr) {
     rpc_internal::StartAsync(reactor, body);
   } else {
-    pool->Schedule([reactor, body = std::forward<Fn>(body)]() mutable {
+    pool->Schedule([reactor, deadline = CallDeadlineScope::Current(),
+                    body = std::forward<Fn>(body)]() mutable {
+      if (absl::Status late = rpc_internal::PastDeadline(deadline); !late.ok()) {
+        reactor->Finish(ToGrpcStatus(late));
+        return;
+      }
+      CallDeadlineScope scope(deadline);
       rpc_internal::StartAsync(reactor, body);
     });
   }

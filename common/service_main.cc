@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/auth.h"
+#include "common/call_deadline.h"
 #include "common/config.h"
 #include "common/db/open_database.h"
 #include "common/log.h"
@@ -195,7 +196,13 @@ class StoreHealthWatch {
   void Loop() {
     bool serving = true;
     while (!stop_.WaitForNotificationWithTimeout(interval_)) {
-      const absl::Status s = store_->Ping();
+      absl::Status s;
+      {
+        // A store that accepts the question and never answers is as unavailable as one that
+        // refuses it: health must not wait for it.
+        CallDeadlineScope deadline(absl::Now() + std::max(interval_, absl::Seconds(2)));
+        s = store_->Ping();
+      }
       if (s.ok() == serving) continue;
       serving = s.ok();
       server_->SetServing(serving);

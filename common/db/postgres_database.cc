@@ -1,7 +1,11 @@
 #include "common/db/postgres_database.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+#include <sys/socket.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -11,6 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/call_deadline.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -164,7 +169,8 @@ class PgConnection final : public Transaction {
     keys.push_back(nullptr);
     values.push_back(nullptr);
     PGconn* raw = PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
-    std::unique_ptr<PgConnection> conn(new PgConnection(raw));
+    std::unique_ptr<PgConnection> conn(
+        new PgConnection(raw, options.statement_timeout + absl::Seconds(5)));
     if (raw == nullptr) return absl::ResourceExhaustedError("libpq could not allocate");
     if (PQstatus(raw) != CONNECTION_OK) {
       std::string msg = PQerrorMessage(raw);
@@ -181,12 +187,13 @@ class PgConnection final : public Transaction {
 
   ~PgConnection() override { PQfinish(conn_); }
 
-  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  // Down, or abandoned after the server stopped answering (AwaitResult).
+  bool broken() const { return abandoned_ || PQstatus(conn_) != CONNECTION_OK; }
 
   // Whether the connection is still up, without a round trip: reads what the server sent while
   // it was idle (a restart's termination notice and the close show up here).
   bool Alive() {
-    if (!DrainAsync().ok() || broken()) return false;
+    if (abandoned_ || !DrainAsync().ok() || broken()) return false;
     return PQconsumeInput(conn_) == 1 && !broken();
   }
 
@@ -252,7 +259,66 @@ class PgConnection final : public Transaction {
   }
 
  private:
-  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  PgConnection(PGconn* conn, absl::Duration wait_limit) : conn_(conn), wait_limit_(wait_limit) {}
+
+  // How long the statement about to be sent may take to answer: the store's own bound (the
+  // statement timeout and a margin: a server that has not answered by then is not going to), or
+  // the deadline of the call this thread works for, whichever comes first.
+  absl::Time WaitDeadline() const {
+    return std::min(absl::Now() + wait_limit_, CallDeadlineScope::Current());
+  }
+
+  // Waits until PQgetResult would not block, at most until `deadline`. libpq's own waits have no
+  // bound: a server (or a network path) that accepts bytes and never answers would hold the
+  // thread forever. Past the deadline the connection is abandoned: a reply that came later
+  // would answer the wrong statement.
+  absl::Status AwaitResult(absl::Time deadline) {
+    if (abandoned_) return absl::UnavailableError("the database connection was abandoned");
+    while (PQisBusy(conn_) == 1) {
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) {
+        abandoned_ = true;
+        // The server notices at its next write; our side of the socket is done.
+        shutdown(PQsocket(conn_), SHUT_RDWR);
+        const bool call_gave_up = CallDeadlineScope::Current() <= absl::Now();
+        return absl::Status(
+            call_gave_up ? absl::StatusCode::kDeadlineExceeded : absl::StatusCode::kUnavailable,
+            call_gave_up ? "the call's deadline passed while the database had not answered"
+                         : absl::StrCat("the database did not answer within ",
+                                        absl::FormatDuration(wait_limit_), "; retry shortly"));
+      }
+      pollfd pfd{PQsocket(conn_), POLLIN, 0};
+      const int ms = static_cast<int>(
+          std::min<int64_t>(absl::ToInt64Milliseconds(left) + 1, 24 * 3600 * 1000));
+      const int rc = poll(&pfd, 1, ms);
+      if (rc < 0 && errno == EINTR) continue;
+      if (rc < 0) return absl::UnavailableError(absl::StrCat("poll: ", std::strerror(errno)));
+      if (rc > 0 && PQconsumeInput(conn_) != 1) return PgError(conn_, nullptr, "read");
+    }
+    return absl::OkStatus();
+  }
+
+  // Every result of what was just sent (PQexec's answer, with a bounded wait): the first error,
+  // or the last result.
+  absl::StatusOr<Result> CollectResults(absl::string_view what) {
+    const absl::Time deadline = WaitDeadline();
+    absl::Status first_error;
+    Result last;
+    while (true) {
+      RETURN_IF_ERROR(AwaitResult(deadline));
+      Result res(PQgetResult(conn_));
+      if (res == nullptr) break;
+      const ExecStatusType st = PQresultStatus(res.get());
+      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && first_error.ok()) {
+        first_error = PgError(conn_, res.get(), what);
+      }
+      last = std::move(res);
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+    }
+    if (!first_error.ok()) return first_error;
+    if (last == nullptr) return PgError(conn_, nullptr, what);
+    return last;
+  }
 
   // One simple-protocol round trip: the deferred commands, then `sql` (which may itself be
   // several statements). An error anywhere stops the rest and is returned.
@@ -262,12 +328,9 @@ class PgConnection final : public Transaction {
     for (const std::string& d : deferred_) absl::StrAppend(&text, d, "; ");
     deferred_.clear();
     absl::StrAppend(&text, sql);
-    Result res(PQexec(conn_, text.c_str()));
-    const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-      return PgError(conn_, res.get(), "statement");
-    }
-    return res;
+    if (abandoned_) return absl::UnavailableError("the database connection was abandoned");
+    if (PQsendQuery(conn_, text.c_str()) != 1) return PgError(conn_, nullptr, "statement");
+    return CollectResults("statement");
   }
 
   // Prepares `sql` once per connection (and per parameter type list), then runs it with every
@@ -338,15 +401,14 @@ class PgConnection final : public Transaction {
           break;
       }
     }
+    if (abandoned_) return absl::UnavailableError("the database connection was abandoned");
     if (deferred_.empty() && it != statements_.end()) {
-      Result res(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
-                                values.data(), lengths.data(), formats.data(),
-                                /*resultFormat=*/0));
-      const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-      if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        return PgError(conn_, res.get(), "statement");
+      if (PQsendQueryPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                              values.data(), lengths.data(), formats.data(),
+                              /*resultFormat=*/0) != 1) {
+        return PgError(conn_, nullptr, "statement");
       }
-      return res;
+      return CollectResults("statement");
     }
     // Pipeline mode: the deferred commands, the statement's preparation when it is new, and the
     // statement itself go to the server together and cost one round trip.
@@ -376,9 +438,11 @@ class PgConnection final : public Transaction {
       return PgError(conn_, nullptr, "pipeline");
     }
     // One result (then a null) per command sent, then the sync.
+    const absl::Time deadline = WaitDeadline();
     absl::Status first_error;
     Result last;
     for (size_t i = 0; i < sent.size(); ++i) {
+      RETURN_IF_ERROR(AwaitResult(deadline));
       Result res(PQgetResult(conn_));
       const ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
       if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && first_error.ok()) {
@@ -389,12 +453,18 @@ class PgConnection final : public Transaction {
         statements_.emplace(key, prepare_name);
       }
       if (res != nullptr) {
-        while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+        while (true) {
+          RETURN_IF_ERROR(AwaitResult(deadline));
+          PGresult* extra = PQgetResult(conn_);
+          if (extra == nullptr) break;
+          PQclear(extra);
+        }
       }
       if (i + 1 == sent.size()) last = std::move(res);
       if (PQstatus(conn_) != CONNECTION_OK) break;
     }
     if (PQstatus(conn_) == CONNECTION_OK) {
+      RETURN_IF_ERROR(AwaitResult(deadline));
       Result sync(PQgetResult(conn_));  // PGRES_PIPELINE_SYNC
       (void)PQexitPipelineMode(conn_);
     }
@@ -407,7 +477,11 @@ class PgConnection final : public Transaction {
     if (!awaiting_) return absl::OkStatus();
     awaiting_ = false;
     absl::Status s;
-    while (PGresult* r = PQgetResult(conn_)) {
+    const absl::Time deadline = WaitDeadline();
+    while (true) {
+      RETURN_IF_ERROR(AwaitResult(deadline));
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) break;
       const ExecStatusType st = PQresultStatus(r);
       if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && s.ok()) {
         s = PgError(conn_, r, "deferred command");
@@ -418,6 +492,9 @@ class PgConnection final : public Transaction {
   }
 
   PGconn* conn_;
+  const absl::Duration wait_limit_;
+  // AwaitResult gave up on the server: never used again.
+  bool abandoned_ = false;
   absl::flat_hash_map<std::string, std::string> statements_;
   int64_t changes_ = 0;
   // Commands waiting to travel with the next statement (Defer).

@@ -6,20 +6,6 @@
 #include "common/errors.h"
 
 namespace gaoxin::db {
-namespace {
-
-thread_local absl::Time current_write_deadline = absl::InfiniteFuture();
-
-}  // namespace
-
-WriteDeadlineScope::WriteDeadlineScope(absl::Time deadline) : previous_(current_write_deadline) {
-  current_write_deadline = deadline;
-}
-
-WriteDeadlineScope::~WriteDeadlineScope() { current_write_deadline = previous_; }
-
-absl::Time WriteDeadlineScope::Current() { return current_write_deadline; }
-
 absl::Status WriteQueueFullError(int max_queued) {
   return OverloadedError(
       "WRITE_QUEUE_FULL",
@@ -37,7 +23,7 @@ void WriteQueue::Start() {
 
 void WriteQueue::Push(WriteJob job) {
   if (const AuditCall* call = AuditCallScope::Current()) job.audit_call = *call;
-  job.deadline = WriteDeadlineScope::Current();
+  job.deadline = CallDeadlineScope::Current();
   {
     absl::MutexLock lock(&mu_);
     if (limits_.max_queued <= 0 || static_cast<int>(queue_.size()) < limits_.max_queued) {

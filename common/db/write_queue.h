@@ -5,8 +5,8 @@
 //
 // The queue is bounded (max_queued): past it a write is refused at once with RESOURCE_EXHAUSTED
 // and a retry hint, so a burst the disk cannot absorb pushes back on clients instead of growing
-// memory. A unit whose call's deadline (WriteDeadlineScope) has passed when its turn comes is not
-// run: its caller has given up and would never learn the outcome.
+// memory. A unit whose call's deadline (common/call_deadline.h) has passed when its turn comes is
+// not run: its caller has given up and would never learn the outcome.
 //
 //   WriteQueue queue({.max_batch = 512, .max_queued = 10000},
 //                    [this](std::vector<WriteJob>& batch) { RunBatch(batch); });
@@ -27,6 +27,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/call_deadline.h"
 #include "common/db/database.h"
 
 namespace gaoxin::db {
@@ -37,23 +38,8 @@ struct WriteJob {
   // Set by Push: the store's audit sink and the audited call the job was queued in, if any.
   std::shared_ptr<AuditSink> audit_sink = nullptr;
   std::optional<AuditCall> audit_call = std::nullopt;
-  // Set by Push from the thread's WriteDeadlineScope: past it the unit is not started.
+  // Set by Push from the thread's CallDeadlineScope: past it the unit is not started.
   absl::Time deadline = absl::InfiniteFuture();
-};
-
-// The deadline of the call whose handler runs on this thread: units of work it queues are not
-// started once it has passed. Opened by the request pipeline around every writing handler.
-class WriteDeadlineScope {
- public:
-  explicit WriteDeadlineScope(absl::Time deadline);
-  ~WriteDeadlineScope();
-  WriteDeadlineScope(const WriteDeadlineScope&) = delete;
-  WriteDeadlineScope& operator=(const WriteDeadlineScope&) = delete;
-  // InfiniteFuture outside any scope.
-  static absl::Time Current();
-
- private:
-  absl::Time previous_;
 };
 
 struct WriteQueueLimits {
@@ -77,7 +63,7 @@ class WriteQueue {
   WriteQueue& operator=(const WriteQueue&) = delete;
 
   void Start();
-  // Queues `job` with the audit sink, the thread's current AuditCallScope and WriteDeadlineScope;
+  // Queues `job` with the audit sink, the thread's current AuditCallScope and CallDeadlineScope;
   // or, when max_queued units are waiting, calls job.done with WriteQueueFullError at once, on
   // this thread.
   void Push(WriteJob job);

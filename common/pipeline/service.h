@@ -15,7 +15,7 @@
 // --max_in_flight_calls (RESOURCE_EXHAUSTED with a retry hint, in_flight_limit.h), or one whose
 // deadline has already passed (DEADLINE_EXCEEDED: no work is started for a caller that has given
 // up). A writing handler's units of work carry the call's deadline to the store's writer, which
-// does not start them once it has passed (db::WriteDeadlineScope).
+// does not start them once it has passed (common/call_deadline.h).
 // Health and reflection are not gaoxin services and stay open.
 //
 //   class LeadServiceImpl final : public pipeline::Service<v1::LeadService> {
@@ -45,8 +45,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/call_deadline.h"
 #include "common/db/common_tables.h"
-#include "common/db/write_queue.h"
 #include "common/grpc_status.h"
 #include "common/pagination.h"
 #include "common/pipeline/call_state.h"
@@ -181,13 +181,14 @@ class Service : public Proto::CallbackService {
                        reactor->Finish(ToGrpcStatus(request.status()));
                        return reactor;
                      }
+                     // Work for the call (reads on the pool, queued writes, waits on the
+                     // database) is bounded by its deadline.
+                     CallDeadlineScope deadline(absl::FromChrono(ctx->deadline()));
                      if (!spec->writes) {
                        return (impl->*handler)(ctx, static_cast<const Req*>(*request), response);
                      }
-                     // The writes the handler queues are audited as this call, and not started
-                     // once its deadline has passed.
+                     // The writes the handler queues are audited as this call.
                      db::AuditCallScope audit = OpenAuditScope(ctx, *spec);
-                     db::WriteDeadlineScope deadline(absl::FromChrono(ctx->deadline()));
                      return (impl->*handler)(ctx, static_cast<const Req*>(*request), response);
                    }));
   }

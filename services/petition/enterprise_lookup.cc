@@ -1,8 +1,10 @@
 #include "services/petition/enterprise_lookup.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/call_deadline.h"
 #include "common/client.h"
 #include "common/errors.h"
 #include "common/log.h"
@@ -66,7 +68,9 @@ void DirectoryResolver::Resolve(const std::string& uscc, Callback done) {
   }
   auto call = std::make_shared<PendingCall>();
   call->stub = EnterpriseService::NewStub(channel_);
-  PrepareContext(&call->ctx, options_.token, options_.rpc_timeout);
+  // Never longer than the caller is willing to wait for the case this lookup is for.
+  PrepareContext(&call->ctx, options_.token,
+                 std::min(options_.rpc_timeout, CallDeadlineScope::Current() - absl::Now()));
   call->request.set_uscc(uscc);
   call->stub->async()->GetEnterprise(
       &call->ctx, &call->request, &call->response,

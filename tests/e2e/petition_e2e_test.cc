@@ -21,6 +21,7 @@
 #include "services/petition/domain/free_text.h"
 #include "tests/support/petition_fixture.h"
 #include "tests/support/server_under_test.h"
+#include "tests/support/slow_proxy.h"
 #include "tests/support/store_fixture.h"
 #include "tests/support/subprocess.h"
 
@@ -600,6 +601,47 @@ TEST_F(PetitionE2eTest, RedisOutageChangesNothingAClientSees) {
   auto after = GetCase(c->id(), kReaderToken);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->SerializeAsString(), before->SerializeAsString());
+}
+
+// The enterprise service slow rather than down: it accepts the connection and never answers (a
+// stalled proxy). A case naming an unconfirmed enterprise is refused UNAVAILABLE after the
+// lookup's own bound (--enterprise_timeout_ms=500), never after the client's far longer deadline;
+// a burst of such cases holds no thread that a case without an enterprise needs.
+TEST_F(PetitionE2eTest, AStalledEnterpriseServiceHoldsNoCallPastTheLookupBound) {
+  auto colon = redis_.address().rfind(':');
+  testing::SlowProxy stalled(std::stoi(redis_.address().substr(colon + 1)));
+  ASSERT_GT(stalled.port(), 0);
+  stalled.Stall(true);
+  server_->Kill();
+  enterprise_port_ = stalled.port();
+  StartServer();
+
+  std::vector<std::thread> burst;
+  std::atomic<int> unavailable{0};
+  std::atomic<int64_t> slowest_ms{0};
+  for (int i = 0; i < 16; ++i) {
+    burst.emplace_back([&, i] {
+      v1::Case unknown = ValidCase(absl::StrCat("未知企业案", i), "");
+      unknown.set_enterprise_uscc("91210900MA0QDMQ31F");
+      const absl::Time start = absl::Now();
+      auto refused = CreateCase(unknown);
+      const int64_t ms = absl::ToInt64Milliseconds(absl::Now() - start);
+      int64_t seen = slowest_ms.load();
+      while (ms > seen && !slowest_ms.compare_exchange_weak(seen, ms)) {
+      }
+      if (refused.status().code() == absl::StatusCode::kUnavailable) unavailable.fetch_add(1);
+    });
+  }
+  // Meanwhile a case without an enterprise does not wait for any of them.
+  const absl::Time start = absl::Now();
+  auto plain = CreateCase(ValidCase("无企业案", ""));
+  const absl::Duration plain_took = absl::Now() - start;
+  for (auto& t : burst) t.join();
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_LT(plain_took, absl::Milliseconds(400));
+  EXPECT_EQ(unavailable.load(), 16);
+  // 500 ms lookup bound, plus loopback and scheduling on a loaded machine; the client allowed 10 s.
+  EXPECT_LT(slowest_ms.load(), 2500);
 }
 
 TEST_F(PetitionE2eTest, RefusesToStartWithoutAPiiKey) {

@@ -250,7 +250,7 @@ TEST_P(DatabaseTest, AWriteWhoseDeadlinePassedWhileQueuedIsNotStarted) {
   absl::Notification timely_done;
   std::atomic<bool> late_ran{false};
   {
-    WriteDeadlineScope deadline(absl::Now() + absl::Milliseconds(50));
+    CallDeadlineScope deadline(absl::Now() + absl::Milliseconds(50));
     db->WriteAsync(
         [&](Transaction& tx) {
           late_ran.store(true);
@@ -262,7 +262,7 @@ TEST_P(DatabaseTest, AWriteWhoseDeadlinePassedWhileQueuedIsNotStarted) {
         });
   }
   {
-    WriteDeadlineScope deadline(absl::Now() + absl::Seconds(60));
+    CallDeadlineScope deadline(absl::Now() + absl::Seconds(60));
     db->WriteAsync(
         [](Transaction& tx) { return tx.Execute("INSERT INTO items VALUES('timely', 2)"); },
         [&](absl::Status s) {

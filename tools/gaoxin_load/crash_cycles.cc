@@ -279,6 +279,17 @@ int Run() {
   std::vector<absl::Duration> recoveries;
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
+  // However Run returns (a failed restart included), the writers and watchers stop first.
+  struct JoinAll {
+    std::atomic<bool>* stop;
+    std::vector<std::thread>* threads;
+    ~JoinAll() {
+      stop->store(true);
+      for (auto& t : *threads) {
+        if (t.joinable()) t.join();
+      }
+    }
+  } join_all{&stop, &threads};
   std::printf("gaoxin_crashcycle: %d cycles, %zu writers, %d watchers, %d ms load; files in %s\n",
               cycles, writers.size(), absl::GetFlag(FLAGS_watchers), absl::GetFlag(FLAGS_load_ms),
               dir.c_str());

@@ -1,8 +1,11 @@
 #include "tools/gaoxin_load/spawn.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,8 +27,34 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::s
                                                                     std::vector<std::string> args,
                                                                     const std::string& log_path,
                                                                     absl::Duration ready_timeout) {
-  args.insert(args.begin(), binary);
   args.push_back("--listen=127.0.0.1:0");
+  auto launched = Launch(binary, std::move(args), log_path);
+  if (!launched.ok()) return launched.status();
+  std::unique_ptr<ServerProcess> proc = *std::move(launched);
+  const pid_t pid = proc->pid_;
+  const absl::Time give_up = absl::Now() + ready_timeout;
+  while (absl::Now() < give_up) {
+    int wstatus = 0;
+    if (waitpid(pid, &wstatus, WNOHANG) == pid) {
+      proc->stopped_ = true;
+      return absl::FailedPreconditionError(
+          absl::StrCat(binary, " exited during start-up; its log:\n", proc->ReadLog()));
+    }
+    if (auto port = LastLoggedInt(proc->ReadLog(), "server_started", "port"); port && *port > 0) {
+      proc->port_ = static_cast<int>(*port);
+      return proc;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  proc->Stop(absl::Seconds(2));
+  return absl::DeadlineExceededError(absl::StrCat(binary, " did not report its port within ",
+                                                  absl::FormatDuration(ready_timeout)));
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Launch(const std::string& binary,
+                                                                     std::vector<std::string> args,
+                                                                     const std::string& log_path) {
+  args.insert(args.begin(), binary);
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -51,24 +80,39 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(const std::s
   if (rc != 0)
     return absl::InternalError(absl::StrCat("cannot start ", binary, ": ", strerror(rc)));
 
-  std::unique_ptr<ServerProcess> proc(new ServerProcess(pid, log_path));
-  const absl::Time give_up = absl::Now() + ready_timeout;
+  return std::unique_ptr<ServerProcess>(new ServerProcess(pid, log_path));
+}
+
+int FreeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+bool WaitForTcp(int port, absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
   while (absl::Now() < give_up) {
-    int wstatus = 0;
-    if (waitpid(pid, &wstatus, WNOHANG) == pid) {
-      proc->stopped_ = true;
-      return absl::FailedPreconditionError(
-          absl::StrCat(binary, " exited during start-up; its log:\n", proc->ReadLog()));
-    }
-    if (auto port = LastLoggedInt(proc->ReadLog(), "server_started", "port"); port && *port > 0) {
-      proc->port_ = static_cast<int>(*port);
-      return proc;
-    }
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    const bool up = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    if (up) return true;
     absl::SleepFor(absl::Milliseconds(20));
   }
-  proc->Stop(absl::Seconds(2));
-  return absl::DeadlineExceededError(absl::StrCat(binary, " did not report its port within ",
-                                                  absl::FormatDuration(ready_timeout)));
+  return false;
 }
 
 ServerProcess::~ServerProcess() { Stop(absl::Seconds(10)); }

@@ -25,8 +25,14 @@ class ServerProcess {
                                                               std::vector<std::string> args,
                                                               const std::string& log_path,
                                                               absl::Duration ready_timeout);
+  // Runs `binary` with `args` as they are, output to `log_path`, without waiting for anything:
+  // for helpers such as redis-server (port() is then 0).
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Launch(const std::string& binary,
+                                                               std::vector<std::string> args,
+                                                               const std::string& log_path);
   ~ServerProcess();
 
+  pid_t pid() const { return pid_; }
   int port() const { return port_; }
   // User + system CPU seconds the process has used so far.
   double CpuSeconds() const;
@@ -46,6 +52,11 @@ class ServerProcess {
   int port_ = 0;
   bool stopped_ = false;
 };
+
+// A loopback TCP port free just now (bound to port 0 and released).
+int FreeLoopbackPort();
+// True once something accepts connections on loopback `port`, false after `timeout`.
+bool WaitForTcp(int port, absl::Duration timeout);
 
 // The integer value of "key":N in the last log line whose event is `event`.
 std::optional<int64_t> LastLoggedInt(absl::string_view log, absl::string_view event,
