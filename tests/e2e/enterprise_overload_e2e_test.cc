@@ -86,10 +86,19 @@ TEST_F(EnterpriseOverloadE2eTest, PastTheLimitCallsAreRefusedAtOnceAndServedAgai
     absl::Status created = Create(1);
     ASSERT_TRUE(created.ok()) << created;
   }
+  // A call keeps its slot until the server has destroyed it, a moment after the reply: give the
+  // create's back before the holds arrive, or the last hold would be the one refused.
+  absl::SleepFor(absl::Milliseconds(500));
   std::vector<std::unique_ptr<HeldImport>> held;
-  for (int i = 0; i < kMaxInFlight; ++i) held.push_back(Hold());
+  for (int i = 0; i < kMaxInFlight; ++i) {
+    held.push_back(Hold());
+    absl::SleepFor(absl::Milliseconds(100));
+  }
 
-  // The held calls reach the server asynchronously: wait until they fill it.
+  // The held calls reach the server asynchronously. Probing while they travel could take the slot
+  // one of them needs (and get it refused instead), so let them arrive first, then wait until
+  // they fill the server.
+  absl::SleepFor(absl::Seconds(1));
   absl::Status refused;
   const absl::Time give_up = absl::Now() + absl::Seconds(10);
   int n = 100;
