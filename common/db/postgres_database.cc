@@ -146,8 +146,12 @@ class PgConnection final : public Transaction {
  public:
   static absl::StatusOr<std::unique_ptr<PgConnection>> Open(
       const PostgresDatabase::Options& options) {
-    const std::string connect_timeout =
-        absl::StrCat(std::max<int64_t>(1, absl::ToInt64Seconds(options.connect_timeout)));
+    // Also bounded by the call this connection is opened for (libpq counts whole seconds, at
+    // least 2).
+    const absl::Duration call_left = CallDeadlineScope::Current() - absl::Now();
+    const std::string connect_timeout = absl::StrCat(
+        std::max<int64_t>(2, absl::ToInt64Seconds(absl::Ceil(
+                                 std::min(options.connect_timeout, call_left), absl::Seconds(1)))));
     // A peer that stops answering mid-call (network partition, frozen server) surfaces as an
     // error after this long instead of a thread blocked forever.
     const std::string user_timeout =
