@@ -374,7 +374,17 @@ TEST_F(LeadsE2eTest, EveryAcknowledgedCreateSurvivesKillNine) {
       }
     });
   }
-  absl::SleepFor(absl::Milliseconds(700));
+  // Kill mid-load, once writes are flowing: a fixed sleep was too short under ASan with other
+  // tests on the same cores (0 acknowledged after 700 ms).
+  const absl::Time give_up = absl::Now() + absl::Seconds(30);
+  while (absl::Now() < give_up) {
+    {
+      absl::MutexLock lock(&mu);
+      if (acknowledged.size() >= 50) break;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  absl::SleepFor(absl::Milliseconds(200));
   server_->Kill();
   stop.store(true);
   for (auto& c : clients) c.join();
