@@ -19,8 +19,8 @@
 
 #include "common/auth.h"
 #include "common/db/audit_hook.h"
-#include "common/pipeline/in_flight_limit.h"
 #include "common/pagination.h"
+#include "common/pipeline/in_flight_limit.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
 

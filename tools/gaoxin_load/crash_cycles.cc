@@ -241,22 +241,12 @@ absl::StatusOr<std::map<std::string, int>> StoredNames(Target* target, const std
 int Run() {
   const std::string binary = absl::GetFlag(FLAGS_server);
   if (binary.empty() || access(binary.c_str(), X_OK) != 0) return Fail(kUsage);
-  std::string dir = absl::GetFlag(FLAGS_work_dir);
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/gaoxin_crashcycle.XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Fail("cannot create a temporary directory");
-    dir = tmpl;
-  }
-  absl::BitGen gen;
-  std::string token = "gx_crash_";
-  for (int i = 0; i < 4; ++i) token += absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
-  {
-    std::ofstream out(dir + "/tokens");
-    out << Sha256Hex(token) << " gaoxin-crashcycle leads.reader,leads.writer\n";
-    std::ofstream key(dir + "/audit.key");
-    for (int i = 0; i < 4; ++i) key << absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
-    key << "\n";
-  }
+  auto credentials = MakeSpawnCredentials(absl::GetFlag(FLAGS_work_dir), "crashcycle",
+                                          "gaoxin-crashcycle", "leads.reader,leads.writer");
+  if (!credentials.ok()) return Fail(credentials.status().ToString());
+  const std::string& dir = credentials->dir;
+  const std::string& token = credentials->token;
+  absl::BitGen gen;  // the kill's jitter
   std::vector<std::string> args = {"--tokens_file=" + dir + "/tokens",
                                    "--audit_key_file=" + dir + "/audit.key",
                                    "--redis=", "--insecure_plaintext", "--log_rpcs=false"};

@@ -78,12 +78,6 @@ int Fail(const std::string& message) {
   return 2;
 }
 
-std::string RandomHex(absl::BitGen& gen, int words) {
-  std::string out;
-  for (int i = 0; i < words; ++i) out += absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
-  return out;
-}
-
 int64_t CountFds(pid_t pid) {
   DIR* d = opendir(absl::StrCat("/proc/", pid, "/fd").c_str());
   if (d == nullptr) return -1;
@@ -200,25 +194,19 @@ absl::StatusOr<std::pair<std::unique_ptr<ServerProcess>, std::string>> StartRedi
 
 int Run() {
   const std::string bin = absl::GetFlag(FLAGS_bin_dir);
-  std::string dir = absl::GetFlag(FLAGS_work_dir);
-  if (dir.empty()) {
-    char tmpl[] = "/tmp/gaoxin_soak.XXXXXX";
-    if (mkdtemp(tmpl) == nullptr) return Fail("cannot create a temporary directory");
-    dir = tmpl;
-  }
-  absl::BitGen gen;
-  const std::string token = "gx_soak_" + RandomHex(gen, 4);
+  auto credentials = MakeSpawnCredentials(
+      absl::GetFlag(FLAGS_work_dir), "soak", "gaoxin-soak",
+      "leads.reader,leads.writer,enterprise.reader,enterprise.writer,petition.reader,"
+      "petition.writer,petition.pii,auditor");
+  if (!credentials.ok()) return Fail(credentials.status().ToString());
+  const std::string& dir = credentials->dir;
+  const std::string& token = credentials->token;
   {
-    std::ofstream tokens(dir + "/tokens");
-    tokens << Sha256Hex(token)
-           << " gaoxin-soak leads.reader,leads.writer,enterprise.reader,enterprise.writer,"
-              "petition.reader,petition.writer,petition.pii,auditor\n";
-    std::ofstream audit(dir + "/audit.key");
-    audit << RandomHex(gen, 4) << "\n";
+    // 32 bytes each: the PII key and the page-token key.
     std::ofstream pii(dir + "/pii.key", std::ios::binary);
-    pii << RandomHex(gen, 2).substr(0, 32);
+    pii << RandomHex(2).substr(0, 32);
     std::ofstream page(dir + "/page-token.key", std::ios::binary);
-    page << RandomHex(gen, 2).substr(0, 32);
+    page << RandomHex(2).substr(0, 32);
   }
   // Service-to-service calls (enterprise -> leads, petition -> enterprise) use the same token.
   setenv("GAOXIN_LEADS_TOKEN", token.c_str(), 1);
@@ -232,8 +220,8 @@ int Run() {
     redis = std::move(started->first);
     redis_address = started->second;
   }
-  std::vector<std::string> common = {"--tokens_file=" + dir + "/tokens",
-                                     "--audit_key_file=" + dir + "/audit.key",
+  std::vector<std::string> common = {"--tokens_file=" + credentials->tokens_file,
+                                     "--audit_key_file=" + credentials->audit_key_file,
                                      "--page_token_key_file=" + dir + "/page-token.key",
                                      "--insecure_plaintext",
                                      "--log_rpcs=false",

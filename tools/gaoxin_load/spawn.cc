@@ -12,12 +12,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/auth.h"
 
 extern char** environ;
 
@@ -81,6 +84,39 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Launch(const std::
     return absl::InternalError(absl::StrCat("cannot start ", binary, ": ", strerror(rc)));
 
   return std::unique_ptr<ServerProcess>(new ServerProcess(pid, log_path));
+}
+
+std::string RandomHex(int words) {
+  absl::BitGen gen;
+  std::string out;
+  for (int i = 0; i < words; ++i) out += absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
+  return out;
+}
+
+absl::StatusOr<SpawnCredentials> MakeSpawnCredentials(const std::string& dir,
+                                                      const std::string& tool,
+                                                      const std::string& principal,
+                                                      const std::string& roles) {
+  SpawnCredentials c;
+  c.dir = dir;
+  if (c.dir.empty()) {
+    std::string tmpl = absl::StrCat("/tmp/", tool, ".XXXXXX");
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return absl::InternalError("cannot create a temporary directory");
+    }
+    c.dir = tmpl;
+  }
+  c.token = absl::StrCat("gx_", tool, "_", RandomHex(4));
+  c.tokens_file = c.dir + "/tokens";
+  c.audit_key_file = c.dir + "/audit.key";
+  std::ofstream tokens(c.tokens_file);
+  tokens << Sha256Hex(c.token) << " " << principal << " " << roles << "\n";
+  std::ofstream key(c.audit_key_file);
+  key << RandomHex(4) << "\n";
+  if (!tokens.good() || !key.good()) {
+    return absl::InternalError(absl::StrCat("cannot write credentials in ", c.dir));
+  }
+  return c;
 }
 
 int FreeLoopbackPort() {

@@ -53,6 +53,22 @@ class ServerProcess {
   bool stopped_ = false;
 };
 
+// What a spawned suite needs to start and be called: a work folder (`dir`, or a new one under
+// /tmp named after `tool` when empty), a random bearer token for `principal` with `roles` in
+// <dir>/tokens, and a random write-audit key in <dir>/audit.key.
+struct SpawnCredentials {
+  std::string dir;
+  std::string token;
+  std::string tokens_file;
+  std::string audit_key_file;
+};
+absl::StatusOr<SpawnCredentials> MakeSpawnCredentials(const std::string& dir,
+                                                      const std::string& tool,
+                                                      const std::string& principal,
+                                                      const std::string& roles);
+// `words` random 64-bit words as hex.
+std::string RandomHex(int words);
+
 // A loopback TCP port free just now (bound to port 0 and released).
 int FreeLoopbackPort();
 // True once something accepts connections on loopback `port`, false after `timeout`.
