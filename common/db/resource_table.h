@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -178,20 +179,39 @@ class ResourceTable {
     return page;
   }
 
-  // Every resource matching `where` (for summaries over a bounded set).
-  absl::StatusOr<std::vector<T>> All(Transaction& tx, absl::string_view where,
-                                     std::vector<SqlValue> params) const {
-    std::string sql = absl::StrCat("SELECT state, version FROM ", table_,
-                                   where.empty() ? "" : " WHERE ", where, " ORDER BY id");
-    ASSIGN_OR_RETURN(std::vector<Row> rows, tx.Query(sql, params));
-    std::vector<T> items;
-    items.reserve(rows.size());
-    for (const Row& row : rows) {
-      ASSIGN_OR_RETURN(T item, Decode(row));
-      items.push_back(std::move(item));
+  // Calls `fn` with every resource matching `where` whose id is after `after_key`, in id order,
+  // until `fn` returns false. Reads `chunk_rows` rows a statement (keyset paging on the primary
+  // key, all in `tx`'s snapshot), so memory stays bounded however large the table grows: the way
+  // to fold a summary over a table.
+  //
+  //   RETURN_IF_ERROR(leads.ForEach(tx, "", {}, "", [&](v1::Lead&& l) { b.Add(l); return true; }));
+  absl::Status ForEach(Transaction& tx, absl::string_view where,
+                       const std::vector<SqlValue>& params, absl::string_view after_key,
+                       absl::FunctionRef<bool(T&&)> fn, int chunk_rows = kForEachChunkRows) const {
+    std::string after(after_key);
+    while (true) {
+      ASSIGN_OR_RETURN(ResourcePage<T> chunk, List(tx, where, params, after, chunk_rows));
+      for (T& item : chunk.items) {
+        if (!fn(std::move(item))) return absl::OkStatus();
+      }
+      if (chunk.next_after_key.empty()) return absl::OkStatus();
+      after = std::move(chunk.next_after_key);
     }
+  }
+
+  // Every resource matching `where`, in id order; only for sets bounded by the filter (a year's
+  // fundings, the cases of one ledger). A summary over a whole table folds it with ForEach.
+  absl::StatusOr<std::vector<T>> All(Transaction& tx, absl::string_view where,
+                                     const std::vector<SqlValue>& params) const {
+    std::vector<T> items;
+    RETURN_IF_ERROR(ForEach(tx, where, params, "", [&](T&& item) {
+      items.push_back(std::move(item));
+      return true;
+    }));
     return items;
   }
+
+  static constexpr int kForEachChunkRows = 1000;
 
  private:
   absl::StatusOr<T> Decode(const Row& row) const {

@@ -402,10 +402,11 @@ absl::StatusOr<v1::YearSummary> LeadServiceImpl::YearSummary(int year) {
   const std::string key =
       absl::StrCat("summary:v2:", year, ":", revision, ":", absl::FormatCivilTime(today));
   ASSIGN_OR_RETURN(std::string bytes, cache_->GetOrLoad(key, [&]() -> absl::StatusOr<std::string> {
-    ASSIGN_OR_RETURN(SummaryInputs in, store_->LoadSummaryInputs(year));
-    ASSIGN_OR_RETURN(v1::YearSummary s,
-                     ComputeYearSummary(year, today, in.leads, in.fundings, in.idle_assets));
-    s.set_revision(in.revision);
+    // Streamed through the builder: memory stays flat however many leads the zone holds.
+    YearSummaryBuilder builder(year, today);
+    ASSIGN_OR_RETURN(int64_t snapshot, store_->FoldSummaryInputs(year, &builder));
+    ASSIGN_OR_RETURN(v1::YearSummary s, builder.Finish());
+    s.set_revision(snapshot);
     return s.SerializeAsString();
   }));
   v1::YearSummary summary;

@@ -182,23 +182,16 @@ absl::StatusOr<db::ResourcePage<v1::Lead>> LeadStore::ListBatch(Transaction& tx,
   // Batch membership follows from each lead's history (and, for the reserve, today), which no
   // column holds: read on in id order from the page's key and keep the members, with the very
   // rule the summary counts with (InBatch).
-  constexpr int kScanRows = 1000;
   const absl::CivilDay today = TodayInZone(clock_());
   db::ResourcePage<v1::Lead> result;
-  std::string after = page.after_key;
-  while (true) {
-    ASSIGN_OR_RETURN(auto chunk, leads_.List(tx, where, params, after, kScanRows));
-    for (auto& lead : chunk.items) {
-      if (!InBatch(lead, filter.batch, filter.year, today)) continue;
-      result.items.push_back(std::move(lead));
-      if (static_cast<int>(result.items.size()) == page.size) {
-        result.next_after_key = result.items.back().id();
-        return result;
-      }
-    }
-    if (chunk.next_after_key.empty()) return result;
-    after = chunk.next_after_key;
-  }
+  RETURN_IF_ERROR(leads_.ForEach(tx, where, params, page.after_key, [&](v1::Lead&& lead) {
+    if (!InBatch(lead, filter.batch, filter.year, today)) return true;
+    result.items.push_back(std::move(lead));
+    if (static_cast<int>(result.items.size()) < page.size) return true;
+    result.next_after_key = result.items.back().id();
+    return false;
+  }));
+  return result;
 }
 
 void LeadStore::UpdateLead(v1::UpdateLeadRequest request, Done<v1::Lead> done) {
@@ -397,16 +390,26 @@ absl::StatusOr<db::ResourcePage<v1::Ticket>> LeadStore::ListTickets(const std::s
   return result;
 }
 
-absl::StatusOr<SummaryInputs> LeadStore::LoadSummaryInputs(int year) {
-  SummaryInputs in;
+absl::StatusOr<int64_t> LeadStore::FoldSummaryInputs(int year, YearSummaryBuilder* builder) {
+  int64_t revision = 0;
   RETURN_IF_ERROR(db_->Read([&](Transaction& tx) -> absl::Status {
-    ASSIGN_OR_RETURN(in.leads, leads_.All(tx, "", {}));
-    ASSIGN_OR_RETURN(in.fundings, fundings_.All(tx, "year IN (?, ?)", {year - 1, year}));
-    ASSIGN_OR_RETURN(in.idle_assets, idle_assets_.All(tx, "year = ?", {year}));
-    ASSIGN_OR_RETURN(in.revision, db::CurrentRevision(tx));
+    RETURN_IF_ERROR(leads_.ForEach(tx, "", {}, "", [&](v1::Lead&& lead) {
+      builder->AddLead(lead);
+      return true;
+    }));
+    RETURN_IF_ERROR(
+        fundings_.ForEach(tx, "year IN (?, ?)", {year - 1, year}, "", [&](v1::Funding&& f) {
+          builder->AddFunding(f);
+          return true;
+        }));
+    RETURN_IF_ERROR(idle_assets_.ForEach(tx, "year = ?", {year}, "", [&](v1::IdleAsset&& a) {
+      builder->AddIdleAsset(a);
+      return true;
+    }));
+    ASSIGN_OR_RETURN(revision, db::CurrentRevision(tx));
     return absl::OkStatus();
   }));
-  return in;
+  return revision;
 }
 
 absl::StatusOr<int64_t> LeadStore::CurrentRevision() {

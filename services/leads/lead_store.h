@@ -16,6 +16,7 @@
 #include "common/pagination.h"
 #include "gaoxin/leads/v1/leads.pb.h"
 #include "services/leads/domain/lead_rules.h"
+#include "services/leads/domain/year_summary.h"
 
 namespace gaoxin::leads {
 
@@ -30,14 +31,6 @@ struct LeadFilter {
   // With batch: the batch's year (see v1::ListLeadsRequest).
   int year = 0;
   v1::Batch batch = v1::BATCH_UNSPECIFIED;
-};
-
-// What GetYearSummary needs, read in one snapshot.
-struct SummaryInputs {
-  std::vector<v1::Lead> leads;
-  std::vector<v1::Funding> fundings;
-  std::vector<v1::IdleAsset> idle_assets;
-  int64_t revision = 0;
 };
 
 class LeadStore {
@@ -79,7 +72,10 @@ class LeadStore {
                                                            v1::TicketStatus status,
                                                            const Page& page);
 
-  absl::StatusOr<SummaryInputs> LoadSummaryInputs(int year);
+  // Streams what `year`'s summary counts (every lead, the fundings of year and year - 1, the
+  // year's idle assets) through `builder` in one snapshot, a chunk of rows at a time, and returns
+  // that snapshot's revision.
+  absl::StatusOr<int64_t> FoldSummaryInputs(int year, YearSummaryBuilder* builder);
   // The store itself, for what every service reads the same way (the audit log).
   db::Database* database() const { return db_; }
   absl::StatusOr<int64_t> CurrentRevision();

@@ -2,15 +2,26 @@
 // rules applied inside the write, etags, filters and keyset pages.
 #include "services/leads/lead_store.h"
 
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/date.h"
 #include "common/money.h"
+#include "common/status_macros.h"
 #include "gtest/gtest.h"
+#include "services/leads/domain/year_summary.h"
 #include "tests/support/store_fixture.h"
 
 namespace gaoxin::leads {
 namespace {
 
+using db::SqlValue;
 using testing::Await;
 
 class LeadStoreTest : public testing::StoreTest<LeadStore> {
@@ -103,6 +114,86 @@ TEST_P(LeadStoreTest, FiltersByStageAndYearAndPages) {
   }
   EXPECT_EQ(seen.size(), 6u);
   EXPECT_EQ(pages, 3);
+}
+
+TEST_P(LeadStoreTest, ForEachReadsEveryRowInIdOrderAChunkAtATimeAndStopsWhenAsked) {
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(Create("L" + std::to_string(i), "").ok());
+  auto moved = Create("moved", "");
+  ASSERT_TRUE(moved.ok());
+  ASSERT_TRUE(Move(moved->id(), v1::STAGE_NEGOTIATING, MakeDate(2023, 2, 1)).ok());
+  // The leads table read on its own: ForEach needs only the table's name.
+  const db::ResourceTable<v1::Lead> leads("leads", "lead", {},
+                                          [](const v1::Lead&) { return std::vector<SqlValue>{}; });
+  std::vector<std::string> all, negotiating, first_three, after_third;
+  absl::Status s = db_->Read([&](db::Transaction& tx) -> absl::Status {
+    auto collect = [](std::vector<std::string>* out, int stop_at) {
+      return [out, stop_at](v1::Lead&& l) {
+        out->push_back(l.id());
+        return static_cast<int>(out->size()) != stop_at;
+      };
+    };
+    RETURN_IF_ERROR(leads.ForEach(tx, "", {}, "", collect(&all, -1), /*chunk_rows=*/2));
+    RETURN_IF_ERROR(
+        leads.ForEach(tx, "stage = ?", {v1::STAGE_NEGOTIATING}, "", collect(&negotiating, -1), 2));
+    RETURN_IF_ERROR(leads.ForEach(tx, "", {}, "", collect(&first_three, 3), 2));
+    return leads.ForEach(tx, "", {}, first_three.back(), collect(&after_third, -1), 3);
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  ASSERT_EQ(all.size(), 8u);
+  EXPECT_TRUE(std::is_sorted(all.begin(), all.end()));
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), 8u);
+  EXPECT_EQ(negotiating, std::vector<std::string>{moved->id()});
+  EXPECT_EQ(first_three, std::vector<std::string>(all.begin(), all.begin() + 3));
+  EXPECT_EQ(after_third, std::vector<std::string>(all.begin() + 3, all.end()));
+}
+
+// The year summary is folded over the store a chunk at a time (memory does not grow with the
+// leads); across chunk boundaries it must count exactly what the rule counts over every lead.
+TEST_P(LeadStoreTest, TheStreamedYearSummaryCountsEveryLeadAcrossChunks) {
+  constexpr int kLeads = 2 * db::ResourceTable<v1::Lead>::kForEachChunkRows + 37;
+  std::vector<absl::Notification> created(kLeads);
+  std::atomic<int> failed{0};
+  for (int i = 0; i < kLeads; ++i) {
+    v1::CreateLeadRequest req;
+    req.mutable_lead()->set_name(absl::StrCat("L", i));
+    req.mutable_lead()->set_industry_chain(i % 3 == 0 ? common::v1::INDUSTRY_CHAIN_GREEN_FOOD
+                                                      : common::v1::INDUSTRY_CHAIN_CAPACITORS);
+    *req.mutable_lead()->mutable_planned_investment() = Yuan(1000 + i);
+    *req.mutable_effective_date() = MakeDate(2023, 1 + i % 12, 1);
+    store_->CreateLead(req, "tester", {}, [&, i](absl::StatusOr<v1::Lead> r) {
+      if (!r.ok()) failed.fetch_add(1);
+      created[i].Notify();
+    });
+  }
+  for (auto& n : created) n.WaitForNotification();
+  ASSERT_EQ(failed.load(), 0);
+
+  std::vector<v1::Lead> every;
+  Page page;
+  page.size = 500;
+  int64_t rev = 0;
+  while (true) {
+    auto result = store_->ListLeads({}, page, &rev);
+    ASSERT_TRUE(result.ok()) << result.status();
+    for (auto& l : result->items) every.push_back(std::move(l));
+    if (result->next_after_key.empty()) break;
+    page.after_key = result->next_after_key;
+  }
+  ASSERT_EQ(every.size(), static_cast<size_t>(kLeads));
+  const absl::CivilDay today(2026, 1, 1);
+  auto expected = ComputeYearSummary(2023, today, every, {}, {});
+  ASSERT_TRUE(expected.ok()) << expected.status();
+
+  YearSummaryBuilder builder(2023, today);
+  auto revision = store_->FoldSummaryInputs(2023, &builder);
+  ASSERT_TRUE(revision.ok()) << revision.status();
+  EXPECT_EQ(*revision, rev);
+  auto streamed = builder.Finish();
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->SerializeAsString(), expected->SerializeAsString());
+  int64_t by_stage = 0;
+  for (const auto& s : streamed->by_stage()) by_stage += s.tally().count();
+  EXPECT_EQ(by_stage, kLeads);
 }
 
 TEST_P(LeadStoreTest, FundingForAMissingLeadIsNotFound) {
