@@ -51,6 +51,11 @@ absl::Status OverloadedError(absl::string_view reason, absl::string_view message
   return status;
 }
 
+absl::Status StorageFullError(absl::string_view detail) {
+  return MakeError(absl::StatusCode::kResourceExhausted, "STORAGE_FULL",
+                   absl::StrCat(detail, " (the store's disk is full; retry once space is freed)"));
+}
+
 std::optional<absl::Duration> RetryDelayOf(const absl::Status& status) {
   auto payload = status.GetPayload(kRetryInfoUrl);
   if (!payload) return std::nullopt;

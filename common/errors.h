@@ -38,6 +38,9 @@ absl::Status AlreadyExists(absl::string_view reason, absl::string_view message);
 // calls in flight): ErrorInfo `reason` and a google.rpc.RetryInfo saying when to try again.
 absl::Status OverloadedError(absl::string_view reason, absl::string_view message,
                              absl::Duration retry_after);
+// RESOURCE_EXHAUSTED, reason STORAGE_FULL: the store's disk is full. `detail` is what the store
+// said; the message adds what the client can do.
+absl::Status StorageFullError(absl::string_view detail);
 // The RetryInfo delay attached to `status`, or nullopt when none.
 std::optional<absl::Duration> RetryDelayOf(const absl::Status& status);
 

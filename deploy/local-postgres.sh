@@ -2,7 +2,8 @@
 # A local PostgreSQL cluster on loopback, from Debian's postgresql-15: the tests' throwaway
 # clusters and deploy/run-suite.sh's GAOXIN_STORE=postgresql run.
 #
-#   bash deploy/local-postgres.sh init  DIR PORT   # initdb into DIR/data (DIR new or empty)
+#   bash deploy/local-postgres.sh init  DIR PORT [INITDB_ARG...]  # initdb into DIR/data (DIR new
+#                                                  # or empty), e.g. --wal-segsize=1 for a small disk
 #   bash deploy/local-postgres.sh start DIR        # start (daemonized), wait until it accepts
 #   bash deploy/local-postgres.sh stop  DIR        # fast shutdown: sessions are cut
 #   bash deploy/local-postgres.sh crash DIR        # immediate shutdown: crash recovery next start
@@ -30,6 +31,7 @@ as_server_user() {
 case "$cmd" in
   init)
     port="${3:?PORT missing}"
+    shift 3
     mkdir -p "$dir/socket"
     echo "gaoxin-test-password" >"$dir/password"
     echo "$port" >"$dir/port"
@@ -43,7 +45,7 @@ case "$cmd" in
       done
     fi
     as_server_user "$bin/initdb" -D "$dir/data" --no-locale --encoding=UTF8 -U gaoxin_test \
-      --pwfile="$dir/password" --auth-local=trust --auth-host=scram-sha-256 --no-sync \
+      --pwfile="$dir/password" --auth-local=trust --auth-host=scram-sha-256 --no-sync "$@" \
       >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     ;;
   start)

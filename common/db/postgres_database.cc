@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/call_deadline.h"
+#include "common/errors.h"
 #include "common/log.h"
 #include "common/status_macros.h"
 
@@ -76,7 +77,7 @@ absl::Status PgError(PGconn* conn, const PGresult* res, absl::string_view what) 
   if (code == "23505") return absl::AlreadyExistsError(text);
   if (code == "23503") return absl::FailedPreconditionError(text);
   if (code == "40001" || code == "40P01") return absl::AbortedError(text);
-  if (code == "53100") return absl::ResourceExhaustedError(text);
+  if (code == "53100") return StorageFullError(text);
   if (code == "57014" || code == "55P03") return absl::DeadlineExceededError(text);
   if (absl::StartsWith(code, "08") || absl::StartsWith(code, "57P") || code == "53300") {
     return absl::UnavailableError(text);

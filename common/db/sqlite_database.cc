@@ -33,9 +33,7 @@ absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
     case SQLITE_LOCKED:
       return absl::UnavailableError(text);
     case SQLITE_FULL:
-      return MakeError(
-          absl::StatusCode::kResourceExhausted, "STORAGE_FULL",
-          absl::StrCat(text, " (the store's disk is full; retry once space is freed)"));
+      return StorageFullError(text);
     default:
       return absl::InternalError(text);
   }

@@ -17,11 +17,21 @@ std::string Script() { return std::string(GAOXIN_SOURCE_DIR) + "/deploy/local-po
 
 }  // namespace
 
-PostgresServer::PostgresServer() : owned_(std::make_unique<TempDir>()) {
+PostgresServer::PostgresServer() : owned_(std::make_unique<TempDir>()), removes_(true) {
   dir_ = owned_->path() + "/pg";
   port_ = FreePort();
   password_ = "gaoxin-test-password";
   (void)Run({"init", dir_, absl::StrCat(port_)});
+}
+
+PostgresServer::PostgresServer(const std::string& parent_dir,
+                               const std::vector<std::string>& initdb_args)
+    : removes_(true), dir_(parent_dir + "/pg") {
+  port_ = FreePort();
+  password_ = "gaoxin-test-password";
+  std::vector<std::string> args = {"init", dir_, absl::StrCat(port_)};
+  args.insert(args.end(), initdb_args.begin(), initdb_args.end());
+  (void)Run(args);
 }
 
 PostgresServer::PostgresServer(AttachTag, std::string dir) : dir_(std::move(dir)) {
@@ -33,7 +43,7 @@ PostgresServer::PostgresServer(AttachTag, std::string dir) : dir_(std::move(dir)
 }
 
 PostgresServer::~PostgresServer() {
-  if (owned_ != nullptr) (void)Run({"remove", dir_});
+  if (removes_) (void)Run({"remove", dir_});
 }
 
 PostgresServer& PostgresServer::Shared() {

@@ -12,6 +12,9 @@
 //   ASSERT_TRUE(own.Start()) << own.error();
 //   own.Stop();  // fast shutdown: sessions are cut, as in a server restart
 //
+//   PostgresServer on_disk(disk.path(), {"--wal-segsize=1"});  // a cluster in a folder of one's
+//                                                             // own (a small disk), removed after
+//
 // Shared(): when GAOXIN_TEST_POSTGRES_DIR names a cluster that tests/run-all.sh started, every
 // test process uses it; otherwise (ctest or a test binary run by hand) the process starts its
 // own, removed at exit.
@@ -19,6 +22,7 @@
 #define GAOXIN_TESTS_SUPPORT_POSTGRES_SERVER_H_
 
 #include <string>
+#include <vector>
 
 #include "common/db/open_database.h"
 #include "tests/support/subprocess.h"
@@ -29,6 +33,9 @@ class PostgresServer {
  public:
   // Initializes a new cluster in a temporary folder (not started).
   PostgresServer();
+  // Initializes a new cluster under `parent_dir` (which must exist), passing `initdb_args` on to
+  // initdb; removed by the destructor.
+  PostgresServer(const std::string& parent_dir, const std::vector<std::string>& initdb_args);
   // Stops and removes a cluster this object created.
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
@@ -66,6 +73,7 @@ class PostgresServer {
   bool Run(const std::vector<std::string>& args);
 
   std::unique_ptr<TempDir> owned_;
+  bool removes_ = false;  // a cluster this object created
   std::string dir_;
   int port_ = 0;
   std::string password_;

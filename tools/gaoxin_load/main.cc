@@ -20,18 +20,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/random/random.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "common/auth.h"
 #include "common/config.h"
 #include "common/transport.h"
 #include "tools/gaoxin_load/driver.h"
@@ -217,25 +214,15 @@ int RunSpawned() {
     return Fail("--spawn_log_rpcs must be true, false or both");
   }
 
-  char tmpl[] = "/tmp/gaoxin_load.XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) return Fail("cannot create a temporary directory");
-  const std::string dir = tmpl;
-  // A real token with both roles, so the measured path includes authentication.
-  absl::BitGen gen;
-  std::string token = "gx_load_";
-  for (int i = 0; i < 4; ++i) token += absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
-  const std::string tokens_file = dir + "/tokens";
-  {
-    std::ofstream out(tokens_file);
-    out << Sha256Hex(token) << " gaoxin-load leads.reader,leads.writer\n";
-  }
-  // The write audit's key (every server refuses to start without one): random, this run only.
-  const std::string audit_key_file = dir + "/audit.key";
-  {
-    std::ofstream out(audit_key_file);
-    for (int i = 0; i < 4; ++i) out << absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
-    out << "\n";
-  }
+  // A real token with both roles, so the measured path includes authentication, and the write
+  // audit's key (every server refuses to start without one): random, this run only.
+  auto credentials =
+      MakeSpawnCredentials("", "gaoxin_load", "gaoxin-load", "leads.reader,leads.writer");
+  if (!credentials.ok()) return Fail(credentials.status().ToString());
+  const std::string& dir = credentials->dir;
+  const std::string& token = credentials->token;
+  const std::string& tokens_file = credentials->tokens_file;
+  const std::string& audit_key_file = credentials->audit_key_file;
 
   std::vector<LoadResult> results;
   std::vector<std::string> labels;
