@@ -604,7 +604,7 @@ void PostgresDatabase::RunBatch(std::vector<WriteJob>& batch) {
     (void)writer_->Command("ROLLBACK");
   }
   if (!tx_status.ok()) {
-    LogEvent("db_commit_failed", "error").Str("error", tx_status.ToString()).Emit();
+    commit_failures_.Record(tx_status);
   }
   FinishJobs(batch, results, tx_status);
 }

@@ -99,6 +99,7 @@ class PostgresDatabase final : public Database {
   // connect after a failed attempt.
   std::unique_ptr<PgConnection> writer_;
   absl::Time writer_retry_after_ = absl::InfinitePast();
+  CommitFailureLog commit_failures_;
   WriteQueue queue_;
 
   absl::Mutex readers_mu_;

@@ -295,7 +295,7 @@ void SqliteDatabase::RunBatch(std::vector<WriteJob>& batch) {
     tx_status = writer_->EndBatch();
   }
   if (!tx_status.ok()) {
-    LogEvent("db_commit_failed", "error").Str("error", tx_status.ToString()).Emit();
+    commit_failures_.Record(tx_status);
   }
   FinishJobs(batch, results, tx_status);
 }

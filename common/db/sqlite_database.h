@@ -68,6 +68,7 @@ class SqliteDatabase final : public Database {
   const std::string path_;
   const Options options_;
   std::unique_ptr<SqliteConnection> writer_;
+  CommitFailureLog commit_failures_;
 
   WriteQueue queue_;
   std::unique_ptr<SqliteConnection> checkpointer_;

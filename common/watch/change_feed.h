@@ -36,6 +36,7 @@
 #include "absl/time/time.h"
 #include "common/db/common_tables.h"
 #include "common/db/database.h"
+#include "common/log_throttle.h"
 #include "common/redis/redis_client.h"
 
 namespace gaoxin::watch {
@@ -149,9 +150,12 @@ class ChangeFeed {
   absl::Status ReadNewEvents(bool publish) ABSL_LOCKS_EXCLUDED(read_mu_);
   void WakeSubscribers();
   absl::StatusOr<int64_t> OldestRetained();
+  // A feed that cannot read the store (it is down) would log every poll: once a second at most.
+  void LogReadFailure(const absl::Status& s);
 
   db::Database* db_;
   const FeedOptions options_;
+  LogThrottle read_failures_{absl::Seconds(1)};
   // The newest revision in the ring; read lock-free by every watcher, stored only by
   // ReadNewEvents (under read_mu_ and ring_mu_).
   std::atomic<int64_t> head_{0};
