@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "common/log.h"
 
 namespace gaoxin {
 
@@ -20,6 +21,15 @@ bool LogThrottle::Allow(int64_t* suppressed) {
   *suppressed = suppressed_;
   suppressed_ = 0;
   return true;
+}
+
+ThrottledErrorLog::ThrottledErrorLog(std::string event, std::string level, absl::Duration interval)
+    : event_(std::move(event)), level_(std::move(level)), throttle_(interval) {}
+
+void ThrottledErrorLog::Record(const absl::Status& error) {
+  int64_t suppressed = 0;
+  if (!throttle_.Allow(&suppressed)) return;
+  LogEvent(event_, level_).Str("error", error.ToString()).Int("suppressed", suppressed).Emit();
 }
 
 }  // namespace gaoxin

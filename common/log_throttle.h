@@ -3,19 +3,21 @@
 // lost database fails every write batch, thousands a second; one line a second says the same,
 // and the log (often on the same disk, or a collector's quota) is not the next casualty.
 //
-//   LogThrottle throttle_{absl::Seconds(1)};
+//   ThrottledErrorLog commit_failures_{"db_commit_failed", "error"};
+//   commit_failures_.Record(status);  // {"event":"db_commit_failed","error":...,"suppressed":N}
+//
+//   LogThrottle throttle_{absl::Seconds(1)};  // for a line with other fields
 //   int64_t suppressed = 0;
-//   if (throttle_.Allow(&suppressed)) {
-//     LogEvent("db_commit_failed", "error").Str("error", s.ToString())
-//         .Int("suppressed", suppressed).Emit();
-//   }
+//   if (throttle_.Allow(&suppressed)) LogEvent(...).Int("suppressed", suppressed).Emit();
 #ifndef GAOXIN_COMMON_LOG_THROTTLE_H_
 #define GAOXIN_COMMON_LOG_THROTTLE_H_
 
 #include <cstdint>
 #include <functional>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -36,6 +38,20 @@ class LogThrottle {
   absl::Mutex mu_;
   absl::Time last_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   int64_t suppressed_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+// One event that reports an error, throttled: Record(error) logs
+// {"event": <event>, "level": <level>, "error": ..., "suppressed": N} at most once an interval.
+class ThrottledErrorLog {
+ public:
+  ThrottledErrorLog(std::string event, std::string level,
+                    absl::Duration interval = absl::Seconds(1));
+  void Record(const absl::Status& error);
+
+ private:
+  const std::string event_;
+  const std::string level_;
+  LogThrottle throttle_;
 };
 
 }  // namespace gaoxin

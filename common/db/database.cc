@@ -4,19 +4,9 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/log.h"
 #include "common/status_macros.h"
 
 namespace gaoxin::db {
-
-void CommitFailureLog::Record(const absl::Status& error) {
-  int64_t suppressed = 0;
-  if (!throttle_.Allow(&suppressed)) return;
-  LogEvent("db_commit_failed", "error")
-      .Str("error", error.ToString())
-      .Int("suppressed", suppressed)
-      .Emit();
-}
 
 absl::StatusOr<std::optional<Row>> Transaction::QueryOne(absl::string_view sql,
                                                          absl::Span<const SqlValue> params) {

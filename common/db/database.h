@@ -35,7 +35,6 @@
 #include "absl/types/span.h"
 #include "common/db/audit_hook.h"
 #include "common/db/sql_dialect.h"
-#include "common/log_throttle.h"
 
 namespace gaoxin::db {
 
@@ -193,16 +192,6 @@ void WriteWithResult(Database& db, std::function<absl::StatusOr<T>(Transaction&)
         }
       });
 }
-
-// The store's log line for a failed group commit, at most one a second (with how many were left
-// out): a full disk or a lost database fails every batch, thousands a second.
-class CommitFailureLog {
- public:
-  void Record(const absl::Status& error);
-
- private:
-  LogThrottle throttle_{absl::Seconds(1)};
-};
 
 // A numbered schema change. Versions of one component are applied once each, in order, at start-up.
 // `sql` is in the services' dialect and is translated for PostgreSQL (sql_dialect.h); where that

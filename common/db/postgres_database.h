@@ -39,6 +39,7 @@
 #include "absl/time/time.h"
 #include "common/db/database.h"
 #include "common/db/write_queue.h"
+#include "common/log_throttle.h"
 
 namespace gaoxin::db {
 
@@ -99,7 +100,8 @@ class PostgresDatabase final : public Database {
   // connect after a failed attempt.
   std::unique_ptr<PgConnection> writer_;
   absl::Time writer_retry_after_ = absl::InfinitePast();
-  CommitFailureLog commit_failures_;
+  // A full disk or a lost database fails every batch: a line a second, not one a batch.
+  ThrottledErrorLog commit_failures_{"db_commit_failed", "error"};
   WriteQueue queue_;
 
   absl::Mutex readers_mu_;

@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/db/database.h"
 #include "common/db/write_queue.h"
+#include "common/log_throttle.h"
 
 struct sqlite3;
 
@@ -68,7 +69,8 @@ class SqliteDatabase final : public Database {
   const std::string path_;
   const Options options_;
   std::unique_ptr<SqliteConnection> writer_;
-  CommitFailureLog commit_failures_;
+  // A full disk or a lost database fails every batch: a line a second, not one a batch.
+  ThrottledErrorLog commit_failures_{"db_commit_failed", "error"};
 
   WriteQueue queue_;
   std::unique_ptr<SqliteConnection> checkpointer_;

@@ -139,7 +139,7 @@ void ChangeFeed::TailLoop() {
       remote_dirty_ = false;
     }
     absl::Status s = ReadNewEvents(local);
-    if (!s.ok()) LogReadFailure(s);
+    if (!s.ok()) read_failures_.Record(s);
     WakeSubscribers();
     if (absl::Now() - last_compaction_ >= options_.compaction_interval) {
       last_compaction_ = absl::Now();
@@ -249,19 +249,10 @@ void ChangeFeed::ListenLoop() {
   }
 }
 
-void ChangeFeed::LogReadFailure(const absl::Status& s) {
-  int64_t suppressed = 0;
-  if (!read_failures_.Allow(&suppressed)) return;
-  LogEvent("feed_read_failed", "warn")
-      .Str("error", s.ToString())
-      .Int("suppressed", suppressed)
-      .Emit();
-}
-
 int64_t ChangeFeed::StoreRevisionNow() {
   absl::Status s = ReadNewEvents(false);
   // The store unreachable: the newest revision known is the best "now" there is.
-  if (!s.ok()) LogReadFailure(s);
+  if (!s.ok()) read_failures_.Record(s);
   return head_.load();
 }
 

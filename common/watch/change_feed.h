@@ -150,12 +150,11 @@ class ChangeFeed {
   absl::Status ReadNewEvents(bool publish) ABSL_LOCKS_EXCLUDED(read_mu_);
   void WakeSubscribers();
   absl::StatusOr<int64_t> OldestRetained();
-  // A feed that cannot read the store (it is down) would log every poll: once a second at most.
-  void LogReadFailure(const absl::Status& s);
 
   db::Database* db_;
   const FeedOptions options_;
-  LogThrottle read_failures_{absl::Seconds(1)};
+  // A feed that cannot read the store (it is down) would log every poll: once a second at most.
+  ThrottledErrorLog read_failures_{"feed_read_failed", "warn"};
   // The newest revision in the ring; read lock-free by every watcher, stored only by
   // ReadNewEvents (under read_mu_ and ring_mu_).
   std::atomic<int64_t> head_{0};
