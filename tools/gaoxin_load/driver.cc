@@ -68,6 +68,7 @@ struct Slot {
 
 struct Run {
   const Env* env = nullptr;
+  const LoadOptions* options = nullptr;
   Clock::time_point warm_end;
   Clock::time_point end;
   std::atomic<int> active{0};
@@ -91,6 +92,10 @@ void OnDone(Slot* slot, const grpc::Status& status) {
     const int code = std::clamp(static_cast<int>(status.error_code()), 0, 16);
     if (in_window) {
       ++slot->errors[code];
+      if (run->options->on_failure) {
+        const absl::Duration took = absl::FromChrono(t1 - slot->t0);
+        run->options->on_failure(status, absl::Now() - took, took);
+      }
     } else {
       ++slot->errors_outside;
     }
@@ -179,6 +184,7 @@ absl::Status RunLoad(Scenario& scenario, const Env& env, const LoadOptions& opti
 
   Run run;
   run.env = &env;
+  run.options = &options;
   std::vector<std::unique_ptr<Slot>> slots;
   for (int i = 0; i < options.concurrency; ++i) {
     auto slot = std::make_unique<Slot>();

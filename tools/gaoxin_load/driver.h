@@ -89,6 +89,11 @@ struct LoadOptions {
   absl::Duration duration = absl::Seconds(10);
   // When set, the server's CPU seconds so far (a spawned server's, read from /proc).
   std::function<double()> server_cpu_seconds;
+  // When set, called for every failed call in the window with when it started and how long it
+  // took (from any client thread, concurrently): the soak lists each failure this way, so a
+  // rare one can be matched with the servers' logs.
+  std::function<void(const grpc::Status& status, absl::Time started, absl::Duration took)>
+      on_failure;
 };
 
 struct LoadResult {

@@ -62,6 +62,9 @@ ABSL_FLAG(std::string, redis_server, "",
 ABSL_FLAG(std::string, out, "", "also write the per-minute samples to this CSV file");
 ABSL_FLAG(int32_t, churning_watchers, 20, "WatchLeads streams that come and go");
 ABSL_FLAG(int32_t, dashboards, 4, "summary/structure streams that come and go");
+ABSL_FLAG(bool, server_log_rpcs, false,
+          "run the servers with --log_rpcs (a line per call, to match a failed call with its "
+          "server side; costs throughput)");
 ABSL_FLAG(std::string, work_dir, "", "folder for the stores, logs and keys (default: new)");
 
 namespace gaoxin::load {
@@ -220,12 +223,13 @@ int Run() {
     redis = std::move(started->first);
     redis_address = started->second;
   }
-  std::vector<std::string> common = {"--tokens_file=" + credentials->tokens_file,
-                                     "--audit_key_file=" + credentials->audit_key_file,
-                                     "--page_token_key_file=" + dir + "/page-token.key",
-                                     "--insecure_plaintext",
-                                     "--log_rpcs=false",
-                                     "--redis=" + redis_address};
+  std::vector<std::string> common = {
+      "--tokens_file=" + credentials->tokens_file,
+      "--audit_key_file=" + credentials->audit_key_file,
+      "--page_token_key_file=" + dir + "/page-token.key",
+      "--insecure_plaintext",
+      absl::GetFlag(FLAGS_server_log_rpcs) ? "--log_rpcs=true" : "--log_rpcs=false",
+      "--redis=" + redis_address};
   std::vector<Service> services(3);
   const char* names[] = {"leads", "enterprise", "petition"};
   for (int i = 0; i < 3; ++i) {
@@ -347,6 +351,18 @@ int Run() {
         options.concurrency = loads[i].concurrency;
         options.warmup = absl::ZeroDuration();
         options.duration = absl::Seconds(60);
+        options.on_failure = [&, i, minute](const grpc::Status& status, absl::Time started,
+                                            absl::Duration took) {
+          static absl::Mutex print_mu(absl::kConstInit);
+          absl::MutexLock lock(&print_mu);
+          std::printf("FAILED minute=%d %s %s started=%s took_ms=%lld: %s\n", minute,
+                      loads[i].scenario->name().c_str(),
+                      StatusCodeName(static_cast<int>(status.error_code())).c_str(),
+                      absl::FormatTime("%H:%M:%E3S", started, absl::UTCTimeZone()).c_str(),
+                      static_cast<long long>(absl::ToInt64Milliseconds(took)),
+                      status.error_message().c_str());
+          std::fflush(stdout);
+        };
         if (absl::Status s = RunLoad(*loads[i].scenario, loads[i].env, options, &sample.loads[i]);
             !s.ok()) {
           std::fprintf(stderr, "%s: %s\n", loads[i].scenario->name().c_str(), s.ToString().c_str());
